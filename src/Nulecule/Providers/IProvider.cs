@@ -1,0 +1,128 @@
+using Nulecule.Templating;
+
+namespace Nulecule.Providers;
+
+/// <summary>
+/// The one seam every engine implements. A provider receives rendered artifacts and owns
+/// everything engine-specific: connecting, turning artifacts into API calls, labelling what it
+/// creates, waiting, and finding a release again by its name alone.
+/// </summary>
+public interface IProvider
+{
+    /// <summary>`docker`, `kubernetes`, `openshift`, `marathon`.</summary>
+    string Name { get; }
+
+    /// <summary>Deploys or converges a release (`nulecule run`).</summary>
+    Task<DeployResult> RunAsync(RenderedApp app, RunOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Removes a release's objects in reverse order (`nulecule stop`).</summary>
+    Task<DeployResult> StopAsync(string release, StopOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Per component, the objects of a release and their state (`nulecule status`).</summary>
+    Task<ReleaseStatus> StatusAsync(string release, CancellationToken cancellationToken);
+
+    /// <summary>Container logs of a release, optionally of one component (`nulecule logs`).</summary>
+    IAsyncEnumerable<LogLine> LogsAsync(string release, LogOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Releases found on the engine through their labels (`nulecule list`).</summary>
+    Task<IReadOnlyList<ReleaseSummary>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sets the replica count of a component's workloads (`nulecule scale`).</summary>
+    Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken);
+}
+
+/// <summary>Receives progress lines; the CLI prints them unless `--quiet`. Text is already masked.</summary>
+public interface IReporter
+{
+    void Info(string message);
+
+    void Detail(string message);
+
+    void Warn(string message);
+}
+
+public sealed class NullReporter : IReporter
+{
+    public static NullReporter Instance { get; } = new();
+
+    public void Info(string message)
+    {
+    }
+
+    public void Detail(string message)
+    {
+    }
+
+    public void Warn(string message)
+    {
+    }
+}
+
+public sealed record RunOptions
+{
+    public required string Release { get; init; }
+    public bool Wait { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+    public bool DryRun { get; init; }
+    public bool KeepFailed { get; init; }
+
+    /// <summary>Revision number of this deployment, labelled on every object.</summary>
+    public int Revision { get; init; } = 1;
+    public IReporter Reporter { get; init; } = NullReporter.Instance;
+}
+
+public sealed record StopOptions
+{
+    public bool RemoveVolumes { get; init; }
+    public bool DryRun { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
+    public IReporter Reporter { get; init; } = NullReporter.Instance;
+}
+
+public sealed record LogOptions
+{
+    public string? Component { get; init; }
+    public bool Follow { get; init; }
+    public int? Tail { get; init; }
+}
+
+public enum ObjectAction
+{
+    Created,
+    Updated,
+    Unchanged,
+    Deleted,
+    Planned,
+}
+
+/// <summary>One engine object a release owns (a container, a network, a Kubernetes object).</summary>
+public sealed record DeployedObject(string Component, string Kind, string Name, string? Namespace, string Hash, ObjectAction Action);
+
+public sealed record DeployResult(IReadOnlyList<DeployedObject> Objects)
+{
+    /// <summary>For `--dry-run`: the operations that would be made, one line each, masked.</summary>
+    public IReadOnlyList<string> PlannedOperations { get; init; } = [];
+}
+
+public sealed record ObjectStatus(string Kind, string Name, string State, bool Ready, string? Health = null, string? Ports = null, string? Message = null);
+
+public sealed record ComponentStatus(string Component, IReadOnlyList<ObjectStatus> Objects);
+
+public sealed record ReleaseStatus(string Release, string Provider, string Target, IReadOnlyList<ComponentStatus> Components);
+
+public sealed record ReleaseSummary(string Release, string Provider, string AppId, string Target, int Objects, string State, int Revision);
+
+public sealed record LogLine(string Component, string Source, string Text, DateTimeOffset? Time = null);
+
+/// <summary>Object labels every provider puts on what it creates.</summary>
+public static class Labels
+{
+    public const string Prefix = "io.nulecule.";
+    public const string ManagedBy = "app.kubernetes.io/managed-by";
+    public const string AppId = Prefix + "app";
+    public const string Release = Prefix + "release";
+    public const string Component = Prefix + "component";
+    public const string Revision = Prefix + "revision";
+    public const string ConfigHash = Prefix + "config-hash";
+    public const string ManagedByValue = "nulecule";
+}

@@ -1,0 +1,136 @@
+namespace Nulecule.Spec;
+
+/// <summary>The YAML type a scalar had where it was written, kept so `80` renders as an integer.</summary>
+public enum ScalarKind
+{
+    String,
+    Integer,
+    Float,
+    Boolean,
+    Null,
+}
+
+/// <summary>A typed scalar value (a param default, an answer, a substituted value).</summary>
+public sealed record Scalar(string Text, ScalarKind Kind)
+{
+    public static Scalar String(string text) => new(text, ScalarKind.String);
+
+    public bool IsNull => Kind == ScalarKind.Null;
+
+    public override string ToString() => Text;
+}
+
+/// <summary>A Nulecule application loaded from a directory (its `Nulecule` file).</summary>
+public sealed record Application
+{
+    public required string Id { get; init; }
+    public required string SpecVersion { get; init; }
+    public Metadata Metadata { get; init; } = new();
+    public IReadOnlyList<Param> Params { get; init; } = [];
+    public IReadOnlyList<Component> Graph { get; init; } = [];
+    public IReadOnlyList<Requirement> Requirements { get; init; } = [];
+
+    /// <summary>Absolute path of the application directory.</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>Absolute path of the Nulecule file.</summary>
+    public required string File { get; init; }
+
+    public SourceLocation Location { get; init; } = new("", 0, 0);
+
+    /// <summary>Provider keys the app has artifacts for, in order of first appearance.</summary>
+    public IReadOnlyList<string> Providers =>
+        Graph.SelectMany(c => c.Artifacts.Keys).Distinct(StringComparer.Ordinal).ToList();
+}
+
+public sealed record Metadata
+{
+    public string? Name { get; init; }
+    public string? AppVersion { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyList<License> Licenses { get; init; } = [];
+
+    /// <summary>Keys beyond the documented ones (e.g. `location`), as text.</summary>
+    public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
+}
+
+public sealed record License(string? Name, string? Url);
+
+public sealed record Param
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+
+    /// <summary>The default, or null when the param has none (`None`/`null` count as none).</summary>
+    public Scalar? Default { get; init; }
+
+    public IReadOnlyList<Constraint> Constraints { get; init; } = [];
+    public bool Hidden { get; init; }
+    public required SourceLocation Location { get; init; }
+}
+
+public sealed record Constraint(string AllowedPattern, string? Description, SourceLocation Location)
+{
+    private System.Text.RegularExpressions.Regex? _regex;
+
+    /// <summary>True when the pattern matches the whole value.</summary>
+    public bool Allows(string value)
+    {
+        _regex ??= new System.Text.RegularExpressions.Regex(
+            $"^(?:{AllowedPattern})$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
+        return _regex.IsMatch(value);
+    }
+}
+
+/// <summary>A graph item: either a nested application (<see cref="Source"/>) or local artifacts.</summary>
+public sealed record Component
+{
+    public required string Name { get; init; }
+
+    /// <summary>`docker://IMAGE` for a nested application; it wins over params/artifacts.</summary>
+    public string? Source { get; init; }
+
+    public IReadOnlyList<Param> Params { get; init; } = [];
+
+    /// <summary>Provider key to artifact entries, in file order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ArtifactEntry>> Artifacts { get; init; } =
+        new Dictionary<string, IReadOnlyList<ArtifactEntry>>();
+
+    public required SourceLocation Location { get; init; }
+
+    public bool IsNested => Source is not null;
+}
+
+/// <summary>One item of a component's artifact list for one provider.</summary>
+public abstract record ArtifactEntry(SourceLocation Location);
+
+/// <summary>`file://relative`, `file:relative`, `file:///absolute`, `http(s)://...`.</summary>
+public sealed record PathArtifact(string Reference, SourceLocation Location) : ArtifactEntry(Location);
+
+/// <summary>`{inherit: [provider, ...]}`: the same component's artifacts of other providers.</summary>
+public sealed record InheritArtifact(IReadOnlyList<string> Providers, SourceLocation Location) : ArtifactEntry(Location);
+
+/// <summary>`{source, path, type: git, branch, tag}`: artifacts kept in a repository.</summary>
+public sealed record RepositoryArtifact(string Source, string? Path, string Type, string? Branch, string? Tag, SourceLocation Location)
+    : ArtifactEntry(Location);
+
+/// <summary>`{resource: file://..., params: {name: [/json/pointer, ...]}}`.</summary>
+public sealed record PointerArtifact(string Resource, IReadOnlyDictionary<string, IReadOnlyList<string>> Pointers, SourceLocation Location)
+    : ArtifactEntry(Location);
+
+public abstract record Requirement(SourceLocation Location);
+
+/// <summary>A persistent volume the app needs. <see cref="Size"/> is a Kubernetes quantity (`4Gi`).</summary>
+public sealed record PersistentVolumeRequirement(string Name, string AccessMode, string Size, SourceLocation Location)
+    : Requirement(Location)
+{
+    /// <summary>The Kubernetes access mode (`ReadWriteOnce`, `ReadOnlyMany`, `ReadWriteMany`).</summary>
+    public string KubernetesAccessMode => AccessMode switch
+    {
+        "ReadWrite" => "ReadWriteOnce",
+        "ReadOnly" => "ReadOnlyMany",
+        _ => AccessMode,
+    };
+}

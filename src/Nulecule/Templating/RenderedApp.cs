@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using Nulecule.Answers;
+using Nulecule.Resolution;
+
+namespace Nulecule.Templating;
+
+public enum ArtifactFormat
+{
+    Json,
+    Yaml,
+    DockerRun,
+    Text,
+}
+
+/// <summary>One `docker run` command of a docker artifact, after substitution, without `docker run`.</summary>
+public sealed record DockerRunCommand(IReadOnlyList<string> Arguments, SourceLocation Location);
+
+/// <summary>
+/// One artifact file after substitution. Structured artifacts (JSON/YAML) carry
+/// <see cref="Documents"/>; docker artifacts carry <see cref="Commands"/>; text artifacts carry
+/// only <see cref="Text"/>. <see cref="Text"/> is always the rendered text.
+/// </summary>
+public sealed record RenderedArtifact
+{
+    /// <summary>Answers scope of the component (`name` or `parent:name`).</summary>
+    public required string Component { get; init; }
+    public required string Provider { get; init; }
+
+    /// <summary>Path of the source artifact, relative to the root app directory when inside it.</summary>
+    public required string Source { get; init; }
+    public required ArtifactFormat Format { get; init; }
+    public IReadOnlyList<JsonNode> Documents { get; init; } = [];
+    public IReadOnlyList<DockerRunCommand> Commands { get; init; } = [];
+    public required string Text { get; init; }
+}
+
+public sealed record RenderedComponent(string Scope, string Name, AppNode Owner, IReadOnlyList<RenderedArtifact> Artifacts);
+
+/// <summary>Everything one provider needs to deploy the app: the output of `template`.</summary>
+public sealed record RenderedApp(
+    AppNode Root,
+    string Provider,
+    IReadOnlyList<RenderedComponent> Components,
+    IReadOnlyList<Spec.PersistentVolumeRequirement> Volumes,
+    ResolvedValues Values);
