@@ -1,0 +1,68 @@
+namespace Nulecule.Spec;
+
+/// <summary>Where an artifact reference points: a local path (file or directory) or a URL.</summary>
+public sealed record ArtifactLocation(string? LocalPath, Uri? Url, bool IsDirectory);
+
+/// <summary>
+/// Interprets artifact references. `file://x` and `file:x` are relative to the application
+/// directory (what every real app writes, whatever the spec's prose says); `file:///x` is absolute
+/// on purpose; `http(s)://` is fetched. A relative path may not leave the application directory.
+/// </summary>
+public static class ArtifactPath
+{
+    public static ArtifactLocation Resolve(string reference, string appDirectory, SourceLocation at)
+    {
+        if (reference.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(reference, UriKind.Absolute, out var url))
+            {
+                throw new NuleculeException($"artifact URL '{reference}' is not a valid URL", at);
+            }
+
+            return new ArtifactLocation(null, url, reference.EndsWith('/'));
+        }
+
+        string path;
+        bool absolute;
+        if (reference.StartsWith("file:///", StringComparison.Ordinal))
+        {
+            path = reference["file://".Length..];
+            absolute = true;
+        }
+        else if (reference.StartsWith("file://", StringComparison.Ordinal))
+        {
+            path = reference["file://".Length..];
+            absolute = false;
+        }
+        else if (reference.StartsWith("file:", StringComparison.Ordinal))
+        {
+            path = reference["file:".Length..];
+            absolute = path.StartsWith('/');
+        }
+        else if (reference.Contains("://", StringComparison.Ordinal))
+        {
+            throw new NuleculeException($"artifact '{reference}' uses a scheme this tool does not read", at, "use file://relative/path, file:///absolute/path or http(s)://");
+        }
+        else
+        {
+            // A bare path: relative to the application directory, as `file:` would be.
+            path = reference;
+            absolute = Path.IsPathRooted(path);
+        }
+
+        path = Uri.UnescapeDataString(path);
+        var isDirectory = path.EndsWith('/');
+        var full = Path.GetFullPath(absolute ? path : Path.Combine(appDirectory, path));
+        if (!absolute)
+        {
+            var root = Path.GetFullPath(appDirectory).TrimEnd('/') + "/";
+            if (!(full + "/").StartsWith(root, StringComparison.Ordinal))
+            {
+                throw new NuleculeException($"artifact '{reference}' points outside the application directory", at,
+                    "keep artifacts inside the application directory, or write an absolute file:///path on purpose");
+            }
+        }
+
+        return new ArtifactLocation(full, null, isDirectory || Directory.Exists(full));
+    }
+}

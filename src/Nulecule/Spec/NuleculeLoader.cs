@@ -1,0 +1,99 @@
+using Nulecule.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace Nulecule.Spec;
+
+/// <summary>The outcome of loading one Nulecule file: the model (when no error) and every diagnostic.</summary>
+public sealed record LoadResult(Application? Application, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool Succeeded => Application is not null && !Diagnostics.Any(d => d.IsError);
+
+    public Application GetOrThrow() =>
+        Succeeded ? Application! : throw new NuleculeException(Diagnostics);
+}
+
+/// <summary>
+/// Loads a `Nulecule` file (YAML or JSON; spec 0.0.2 or the legacy 0.0.1-alpha map form) into
+/// the model, checking the rules of the spec's schema and the semantic rules listed in
+/// docs/validation.md. The schema is applied by hand rather than with a JSON Schema library:
+/// it is draft-04 and types `default` as a string, while we keep a default's own type.
+/// </summary>
+public static class NuleculeLoader
+{
+    public const string FileName = "Nulecule";
+
+    public static readonly IReadOnlyList<string> SpecVersions = ["0.0.2", "0.0.1-alpha"];
+
+    /// <summary>Loads from an application directory or a Nulecule file path.</summary>
+    public static LoadResult Load(string path)
+    {
+        var full = Path.GetFullPath(path);
+        string file;
+        if (System.IO.Directory.Exists(full))
+        {
+            file = Path.Combine(full, FileName);
+            if (!File.Exists(file))
+            {
+                var alt = new[] { "Nulecule.yaml", "Nulecule.yml", "Nulecule.json" }.Select(n => Path.Combine(full, n)).FirstOrDefault(File.Exists);
+                if (alt is null)
+                {
+                    return Fail(Diagnostic.Error($"no {FileName} file in {path}", new SourceLocation(path, 0, 0), "an application directory holds a file named Nulecule; create one with `nulecule init NAME`"));
+                }
+
+                file = alt;
+            }
+        }
+        else if (File.Exists(full))
+        {
+            file = full;
+        }
+        else
+        {
+            return Fail(Diagnostic.Error($"no such application directory or file: {path}", new SourceLocation(path, 0, 0)));
+        }
+
+        return Parse(File.ReadAllText(file), file, DisplayPath(file));
+    }
+
+    /// <summary>Parses Nulecule text. <paramref name="file"/> locates artifacts; <paramref name="display"/> names it in diagnostics.</summary>
+    public static LoadResult Parse(string text, string file, string? display = null)
+    {
+        var reader = new Reader(display ?? file);
+        IReadOnlyList<YamlDocument> documents;
+        try
+        {
+            documents = YamlFile.Parse(text, reader.File);
+        }
+        catch (NuleculeException ex)
+        {
+            return new LoadResult(null, ex.Diagnostics);
+        }
+
+        if (documents.Count == 0 || documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return Fail(Diagnostic.Error("the Nulecule file is empty", new SourceLocation(reader.File, 1, 1), "it needs at least `specversion`, `id` and `graph`"));
+        }
+
+        if (documents.Count > 1)
+        {
+            reader.Warn(documents[1].RootNode, "only the first YAML document of a Nulecule file is read; the others are ignored");
+        }
+
+        var app = reader.ReadApplication(documents[0].RootNode, file);
+        if (app is not null)
+        {
+            SemanticChecks.Run(app, reader);
+        }
+
+        return new LoadResult(reader.HasErrors ? null : app, reader.Diagnostics);
+    }
+
+    private static LoadResult Fail(Diagnostic diagnostic) => new(null, [diagnostic]);
+
+    /// <summary>Paths in messages are relative to the working directory when below it.</summary>
+    public static string DisplayPath(string path)
+    {
+        var relative = Path.GetRelativePath(System.IO.Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+}

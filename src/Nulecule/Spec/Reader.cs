@@ -1,0 +1,682 @@
+using Nulecule.Yaml;
+using YamlDotNet.RepresentationModel;
+
+namespace Nulecule.Spec;
+
+/// <summary>
+/// Walks the YAML nodes of a Nulecule file into the model, recording a located diagnostic for
+/// every rule it finds broken and carrying on, so one run reports every problem.
+/// </summary>
+internal sealed class Reader(string file)
+{
+    private static readonly string[] RootKeys = ["id", "specversion", "metadata", "params", "graph", "requirements"];
+    private static readonly string[] ComponentKeys = ["name", "source", "params", "artifacts"];
+    private static readonly string[] ParamKeys = ["name", "description", "default", "constraints", "hidden"];
+    private static readonly string[] ConstraintKeys = ["allowed_pattern", "description"];
+    private static readonly string[] MetadataKeys = ["name", "appversion", "description", "license"];
+    private static readonly string[] VolumeKeys = ["name", "accessMode", "size"];
+    private static readonly string[] AccessModes = ["ReadWrite", "ReadOnly", "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany"];
+
+    private readonly List<Diagnostic> _diagnostics = [];
+
+    public string File { get; } = file;
+
+    public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
+
+    public bool HasErrors => _diagnostics.Any(d => d.IsError);
+
+    public SourceLocation At(YamlNode node) => node.Locate(File);
+
+    public void Error(YamlNode node, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Error(message, At(node), hint));
+
+    public void Error(SourceLocation at, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Error(message, at, hint));
+
+    public void Warn(YamlNode node, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Warning(message, At(node), hint));
+
+    public void Warn(SourceLocation at, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Warning(message, at, hint));
+
+    public Application? ReadApplication(YamlNode root, string path)
+    {
+        if (root is not YamlMappingNode map)
+        {
+            Error(root, $"the Nulecule file must be a mapping of fields, found {Describe(root)}", "start with `specversion: 0.0.2`, `id: ...` and `graph: ...`");
+            return null;
+        }
+
+        CheckKeys(map, RootKeys, "the application");
+        var specNode = Child(map, "specversion");
+        var specVersion = RequiredString(map, "specversion", "the application", "write `specversion: 0.0.2`") ?? "0.0.2";
+        if (specNode is not null && !NuleculeLoader.SpecVersions.Contains(specVersion))
+        {
+            Warn(specNode, $"specversion '{specVersion}' is not one this tool knows ({string.Join(", ", NuleculeLoader.SpecVersions)}); reading it as 0.0.2");
+        }
+
+        var id = RequiredString(map, "id", "the application", "add `id: my-app`") ?? "";
+        var legacy = specVersion == "0.0.1-alpha";
+        var graphNode = Child(map, "graph");
+        if (graphNode is null)
+        {
+            Error(map, "the application has no `graph`", "list its components under `graph:`");
+        }
+
+        return new Application
+        {
+            Id = id,
+            SpecVersion = specVersion,
+            Metadata = Child(map, "metadata") is { } meta ? ReadMetadata(meta) : new Metadata(),
+            Params = Child(map, "params") is { } ps ? ReadParams(ps, "global params", legacy) : [],
+            Graph = graphNode is null ? [] : ReadGraph(graphNode, legacy),
+            Requirements = Child(map, "requirements") is { } reqs ? ReadRequirements(reqs) : [],
+            Directory = Path.GetDirectoryName(Path.GetFullPath(path))!,
+            File = Path.GetFullPath(path),
+            Location = At(root),
+        };
+    }
+
+    private Metadata ReadMetadata(YamlNode node)
+    {
+        if (node is YamlScalarNode scalar && YamlFile.IsNullLike(scalar))
+        {
+            return new Metadata();
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            Error(node, $"`metadata` must be a mapping, found {Describe(node)}");
+            return new Metadata();
+        }
+
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in map.Children)
+        {
+            var name = ((YamlScalarNode)key).Value ?? "";
+            if (!MetadataKeys.Contains(name))
+            {
+                // Extra metadata keys (location, tags ...) are allowed by the spec.
+                extra[name] = value is YamlScalarNode s ? s.Value ?? "" : Describe(value);
+            }
+        }
+
+        return new Metadata
+        {
+            Name = OptionalString(map, "name", "metadata"),
+            AppVersion = OptionalString(map, "appversion", "metadata"),
+            Description = OptionalString(map, "description", "metadata"),
+            Licenses = Child(map, "license") is { } lic ? ReadLicenses(lic) : [],
+            Extra = extra,
+        };
+    }
+
+    private List<License> ReadLicenses(YamlNode node)
+    {
+        var items = node is YamlSequenceNode seq ? seq.Children.ToList() : [node];
+        var result = new List<License>();
+        foreach (var item in items)
+        {
+            if (item is YamlMappingNode map)
+            {
+                CheckKeys(map, ["name", "url"], "a license");
+                result.Add(new License(OptionalString(map, "name", "license"), OptionalString(map, "url", "license")));
+            }
+            else if (item is YamlScalarNode s)
+            {
+                result.Add(new License(s.Value, null));
+            }
+            else
+            {
+                Error(item, $"a license must be a mapping with `name` and `url`, found {Describe(item)}");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Params: a list (0.0.2) or a map keyed by name (0.0.1-alpha); both forms are accepted in either version.</summary>
+    public List<Param> ReadParams(YamlNode node, string owner, bool legacy)
+    {
+        var result = new List<Param>();
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var (item, nameFromKey) in Items(node, $"`params` of {owner}", legacy))
+        {
+            var param = ReadParam(item, nameFromKey, owner);
+            if (param is null)
+            {
+                continue;
+            }
+
+            if (seen.TryGetValue(param.Name, out var first))
+            {
+                Error(param.Location, $"param '{param.Name}' is declared twice in {owner} (first at line {first.Line})", "rename or remove one of them");
+                continue;
+            }
+
+            seen[param.Name] = param.Location;
+            result.Add(param);
+        }
+
+        return result;
+    }
+
+    private Param? ReadParam(YamlNode node, YamlScalarNode? nameFromKey, string owner)
+    {
+        if (node is YamlScalarNode empty && YamlFile.IsNullLike(empty) && nameFromKey is not null)
+        {
+            node = new YamlMappingNode();
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            Error(node, $"a param of {owner} must be a mapping with `name` and `description`, found {Describe(node)}");
+            return null;
+        }
+
+        var location = nameFromKey is null ? At(map) : At(nameFromKey);
+        var name = nameFromKey?.Value ?? RequiredString(map, "name", $"a param of {owner}", "add `name: ...`");
+        if (name is null)
+        {
+            return null;
+        }
+
+        CheckKeys(map, ParamKeys, $"param '{name}'");
+        if (!IsIdentifier(name))
+        {
+            Error(nameFromKey ?? Child(map, "name") ?? map, $"param name '{name}' cannot be used in artifacts: a name is a letter or `_` followed by letters, digits or `_`");
+        }
+
+        var description = OptionalString(map, "description", $"param '{name}'");
+        if (description is null)
+        {
+            Warn(location, $"param '{name}' of {owner} has no description", "the spec requires one; it is shown by `genanswers` and in error messages");
+        }
+
+        Scalar? defaultValue = null;
+        if (Child(map, "default") is { } def)
+        {
+            if (def is YamlScalarNode scalar)
+            {
+                defaultValue = YamlFile.IsNullLike(scalar) ? null : ScalarTyping.FromNode(scalar);
+            }
+            else
+            {
+                Error(def, $"the default of param '{name}' must be a scalar (text, number or boolean), found {Describe(def)}");
+            }
+        }
+
+        var hidden = false;
+        if (Child(map, "hidden") is { } hiddenNode)
+        {
+            var text = (hiddenNode as YamlScalarNode)?.Value?.ToLowerInvariant();
+            if (text is "true" or "false")
+            {
+                hidden = text == "true";
+            }
+            else
+            {
+                Error(hiddenNode, $"`hidden` of param '{name}' must be true or false, found {Describe(hiddenNode)}");
+            }
+        }
+
+        return new Param
+        {
+            Name = name,
+            Description = description,
+            Default = defaultValue,
+            Hidden = hidden,
+            Constraints = Child(map, "constraints") is { } cs ? ReadConstraints(cs, name) : [],
+            Location = location,
+        };
+    }
+
+    private List<Constraint> ReadConstraints(YamlNode node, string param)
+    {
+        var result = new List<Constraint>();
+        if (node is YamlScalarNode empty && YamlFile.IsNullLike(empty))
+        {
+            return result;
+        }
+
+        IEnumerable<YamlNode> items;
+        if (node is YamlMappingNode single)
+        {
+            // Real apps (gitlab) write one constraint as a mapping; read it, but say so.
+            Warn(node, $"`constraints` of param '{param}' should be a list of {{allowed_pattern, description}}; read as a list of one", "write `constraints:` followed by `- allowed_pattern: ...`");
+            items = [single];
+        }
+        else if (node is YamlSequenceNode seq)
+        {
+            items = seq.Children;
+        }
+        else
+        {
+            Error(node, $"`constraints` of param '{param}' must be a list of {{allowed_pattern, description}}, found {Describe(node)}");
+            return result;
+        }
+
+        foreach (var item in items)
+        {
+            if (item is not YamlMappingNode map)
+            {
+                Error(item, $"a constraint of param '{param}' must be a mapping with `allowed_pattern` and `description`, found {Describe(item)}");
+                continue;
+            }
+
+            var patternNode = Child(map, "allowed_pattern");
+            if (patternNode is null && Child(map, "allowed_patterns") is { } misspelt)
+            {
+                Warn(misspelt, $"constraint of param '{param}' uses `allowed_patterns`; the spec's key is `allowed_pattern`", "rename the key");
+                patternNode = misspelt;
+            }
+
+            foreach (var (key, _) in map.Children)
+            {
+                var k = ((YamlScalarNode)key).Value;
+                if (k is not null && !ConstraintKeys.Contains(k) && k != "allowed_patterns")
+                {
+                    Warn(key, $"unknown key '{k}' in a constraint of param '{param}'", "known keys: allowed_pattern, description");
+                }
+            }
+
+            if (patternNode is null)
+            {
+                Error(map, $"a constraint of param '{param}' has no `allowed_pattern`", "add `allowed_pattern: <regular expression>`");
+                continue;
+            }
+
+            if (patternNode is not YamlScalarNode { Value: { } pattern })
+            {
+                Error(patternNode, $"`allowed_pattern` of param '{param}' must be a text (a regular expression), found {Describe(patternNode)}");
+                continue;
+            }
+
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException ex)
+            {
+                Error(patternNode, $"`allowed_pattern` of param '{param}' is not a valid regular expression: {ex.Message}");
+                continue;
+            }
+
+            var description = OptionalString(map, "description", $"a constraint of param '{param}'");
+            if (description is null)
+            {
+                Warn(map, $"a constraint of param '{param}' has no description", "it is shown when a value is refused");
+            }
+
+            result.Add(new Constraint(pattern, description, At(patternNode)));
+        }
+
+        return result;
+    }
+
+    private List<Component> ReadGraph(YamlNode node, bool legacy)
+    {
+        var result = new List<Component>();
+        foreach (var (item, nameFromKey) in Items(node, "`graph`", legacy))
+        {
+            if (ReadComponent(item, nameFromKey, legacy) is { } component)
+            {
+                result.Add(component);
+            }
+        }
+
+        if (node is YamlSequenceNode { Children.Count: 0 } or YamlMappingNode { Children.Count: 0 })
+        {
+            Error(node, "the graph is empty", "list at least one component");
+        }
+
+        return result;
+    }
+
+    private Component? ReadComponent(YamlNode node, YamlScalarNode? nameFromKey, bool legacy)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            Error(node, $"a graph item must be a mapping with `name` and `artifacts` (or `source`), found {Describe(node)}");
+            return null;
+        }
+
+        var name = nameFromKey?.Value ?? RequiredString(map, "name", "a graph item", "add `name: ...`");
+        if (name is null)
+        {
+            return null;
+        }
+
+        var owner = $"component '{name}'";
+        CheckKeys(map, ComponentKeys, owner);
+        var source = OptionalString(map, "source", owner);
+        if (source is not null && !source.StartsWith("docker://", StringComparison.Ordinal))
+        {
+            Error(Child(map, "source")!, $"source '{source}' of {owner} is not supported: only `docker://IMAGE` names a nested application");
+        }
+
+        var parameters = Child(map, "params") is { } ps ? ReadParams(ps, owner, legacy) : [];
+        var artifacts = new Dictionary<string, IReadOnlyList<ArtifactEntry>>(StringComparer.Ordinal);
+        var artifactsNode = Child(map, "artifacts");
+        if (artifactsNode is YamlMappingNode artMap)
+        {
+            foreach (var (key, value) in artMap.Children)
+            {
+                var provider = ((YamlScalarNode)key).Value ?? "";
+                artifacts[provider] = ReadArtifactList(value, owner, provider);
+            }
+        }
+        else if (artifactsNode is not null && !(artifactsNode is YamlScalarNode s && YamlFile.IsNullLike(s)))
+        {
+            Error(artifactsNode, $"`artifacts` of {owner} must map a provider (docker, kubernetes ...) to a list of files, found {Describe(artifactsNode)}");
+        }
+
+        if (source is null && artifactsNode is null)
+        {
+            Error(nameFromKey ?? (YamlNode)map, $"{owner} has neither `artifacts` nor `source`", "give it `artifacts:` per provider, or `source: docker://IMAGE` for a nested application");
+        }
+
+        return new Component
+        {
+            Name = name,
+            Source = source,
+            Params = parameters,
+            Artifacts = artifacts,
+            Location = nameFromKey is null ? At(map) : At(nameFromKey),
+        };
+    }
+
+    private List<ArtifactEntry> ReadArtifactList(YamlNode node, string owner, string provider)
+    {
+        var result = new List<ArtifactEntry>();
+        if (node is not YamlSequenceNode seq)
+        {
+            Error(node, $"the {provider} artifacts of {owner} must be a list, found {Describe(node)}", $"write `{provider}:` followed by `- file://artifacts/{provider}/...`");
+            return result;
+        }
+
+        foreach (var item in seq.Children)
+        {
+            if (ReadArtifact(item, owner, provider) is { } entry)
+            {
+                result.Add(entry);
+            }
+        }
+
+        return result;
+    }
+
+    private ArtifactEntry? ReadArtifact(YamlNode node, string owner, string provider)
+    {
+        var at = At(node);
+        if (node is YamlScalarNode { Value: { } reference } && reference.Length > 0)
+        {
+            return new PathArtifact(reference, at);
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            Error(node, $"an artifact of {owner} ({provider}) must be a path such as `file://artifacts/...`, found {Describe(node)}");
+            return null;
+        }
+
+        if (Child(map, "inherit") is { } inherit)
+        {
+            CheckKeys(map, ["inherit"], $"an inherit item of {owner}");
+            var names = new List<string>();
+            var list = inherit is YamlSequenceNode s ? s.Children.ToList() : [inherit];
+            foreach (var n in list)
+            {
+                if (n is YamlScalarNode { Value: { Length: > 0 } v })
+                {
+                    names.Add(v);
+                }
+                else
+                {
+                    Error(n, $"`inherit` of {owner} lists provider names, found {Describe(n)}");
+                }
+            }
+
+            return new InheritArtifact(names, at);
+        }
+
+        if (Child(map, "resource") is { } resource)
+        {
+            CheckKeys(map, ["resource", "params"], $"a pointer artifact of {owner}");
+            if (resource is not YamlScalarNode { Value: { Length: > 0 } res })
+            {
+                Error(resource, $"`resource` of {owner} must be a path, found {Describe(resource)}");
+                return null;
+            }
+
+            var pointers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            if (Child(map, "params") is YamlMappingNode pmap)
+            {
+                foreach (var (key, value) in pmap.Children)
+                {
+                    var paramName = ((YamlScalarNode)key).Value ?? "";
+                    var values = value is YamlSequenceNode pseq ? pseq.Children : [value];
+                    var list = new List<string>();
+                    foreach (var p in values)
+                    {
+                        if (p is YamlScalarNode { Value: { } ptr } && (ptr.Length == 0 || ptr[0] == '/'))
+                        {
+                            list.Add(ptr);
+                        }
+                        else
+                        {
+                            Error(p, $"pointer of param '{paramName}' in {owner} must be a JSON pointer such as /spec/replicas, found {Describe(p)}");
+                        }
+                    }
+
+                    pointers[paramName] = list;
+                }
+            }
+            else if (Child(map, "params") is { } bad)
+            {
+                Error(bad, $"`params` of a pointer artifact of {owner} maps a param name to a list of JSON pointers, found {Describe(bad)}");
+            }
+
+            return new PointerArtifact(res, pointers, at);
+        }
+
+        if (Child(map, "source") is not null)
+        {
+            CheckKeys(map, ["source", "path", "type", "branch", "tag"], $"a repository artifact of {owner}");
+            var type = OptionalString(map, "type", owner) ?? "git";
+            if (type != "git")
+            {
+                Error(Child(map, "type")!, $"repository type '{type}' of {owner} is not supported; only `git` is");
+            }
+
+            return new RepositoryArtifact(OptionalString(map, "source", owner) ?? "", OptionalString(map, "path", owner), type,
+                OptionalString(map, "branch", owner), OptionalString(map, "tag", owner), at);
+        }
+
+        Error(node, $"an artifact of {owner} ({provider}) must be a path, `inherit: [...]`, `resource: ... params: ...` or a repository `source:`; this mapping is none of them");
+        return null;
+    }
+
+    private List<Requirement> ReadRequirements(YamlNode node)
+    {
+        var result = new List<Requirement>();
+        if (node is YamlScalarNode s && YamlFile.IsNullLike(s))
+        {
+            return result;
+        }
+
+        if (node is not YamlSequenceNode seq)
+        {
+            Error(node, $"`requirements` must be a list, found {Describe(node)}");
+            return result;
+        }
+
+        foreach (var item in seq.Children)
+        {
+            if (item is not YamlMappingNode map || map.Children.Count != 1)
+            {
+                Error(item, "a requirement must be a mapping with one key, such as `persistentVolume:`");
+                continue;
+            }
+
+            var (key, value) = map.Children.First();
+            var kind = ((YamlScalarNode)key).Value;
+            if (kind != "persistentVolume")
+            {
+                Error(key, $"requirement '{kind}' is not known; the spec defines only `persistentVolume`");
+                continue;
+            }
+
+            if (value is not YamlMappingNode pv)
+            {
+                Error(value, $"`persistentVolume` must be a mapping with name, accessMode and size, found {Describe(value)}");
+                continue;
+            }
+
+            CheckKeys(pv, VolumeKeys, "a persistentVolume");
+            var name = RequiredString(pv, "name", "a persistentVolume", "add `name: ...`");
+            var mode = RequiredString(pv, "accessMode", "a persistentVolume", "use ReadWrite, ReadOnly, ReadWriteOnce, ReadOnlyMany or ReadWriteMany");
+            if (mode is not null && !AccessModes.Contains(mode))
+            {
+                Error(Child(pv, "accessMode")!, $"accessMode '{mode}' of persistentVolume '{name}' is not known", "use ReadWrite, ReadOnly, ReadWriteOnce, ReadOnlyMany or ReadWriteMany");
+            }
+
+            var size = ReadSize(pv, name);
+            if (name is not null && mode is not null && size is not null)
+            {
+                result.Add(new PersistentVolumeRequirement(name, mode, size, At(value)));
+            }
+        }
+
+        return result;
+    }
+
+    private string? ReadSize(YamlMappingNode pv, string? volume)
+    {
+        var node = Child(pv, "size");
+        if (node is null)
+        {
+            Error(pv, $"persistentVolume '{volume}' has no `size`", "add `size: 4` (GiB) or a quantity such as `size: 500Mi`");
+            return null;
+        }
+
+        var text = (node as YamlScalarNode)?.Value ?? "";
+        if (System.Text.RegularExpressions.Regex.IsMatch(text, "^[0-9]+$"))
+        {
+            return text + "Gi"; // The spec's unit is GB; Atomic App passed bare numbers on, which Kubernetes reads as bytes.
+        }
+
+        if (System.Text.RegularExpressions.Regex.IsMatch(text, "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$"))
+        {
+            return text;
+        }
+
+        Error(node, $"size '{text}' of persistentVolume '{volume}' is not a size", "write a number of GiB (`4`) or a quantity (`500Mi`, `10Gi`)");
+        return null;
+    }
+
+    /// <summary>Items of a list, or of a legacy map keyed by name (yielding the key as the name).</summary>
+    private IEnumerable<(YamlNode Item, YamlScalarNode? Name)> Items(YamlNode node, string what, bool legacy)
+    {
+        switch (node)
+        {
+            case YamlSequenceNode seq:
+                foreach (var child in seq.Children)
+                {
+                    yield return (child, null);
+                }
+
+                break;
+            case YamlMappingNode map:
+                if (!legacy)
+                {
+                    Warn(node, $"{what} is written as a map keyed by name (the 0.0.1-alpha form) under specversion 0.0.2", "write a list of items with `name:` each");
+                }
+
+                foreach (var (key, value) in map.Children)
+                {
+                    yield return (value, (YamlScalarNode)key);
+                }
+
+                break;
+            case YamlScalarNode s when YamlFile.IsNullLike(s):
+                break;
+            default:
+                Error(node, $"{what} must be a list, found {Describe(node)}");
+                break;
+        }
+    }
+
+    private void CheckKeys(YamlMappingNode map, string[] known, string owner)
+    {
+        foreach (var (key, _) in map.Children)
+        {
+            if (key is not YamlScalarNode { Value: { } name })
+            {
+                Error(key, $"keys of {owner} must be plain names");
+                continue;
+            }
+
+            if (!known.Contains(name))
+            {
+                var near = Suggest.Closest(name, known);
+                Warn(key, $"unknown key '{name}' in {owner}", near is null ? $"known keys: {string.Join(", ", known)}" : $"did you mean '{near}'?");
+            }
+        }
+    }
+
+    public static YamlNode? Child(YamlMappingNode map, string key)
+    {
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode { Value: { } name } && name == key)
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
+    private string? RequiredString(YamlMappingNode map, string key, string owner, string hint)
+    {
+        var node = Child(map, key);
+        if (node is null || (node is YamlScalarNode s && YamlFile.IsNullLike(s)))
+        {
+            Error(node ?? map, $"{owner} has no `{key}`", hint);
+            return null;
+        }
+
+        return AsString(node, key, owner);
+    }
+
+    private string? OptionalString(YamlMappingNode map, string key, string owner)
+    {
+        var node = Child(map, key);
+        if (node is null || (node is YamlScalarNode s && YamlFile.IsNullLike(s)))
+        {
+            return null;
+        }
+
+        return AsString(node, key, owner);
+    }
+
+    private string? AsString(YamlNode node, string key, string owner)
+    {
+        if (node is YamlScalarNode scalar)
+        {
+            return scalar.Value;
+        }
+
+        Error(node, $"`{key}` of {owner} must be a text, found {Describe(node)}");
+        return null;
+    }
+
+    public static bool IsIdentifier(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    public static string Describe(YamlNode node) => node switch
+    {
+        YamlMappingNode => "a mapping",
+        YamlSequenceNode => "a list",
+        YamlScalarNode s when YamlFile.IsNullLike(s) => "nothing",
+        YamlScalarNode s => $"'{s.Value}'",
+        _ => "something else",
+    };
+}

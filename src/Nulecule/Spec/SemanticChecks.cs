@@ -1,0 +1,146 @@
+namespace Nulecule.Spec;
+
+/// <summary>Rules beyond the schema: unique names, inherit targets and cycles, artifacts that exist.</summary>
+internal static class SemanticChecks
+{
+    /// <summary>Provider keys this tool deploys or renders; others are kept but warned about.</summary>
+    public static readonly IReadOnlyList<string> KnownProviders = ["docker", "kubernetes", "openshift", "marathon"];
+
+    public static void Run(Application app, Reader reader)
+    {
+        var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var component in app.Graph)
+        {
+            if (names.TryGetValue(component.Name, out var first))
+            {
+                reader.Error(component.Location, $"component name '{component.Name}' is used twice in the graph (first at line {first.Line})",
+                    "component names are answers sections and object labels: make them unique");
+            }
+            else
+            {
+                names[component.Name] = component.Location;
+            }
+
+            if (!component.IsNested)
+            {
+                CheckArtifacts(app, component, reader);
+            }
+            else if (component.Artifacts.Count > 0)
+            {
+                reader.Warn(component.Location, $"component '{component.Name}' has both `source` and `artifacts`; `source` wins and the artifacts are ignored");
+            }
+        }
+    }
+
+    private static void CheckArtifacts(Application app, Component component, Reader reader)
+    {
+        foreach (var (provider, entries) in component.Artifacts)
+        {
+            if (!KnownProviders.Contains(provider))
+            {
+                var near = Suggest.Closest(provider, KnownProviders);
+                reader.Warn(entries.FirstOrDefault()?.Location ?? component.Location, $"component '{component.Name}' has artifacts for unknown provider '{provider}'",
+                    near is null ? $"known providers: {string.Join(", ", KnownProviders)}" : $"did you mean '{near}'?");
+            }
+
+            foreach (var entry in entries)
+            {
+                switch (entry)
+                {
+                    case InheritArtifact inherit:
+                        CheckInherit(component, provider, inherit, reader);
+                        break;
+                    case PathArtifact path:
+                        CheckPath(app, component, path.Reference, path.Location, reader);
+                        break;
+                    case PointerArtifact pointer:
+                        CheckPath(app, component, pointer.Resource, pointer.Location, reader);
+                        foreach (var name in pointer.Pointers.Keys)
+                        {
+                            if (component.Params.All(p => p.Name != name) && app.Params.All(p => p.Name != name))
+                            {
+                                reader.Error(pointer.Location, $"pointer artifact of component '{component.Name}' sets param '{name}', which neither the component nor the app declares");
+                            }
+                        }
+
+                        break;
+                }
+            }
+        }
+    }
+
+    private static void CheckInherit(Component component, string provider, InheritArtifact inherit, Reader reader)
+    {
+        foreach (var target in inherit.Providers)
+        {
+            if (!component.Artifacts.ContainsKey(target))
+            {
+                reader.Error(inherit.Location, $"{provider} artifacts of component '{component.Name}' inherit from '{target}', which the component has no artifacts for",
+                    component.Artifacts.Count > 0 ? $"it has: {string.Join(", ", component.Artifacts.Keys)}" : null);
+            }
+        }
+
+        // Follow the chain from this provider; a path back to it is a cycle.
+        var path = new List<string> { provider };
+        if (FindCycle(component, provider, path))
+        {
+            reader.Error(inherit.Location, $"inherit cycle in component '{component.Name}': {string.Join(" -> ", path)}", "remove one of the inherit items");
+        }
+    }
+
+    private static bool FindCycle(Component component, string current, List<string> path)
+    {
+        if (!component.Artifacts.TryGetValue(current, out var entries))
+        {
+            return false;
+        }
+
+        foreach (var target in entries.OfType<InheritArtifact>().SelectMany(i => i.Providers))
+        {
+            if (target == path[0])
+            {
+                path.Add(target);
+                return true;
+            }
+
+            if (path.Contains(target))
+            {
+                continue;
+            }
+
+            path.Add(target);
+            if (FindCycle(component, target, path))
+            {
+                return true;
+            }
+
+            path.RemoveAt(path.Count - 1);
+        }
+
+        return false;
+    }
+
+    private static void CheckPath(Application app, Component component, string reference, SourceLocation at, Reader reader)
+    {
+        ArtifactLocation location;
+        try
+        {
+            location = ArtifactPath.Resolve(reference, app.Directory, at);
+        }
+        catch (NuleculeException ex)
+        {
+            foreach (var d in ex.Diagnostics)
+            {
+                reader.Error(d.Location ?? at, d.Message, d.Hint);
+            }
+
+            return;
+        }
+
+        if (location.LocalPath is { } local && !File.Exists(local) && !Directory.Exists(local))
+        {
+            reader.Error(at, $"artifact '{reference}' of component '{component.Name}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})",
+                "check the path: file:// paths are relative to the directory of the Nulecule file");
+        }
+    }
+}

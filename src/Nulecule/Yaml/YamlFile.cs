@@ -1,0 +1,70 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Nulecule.Yaml;
+
+/// <summary>Reads a YAML (or JSON) file into located nodes, turning parser errors into diagnostics.</summary>
+public static class YamlFile
+{
+    /// <summary>Parses every document of <paramref name="text"/>; errors carry file:line:column.</summary>
+    public static IReadOnlyList<YamlDocument> Parse(string text, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new NuleculeException(ToDiagnostic(ex, text, file));
+        }
+
+        return [.. stream.Documents];
+    }
+
+    public static SourceLocation Locate(this YamlNode node, string file) => new(file, (int)node.Start.Line, (int)node.Start.Column);
+
+    public static Diagnostic ToDiagnostic(YamlException ex, string text, string file)
+    {
+        var line = (int)ex.Start.Line;
+        var column = (int)ex.Start.Column;
+        var message = CleanMessage(ex);
+        string? hint = null;
+        var lines = text.Split('\n');
+        var tabLine = Array.FindIndex(lines, l => l.TrimStart(' ').StartsWith('\t'));
+        if (tabLine >= 0 && tabLine + 1 <= line)
+        {
+            // YAML forbids tabs for indentation; the parser's own message rarely says so.
+            line = tabLine + 1;
+            column = lines[tabLine].IndexOf('\t', StringComparison.Ordinal) + 1;
+            message = "a tab character is used for indentation";
+            hint = "YAML indents with spaces only: replace the tab by spaces";
+        }
+        else if (line <= 0)
+        {
+            line = 1;
+            column = 1;
+        }
+
+        return Diagnostic.Error($"invalid YAML/JSON: {message}", new SourceLocation(file, line, column), hint);
+    }
+
+    private static string CleanMessage(YamlException ex)
+    {
+        // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; we print
+        // the location ourselves.
+        var message = ex.Message;
+        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
+        if (message.StartsWith("(Line:", StringComparison.Ordinal) && cut > 0)
+        {
+            message = message[(cut + 3)..];
+        }
+
+        return message.TrimEnd('.');
+    }
+
+    /// <summary>The scalar's text, or null for YAML nulls (`null`, `~`, empty, and Python's `None`).</summary>
+    public static bool IsNullLike(YamlScalarNode scalar) =>
+        scalar.Style is ScalarStyle.Plain or ScalarStyle.Any &&
+        (scalar.Value is null or "" or "~" or "null" or "Null" or "NULL" or "None");
+}
