@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Nulecule.Cli.Commands;
+
+namespace Nulecule.Cli;
+
+/// <summary>Builds the `nulecule` command tree and runs it, mapping failures to exit codes.</summary>
+internal static class CliApp
+{
+    public const string ExitCodeHelp = """
+        Exit codes: 0 success; 1 an operation failed (engine error, wait timeout; for diff: changes found);
+        2 invalid input or usage (nothing was deployed).
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
+    {
+        var globals = new GlobalOptions();
+        var root = new RootCommand($"""
+            nulecule: define a multi-container application once (the Nulecule format), run it on
+            Docker, Kubernetes or OpenShift.
+
+            {ExitCodeHelp}
+            """);
+        globals.AddTo(root);
+        var context = new CommandContext(globals, stdout, stderr, environment);
+        foreach (var command in Commands(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync("Run 'nulecule --help' (or 'nulecule COMMAND --help') for usage.");
+            return ExitCodes.InvalidInput;
+        }
+
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        return await parse.InvokeAsync(config);
+    }
+
+    private static IEnumerable<Command> Commands(CommandContext context) =>
+    [
+        ValidateCommand.Create(context),
+        // TemplateCommand.Create(context),
+        // ParamsCommand.Create(context),
+        // GenAnswersCommand.Create(context),
+        InitCommand.Create(context),
+        IndexCommand.Create(context),
+    ];
+}

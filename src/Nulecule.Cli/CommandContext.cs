@@ -1,0 +1,68 @@
+using System.CommandLine;
+
+namespace Nulecule.Cli;
+
+/// <summary>Options every command accepts.</summary>
+internal sealed class GlobalOptions
+{
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Print more detail about what is done.", Recursive = true };
+
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print only results and errors.", Recursive = true };
+
+    public void AddTo(RootCommand root)
+    {
+        root.Options.Add(Verbose);
+        root.Options.Add(Quiet);
+    }
+}
+
+/// <summary>What a command's action needs from the outside world; tests give their own.</summary>
+internal sealed class CommandContext(GlobalOptions globals, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
+{
+    public GlobalOptions Globals { get; } = globals;
+
+    public IReadOnlyDictionary<string, string> Environment { get; } = environment;
+
+    public Output CreateOutput(ParseResult parse) => new(
+        stdout,
+        stderr,
+        parse.GetValue(Globals.Quiet),
+        parse.GetValue(Globals.Verbose),
+        color: !Environment.ContainsKey("NO_COLOR") && !Console.IsErrorRedirected);
+
+    /// <summary>
+    /// Runs a command body, turning invalid input into exit code 2 and engine failures into 1,
+    /// each with a located, masked message.
+    /// </summary>
+    public async Task<int> RunAsync(ParseResult parse, Func<Output, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        var output = CreateOutput(parse);
+        try
+        {
+            return await body(output, cancellationToken);
+        }
+        catch (NuleculeException ex)
+        {
+            output.Diagnostics(ex.Diagnostics);
+            return ExitCodes.InvalidInput;
+        }
+        catch (OperationFailedException ex)
+        {
+            output.Error(ex.Message);
+            if (output.Verbose && ex.InnerException is not null)
+            {
+                output.Detail(ex.InnerException.ToString());
+            }
+
+            return ExitCodes.Failed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            output.Error("interrupted");
+            return 130;
+        }
+    }
+
+    public void Action(Command command, Func<ParseResult, Output, CancellationToken, Task<int>> body) =>
+        command.SetAction((parse, ct) => RunAsync(parse, (output, token) => body(parse, output, token), ct));
+}

@@ -1,0 +1,13 @@
+namespace Nulecule.Cli;
+
+/// <summary>The command's exit codes, documented in `nulecule --help`.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>An operation failed (an engine refused, a wait timed out). `diff`: changes found.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Invalid input or usage: nothing was deployed.</summary>
+    public const int InvalidInput = 2;
+}
