@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need on a fresh Debian 12 machine (Docker engine, test images,
+# the single-node Kubernetes testbed), runs every test of the solution, and ends with one line
+# `N passed, N failed[, N skipped]`. Exit code 0 only when nothing failed.
+#
+#   scripts/test.sh              # everything
+#   NULECULE_NO_ENGINES=1 scripts/test.sh   # skip engine set-up: engine tests then skip
+set -uo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+results="$repo/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+if [ "${NULECULE_NO_ENGINES:-}" != "1" ]; then
+  if [ -f .ci/docker-setup.sh ]; then
+    bash .ci/docker-setup.sh || echo "test.sh: docker set-up failed; Docker tests will fail or skip" >&2
+  fi
+  if [ -f .ci/kube-setup.sh ] && [ -d ../shared/testbed ]; then
+    kubeconfig=$(bash .ci/kube-setup.sh | tail -n 1) || true
+    case "$kubeconfig" in
+      export\ KUBECONFIG=*) eval "$kubeconfig" ;;
+      *) echo "test.sh: Kubernetes testbed did not start; Kubernetes tests will skip" >&2 ;;
+    esac
+  fi
+fi
+
+dotnet build Nulecule.slnx -c Debug -nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test Nulecule.slnx --no-build -nologo --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  p=$(get passed); f=$(get failed); e=$(get error); t=$(get total); x=$(get executed)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0}))
+  skipped=$((skipped + ${t:-0} - ${x:-0}))
+done
+projects=$(find tests -name '*.Tests.csproj' | wc -l)
+if [ "$files" -lt "$projects" ]; then
+  # A test host that crashed writes no result file: count it as a failure.
+  failed=$((failed + projects - files))
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
