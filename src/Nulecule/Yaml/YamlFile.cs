@@ -32,7 +32,7 @@ public static class YamlFile
         string? hint = null;
         var lines = text.Split('\n');
         var tabLine = Array.FindIndex(lines, l => l.TrimStart(' ').StartsWith('\t'));
-        if (tabLine >= 0 && tabLine + 1 <= line)
+        if (tabLine >= 0 && (tabLine + 1 <= line + 1 || message.Contains("tab", StringComparison.OrdinalIgnoreCase)))
         {
             // YAML forbids tabs for indentation; the parser's own message rarely says so.
             line = tabLine + 1;
