@@ -46,9 +46,9 @@ internal static class CliApp
     private static IEnumerable<Command> Commands(CommandContext context) =>
     [
         ValidateCommand.Create(context),
-        // TemplateCommand.Create(context),
-        // ParamsCommand.Create(context),
-        // GenAnswersCommand.Create(context),
+        TemplateCommand.Create(context),
+        ParamsCommand.Create(context),
+        GenAnswersCommand.Create(context),
         InitCommand.Create(context),
         IndexCommand.Create(context),
     ];

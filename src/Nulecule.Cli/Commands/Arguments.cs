@@ -16,10 +16,9 @@ internal static class Arguments
         Description = "Provider to render or deploy for: docker, kubernetes, openshift, marathon. Default: the app's `provider` param, else kubernetes.",
     };
 
-    public static Option<string[]> Answers() => new("--answers", "-a")
+    public static Option<string?> Answers() => new("--answers", "-a")
     {
-        Description = "Answers file (INI, JSON or YAML) with values for params. May be repeated; later files win.",
-        AllowMultipleArgumentsPerToken = false,
+        Description = "Answers file (INI, JSON or YAML) with values for params.",
     };
 
     public static Option<string[]> Set() => new("--set")

@@ -1,12 +1,12 @@
 namespace Nulecule.Spec;
 
 /// <summary>Rules beyond the schema: unique names, inherit targets and cycles, artifacts that exist.</summary>
-internal static class SemanticChecks
+public static class SemanticChecks
 {
     /// <summary>Provider keys this tool deploys or renders; others are kept but warned about.</summary>
     public static readonly IReadOnlyList<string> KnownProviders = ["docker", "kubernetes", "openshift", "marathon"];
 
-    public static void Run(Application app, Reader reader)
+    internal static void Run(Application app, Reader reader)
     {
         var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var component in app.Graph)

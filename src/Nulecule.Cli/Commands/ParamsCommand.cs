@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Nulecule.Actions;
+using Spectre.Console;
+
+namespace Nulecule.Cli.Commands;
+
+/// <summary>`nulecule params APP`: every param of every scope, its value and where it came from.</summary>
+internal static class ParamsCommand
+{
+    public static Command Create(CommandContext context)
+    {
+        var app = Arguments.App();
+        var answers = Arguments.Answers();
+        var set = Arguments.Set();
+        var format = Arguments.Format("Output format: table or json.", "table", "json");
+        var command = new Command("params", "Show every param of every scope with its resolved value and its source (default, answers file:line, environment, command line). Hidden values print as ******.")
+        {
+            app, answers, set, format,
+        };
+        context.Action(command, (parse, output, _) =>
+        {
+            var options = Render.Options(context, parse, app, new Option<string?>("--unused"), answers, set);
+            var (_, values, warnings) = RenderAction.Resolve(options);
+            output.Masker = values.Masker;
+            output.Diagnostics(warnings);
+            if (parse.GetValue(format) == "json")
+            {
+                var array = new JsonArray();
+                foreach (var p in values.Params)
+                {
+                    array.Add(new JsonObject
+                    {
+                        ["scope"] = p.Scope,
+                        ["name"] = p.Name,
+                        ["value"] = p.Value is null ? null : p.Display,
+                        ["kind"] = p.Value?.Kind.ToString().ToLowerInvariant(),
+                        ["source"] = p.OriginText,
+                        ["hidden"] = p.Hidden,
+                        ["description"] = p.Description,
+                    });
+                }
+
+                output.Result(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                return Task.FromResult(ExitCodes.Ok);
+            }
+
+            var table = new Table { Border = TableBorder.Simple }.AddColumns("SCOPE", "NAME", "VALUE", "SOURCE", "DESCRIPTION");
+            foreach (var p in values.Params)
+            {
+                table.AddRow(Markup.Escape(p.Scope), Markup.Escape(p.Name), Markup.Escape(values.Masker.Mask(p.Display)), Markup.Escape(p.OriginText), Markup.Escape(p.Description ?? ""));
+            }
+
+            output.Stdout.Write(table);
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Nulecule.Actions;
+
+namespace Nulecule.Cli.Commands;
+
+/// <summary>`nulecule template APP`: render every component for one provider, touching no engine.</summary>
+internal static class TemplateCommand
+{
+    public static Command Create(CommandContext context)
+    {
+        var app = Arguments.App();
+        var provider = Arguments.Provider();
+        var answers = Arguments.Answers();
+        var set = Arguments.Set();
+        var outputDir = new Option<string?>("--output-dir", "-o") { Description = "Write DIR/<component>/<file> instead of printing one stream." };
+        var showSecrets = new Option<bool>("--show-secrets") { Description = "Print hidden param values instead of ******." };
+        var command = new Command("template", "Render every component's artifacts for one provider (graph order, nested apps in place), without touching any engine.")
+        {
+            app, provider, answers, set, outputDir, showSecrets,
+        };
+        context.Action(command, async (parse, output, ct) =>
+        {
+            var outcome = await RenderAction.RunAsync(Render.Options(context, parse, app, provider, answers, set), ct);
+            Render.Report(output, outcome);
+            var secrets = parse.GetValue(showSecrets);
+            if (parse.GetValue(outputDir) is { } dir)
+            {
+                var files = TemplateOutput.Files(outcome.App, secrets);
+                foreach (var file in files)
+                {
+                    AtomicFile.Write(Path.Combine(dir, file.RelativePath), file.Text);
+                }
+
+                output.Info($"wrote {files.Count} file(s) under {dir}");
+            }
+            else
+            {
+                await output.Out.WriteAsync(TemplateOutput.Stream(outcome.App, secrets));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
+
+/// <summary>Turns the shared app/answers/set options into render options.</summary>
+internal static class Render
+{
+    public static RenderOptions Options(CommandContext context, ParseResult parse, Argument<string> app, Option<string?> provider, Option<string?> answers, Option<string[]> set,
+        IReadOnlyDictionary<string, string?>? settings = null) => new()
+    {
+        AppPath = parse.GetValue(app)!,
+        Provider = parse.GetValue(provider),
+        AnswersFile = parse.GetValue(answers),
+        Sets = parse.GetValue(set) ?? [],
+        Environment = context.Environment,
+        Settings = settings ?? new Dictionary<string, string?>(),
+    };
+
+    public static void Report(Output output, RenderOutcome outcome)
+    {
+        output.Masker = outcome.App.Values.Masker;
+        output.Diagnostics(outcome.Warnings);
+        foreach (var note in outcome.Notes)
+        {
+            output.Detail(note);
+        }
+    }
+}

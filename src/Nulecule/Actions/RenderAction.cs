@@ -1,0 +1,140 @@
+using Nulecule.Answers;
+using Nulecule.Resolution;
+using Nulecule.Spec;
+using Nulecule.Templating;
+
+namespace Nulecule.Actions;
+
+/// <summary>What to render: the app, where its values come from, and for which provider.</summary>
+public sealed record RenderOptions
+{
+    public required string AppPath { get; init; }
+
+    /// <summary>Explicit provider (`--provider`); else the answers' `provider`, else the app's `provider` param, else kubernetes.</summary>
+    public string? Provider { get; init; }
+    public string? AnswersFile { get; init; }
+
+    /// <summary>`--set [SCOPE.]NAME=VALUE` texts, in command-line order.</summary>
+    public IReadOnlyList<string> Sets { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>`[general]` settings given by flags (namespace, provider-config ...).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+    public Func<PromptRequest, string?>? Prompt { get; init; }
+    public ArtifactResolver Resolver { get; init; } = new();
+}
+
+public sealed record RenderOutcome(RenderedApp App, IReadOnlyList<Diagnostic> Warnings, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// The pipeline every deploying verb starts with: load the app tree, resolve values, render each
+/// component's artifacts for one provider, in deployment order. Touches no engine.
+/// </summary>
+public static class RenderAction
+{
+    public const string DefaultProvider = "kubernetes";
+
+    public static async Task<RenderOutcome> RunAsync(RenderOptions options, CancellationToken cancellationToken = default)
+    {
+        var loaded = AppTreeLoader.Load(options.AppPath, requireNested: true);
+        if (!loaded.Succeeded)
+        {
+            throw new NuleculeException(loaded.Diagnostics);
+        }
+
+        var root = loaded.Root!;
+        var warnings = loaded.Diagnostics.Where(d => !d.IsError).ToList();
+        var values = ResolveValues(root, options, warnings);
+        var provider = ChooseProvider(options.Provider, values);
+        var components = new List<RenderedComponent>();
+        var errors = new List<Diagnostic>();
+        var notes = new List<string>();
+        foreach (var reference in root.Walk())
+        {
+            var component = reference.Component;
+            if (!component.Artifacts.ContainsKey(provider))
+            {
+                errors.Add(Diagnostic.Error(
+                    $"component '{reference.Scope}' has no artifacts for provider '{provider}'",
+                    component.Location,
+                    component.Artifacts.Count == 0 ? null : $"it has artifacts for: {string.Join(", ", component.Artifacts.Keys)}; choose one with --provider"));
+                continue;
+            }
+
+            var context = values.ContextFor(reference.Scope);
+            var files = await options.Resolver.ResolveAsync(reference.Owner.App, component, provider, root.App.Directory, cancellationToken).ConfigureAwait(false);
+            var artifacts = new List<RenderedArtifact>();
+            foreach (var file in files)
+            {
+                try
+                {
+                    var rendering = ArtifactRenderer.RenderWithReport(reference.Scope, provider, file.Display, file.Text, context, file.Pointers);
+                    artifacts.Add(rendering.Artifact);
+                    if (rendering.Unresolved.Count > 0)
+                    {
+                        notes.Add($"{file.Display}: left as written (no param of that name): {string.Join(", ", rendering.Unresolved.Select(n => "$" + n))}");
+                    }
+                }
+                catch (NuleculeException ex)
+                {
+                    errors.AddRange(ex.Diagnostics);
+                }
+            }
+
+            components.Add(new RenderedComponent(reference.Scope, component.Name, reference.Owner, artifacts));
+        }
+
+        if (errors.Count > 0)
+        {
+            // Messages may quote rendered text: hide the secrets in it.
+            throw new NuleculeException(errors.Select(d => d with { Message = values.Masker.Mask(d.Message) }).ToList());
+        }
+
+        var volumes = root.Apps().SelectMany(a => a.App.Requirements.OfType<PersistentVolumeRequirement>()).ToList();
+        return new RenderOutcome(new RenderedApp(root, provider, components, volumes, values), warnings, notes);
+    }
+
+    /// <summary>Loads the app tree and resolves its values (for `params`, which renders nothing).</summary>
+    public static (AppNode Root, ResolvedValues Values, IReadOnlyList<Diagnostic> Warnings) Resolve(RenderOptions options)
+    {
+        var loaded = AppTreeLoader.Load(options.AppPath, requireNested: true);
+        if (!loaded.Succeeded)
+        {
+            throw new NuleculeException(loaded.Diagnostics);
+        }
+
+        var warnings = loaded.Diagnostics.Where(d => !d.IsError).ToList();
+        var values = ResolveValues(loaded.Root!, options, warnings);
+        return (loaded.Root!, values, warnings);
+    }
+
+    private static ResolvedValues ResolveValues(AppNode root, RenderOptions options, List<Diagnostic> warnings)
+    {
+        var sources = new AnswerSources
+        {
+            File = options.AnswersFile is null ? null : AnswersFile.Load(options.AnswersFile),
+            Environment = options.Environment,
+            Overrides = options.Sets.Select(SetOverride.Parse).ToList(),
+            Settings = options.Settings,
+            Prompt = options.Prompt,
+        };
+        var values = ParamResolver.Resolve(root, sources, out var answerWarnings);
+        warnings.AddRange(answerWarnings);
+        return values;
+    }
+
+    public static string ChooseProvider(string? explicitProvider, ResolvedValues values)
+    {
+        var provider = explicitProvider
+            ?? values.GeneralValue("provider")
+            ?? values.ContextFor(AnswerSection.General).GetValueOrDefault("provider")?.Text
+            ?? DefaultProvider;
+        if (!SemanticChecks.KnownProviders.Contains(provider))
+        {
+            throw new NuleculeException($"provider '{provider}' is not known", null,
+                $"use one of: {string.Join(", ", SemanticChecks.KnownProviders)}");
+        }
+
+        return provider;
+    }
+}
