@@ -13,6 +13,11 @@ internal static class JsonAnswersReader
 {
     public static IReadOnlyList<AnswerSection> Read(string text, string file)
     {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
         var bytes = Encoding.UTF8.GetBytes(text);
         var lines = new LineMap(bytes, file);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });

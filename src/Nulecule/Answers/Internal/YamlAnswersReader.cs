@@ -122,7 +122,7 @@ internal static class YamlAnswersReader
 
     private static Spec.Scalar? Typed(YamlScalar value)
     {
-        if (value.Style != ScalarStyle.Plain || value.Tag.Value == "tag:yaml.org,2002:str")
+        if (value.Style != ScalarStyle.Plain || (!value.Tag.IsEmpty && !value.Tag.IsNonSpecific && value.Tag.Value == "tag:yaml.org,2002:str"))
         {
             return Spec.Scalar.String(value.Value);
         }
