@@ -183,7 +183,9 @@ public static partial class AnswersWriter
             }
         }
 
-        return new DefaultIniDataFormatter(configuration).IniDataToString(data);
+        // The formatter writes `key = ` for an empty value; trailing blanks carry nothing (values with them are quoted).
+        var text = new DefaultIniDataFormatter(configuration).IniDataToString(data);
+        return string.Join('\n', text.Split('\n').Select(line => line.TrimEnd()));
     }
 
     // Quotes are added exactly when the bare text would read back as another type or value.
