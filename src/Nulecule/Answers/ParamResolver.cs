@@ -1,0 +1,254 @@
+using Nulecule.Answers.Internal;
+using Nulecule.Resolution;
+using Nulecule.Spec;
+
+namespace Nulecule.Answers;
+
+/// <summary>
+/// Gives every param of an app tree its value for one deployment.
+/// <para>Precedence, highest first: the command line (flags, then <c>--set</c>), the environment
+/// (<see cref="EnvironmentAnswers"/>), the answers file, the param's default, a prompt. Within
+/// one source the most specific section wins: <c>[a:b]</c>, then <c>[a]</c>, then
+/// <c>[general]</c>; an unanswered entry (<c>None</c>, empty) is skipped, while <c>0</c>,
+/// <c>false</c> and <c>""</c> are answers.</para>
+/// <para>Scopes: the root app's globals are <c>general</c>; a nested app's globals take the scope of
+/// the component that nests it; its components are <c>parent:child</c>.</para>
+/// <para>Every value from every source, defaults included, is checked against the param's
+/// constraints. Problems are collected and thrown together as one <see cref="NuleculeException"/>:
+/// a missing required value, a value breaking a constraint, an answers section or <c>--set</c>
+/// scope naming no component. Keys naming no param are warnings.</para>
+/// </summary>
+public static class ParamResolver
+{
+    /// <summary>Resolves the tree's params; warnings are dropped (use the other overload to show them).</summary>
+    public static ResolvedValues Resolve(AppNode root, AnswerSources sources) => Resolve(root, sources, out _);
+
+    /// <summary>Resolves the tree's params and returns the warnings (unknown keys, ignored variables).</summary>
+    public static ResolvedValues Resolve(AppNode root, AnswerSources sources, out IReadOnlyList<Diagnostic> warnings)
+    {
+        var tree = new ScopeTree(root);
+        var errors = new List<Diagnostic>();
+        var warned = new List<Diagnostic>();
+        warnings = warned;
+
+        // Highest precedence first.
+        var layers = new[]
+        {
+            CommandLineLayer(sources, tree, errors, warned),
+            EnvironmentLayer(sources.Environment, tree, warned),
+            FileLayer(sources.File, tree, errors, warned),
+        };
+
+        var resolved = new List<ResolvedParam>();
+        foreach (var (scope, param) in tree.Params)
+        {
+            var candidate = Lookup(layers, scope, param.Name) ?? DefaultOf(param) ?? Prompted(sources.Prompt, scope, param);
+            if (candidate is null)
+            {
+                errors.Add(Missing(scope, param));
+                resolved.Add(new ResolvedParam(scope, param.Name, null, ValueOrigin.Default, null, param.Hidden, param.Description));
+                continue;
+            }
+
+            foreach (var constraint in param.Constraints.Where(c => !c.Allows(candidate.Value!.Text)))
+            {
+                errors.Add(Broken(scope, param, candidate, constraint));
+            }
+
+            resolved.Add(new ResolvedParam(scope, param.Name, candidate.Value, candidate.Origin, candidate.From, param.Hidden, param.Description));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new NuleculeException([.. errors, .. warned]);
+        }
+
+        return new ResolvedValues(resolved, GeneralOf(layers, resolved), ContextsOf(layers, tree, resolved));
+    }
+
+    /// <summary>How a param of a scope can be answered, for messages.</summary>
+    public static string HowToSupply(string scope, string name) =>
+        $"give it in the answers file as `[{scope}] {name} = ...`, on the command line as `--set {(scope == AnswerSection.General ? name : $"{scope}.{name}")}=...`, " +
+        $"or in the environment as {EnvironmentAnswers.VariableFor(scope, name)}";
+
+    private sealed record Candidate(Scalar? Value, ValueOrigin Origin, SourceLocation? From, string Described);
+
+    private sealed class Layer : Dictionary<(string Section, string Key), Candidate>;
+
+    private static Candidate? Lookup(Layer[] layers, string scope, string name)
+    {
+        foreach (var layer in layers)
+        {
+            foreach (var section in ScopeTree.Chain(scope))
+            {
+                if (layer.TryGetValue((section, name), out var candidate) && candidate.Value is not null)
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static Candidate? DefaultOf(Param param) =>
+        param.Default is null or { IsNull: true }
+            ? null
+            : new Candidate(param.Default, ValueOrigin.Default, param.Location,
+                param.Location.Line > 0 ? $"the default at {param.Location}" : "the default");
+
+    private static Candidate? Prompted(Func<PromptRequest, string?>? prompt, string scope, Param param)
+    {
+        var typed = prompt?.Invoke(new PromptRequest(scope, param.Name, param.Description, param.Hidden, param.Constraints));
+        var value = PlainScalar.Parse(typed);
+        return value is null ? null : new Candidate(value, ValueOrigin.CommandLine, new SourceLocation("prompt", 0, 0), "the prompt");
+    }
+
+    private static Layer CommandLineLayer(AnswerSources sources, ScopeTree tree, List<Diagnostic> errors, List<Diagnostic> warnings)
+    {
+        var layer = new Layer();
+        foreach (var set in sources.Overrides)
+        {
+            if (!tree.IsScope(set.Scope))
+            {
+                errors.Add(Diagnostic.Error(
+                    $"{set.Origin}: '{set.Scope}' is no component of this app{Suggest.DidYouMean(set.Scope, tree.Scopes)}",
+                    hint: $"scopes are {string.Join(", ", tree.Scopes)}"));
+                continue;
+            }
+
+            WarnIfUnknown(tree, set.Scope, set.Name, null, set.Origin, warnings);
+            layer[(set.Scope, set.Name)] = new Candidate(set.Value, ValueOrigin.CommandLine, new SourceLocation(set.Origin, 0, 0), set.Origin);
+        }
+
+        foreach (var (key, value) in sources.Settings)
+        {
+            if (value is not null)
+            {
+                layer[(AnswerSection.General, key)] = new Candidate(Scalar.String(value), ValueOrigin.CommandLine,
+                    new SourceLocation($"--{key}", 0, 0), $"--{key}");
+            }
+        }
+
+        return layer;
+    }
+
+    private static Layer EnvironmentLayer(IReadOnlyDictionary<string, string> environment, ScopeTree tree, List<Diagnostic> warnings)
+    {
+        var layer = new Layer();
+        foreach (var (section, key, variable, value) in EnvironmentAnswers.Map(environment, tree, warnings))
+        {
+            WarnIfUnknown(tree, section, key, null, $"environment variable {variable}", warnings);
+            layer[(section, key)] = new Candidate(PlainScalar.Parse(value), ValueOrigin.Environment,
+                new SourceLocation(variable, 0, 0), $"environment variable {variable}");
+        }
+
+        return layer;
+    }
+
+    private static Layer FileLayer(AnswersFile? file, ScopeTree tree, List<Diagnostic> errors, List<Diagnostic> warnings)
+    {
+        var layer = new Layer();
+        foreach (var section in file?.Sections ?? [])
+        {
+            if (!tree.IsScope(section.Name))
+            {
+                errors.Add(Diagnostic.Error(
+                    $"answers section [{section.Name}] names no component of this app{Suggest.DidYouMean(section.Name, tree.Scopes)}",
+                    section.Location,
+                    $"sections are {string.Join(", ", tree.Scopes.Select(s => $"[{s}]"))}"));
+                continue;
+            }
+
+            foreach (var entry in section.Entries)
+            {
+                WarnIfUnknown(tree, section.Name, entry.Key, entry.Location, null, warnings);
+                var described = entry.Location?.ToString() ?? file!.Path ?? "the answers file";
+                layer[(section.Name, entry.Key)] = new Candidate(entry.Value, ValueOrigin.AnswersFile, entry.Location, described);
+            }
+        }
+
+        return layer;
+    }
+
+    private static void WarnIfUnknown(ScopeTree tree, string section, string key, SourceLocation? at, string? origin, List<Diagnostic> warnings)
+    {
+        var known = tree.KeysOf[section];
+        if (known.Contains(key))
+        {
+            return;
+        }
+
+        var prefix = origin is null ? "" : origin + ": ";
+        var what = section == AnswerSection.General
+            ? $"{prefix}[general] {key} matches no param or setting of this app{Suggest.DidYouMean(key, known)} (templates can still use it as ${key})"
+            : $"{prefix}[{section}] {key} matches no param of '{section}'{Suggest.DidYouMean(key, known)}";
+        warnings.Add(Diagnostic.Warning(what, at));
+    }
+
+    private static Diagnostic Missing(string scope, Param param)
+    {
+        var description = string.IsNullOrWhiteSpace(param.Description) ? "" : $" ({param.Description.Trim()})";
+        return Diagnostic.Error($"[{scope}] {param.Name}{description} has no value and no default", hint: HowToSupply(scope, param.Name));
+    }
+
+    private static Diagnostic Broken(string scope, Param param, Candidate candidate, Constraint constraint)
+    {
+        var shown = param.Hidden ? SecretMasker.Stars : $"'{candidate.Value!.Text}'";
+        var rule = string.IsNullOrWhiteSpace(constraint.Description)
+            ? $"the pattern {constraint.AllowedPattern}"
+            : $"\"{constraint.Description.Trim()}\" (pattern {constraint.AllowedPattern})";
+        var at = candidate.Origin == ValueOrigin.AnswersFile ? candidate.From : null;
+        return Diagnostic.Error($"[{scope}] {param.Name} = {shown} from {candidate.Described} does not satisfy {rule}", at,
+            $"give a value that matches; {HowToSupply(scope, param.Name)}");
+    }
+
+    private static Dictionary<string, string> GeneralOf(Layer[] layers, List<ResolvedParam> resolved)
+    {
+        var general = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in GeneralSettings.All)
+        {
+            var global = resolved.FirstOrDefault(p => p.Scope == AnswerSection.General && p.Name == key);
+            var value = global is not null ? global.Value : Lookup(layers, AnswerSection.General, key)?.Value;
+            if (value is not null)
+            {
+                general[key] = value.Text;
+            }
+        }
+
+        return general;
+    }
+
+    private static Dictionary<string, IReadOnlyDictionary<string, Scalar>> ContextsOf(Layer[] layers, ScopeTree tree, List<ResolvedParam> resolved)
+    {
+        // [general] answers of every source (lowest precedence first, so higher ones overwrite).
+        var general = new Dictionary<string, Scalar>(StringComparer.Ordinal);
+        foreach (var layer in layers.Reverse())
+        {
+            foreach (var ((section, key), candidate) in layer)
+            {
+                if (section == AnswerSection.General && candidate.Value is not null)
+                {
+                    general[key] = candidate.Value;
+                }
+            }
+        }
+
+        var contexts = new Dictionary<string, IReadOnlyDictionary<string, Scalar>>(StringComparer.Ordinal);
+        foreach (var scope in tree.Scopes)
+        {
+            var context = new Dictionary<string, Scalar>(general, StringComparer.Ordinal);
+            foreach (var section in ScopeTree.Chain(scope).Reverse())
+            {
+                foreach (var param in resolved.Where(p => p.Scope == section && p.Value is not null))
+                {
+                    context[param.Name] = param.Value!;
+                }
+            }
+
+            contexts[scope] = context;
+        }
+
+        return contexts;
+    }
+}
