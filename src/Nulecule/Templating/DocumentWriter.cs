@@ -152,9 +152,19 @@ public static class DocumentWriter
     }
 
     private static Scalar StringScalar(string text) =>
-        YamlCoreSchema.IsAmbiguousAsPlain(text)
+        YamlCoreSchema.IsAmbiguousAsPlain(text) || NeedsEscapes(text)
             ? new Scalar(AnchorName.Empty, TagName.Empty, text, ScalarStyle.DoubleQuoted, false, true)
             : new Scalar(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Any, true, true);
+
+    // Only double quotes keep `\r`, tabs, the Unicode line breaks, a BOM, control characters and
+    // edge whitespace exactly: the other styles normalize them, and the emitter writes a leading tab plain.
+    private static bool NeedsEscapes(string text) =>
+        text.AsSpan().IndexOfAny(SpecialCharacters) >= 0
+        || text.Any(c => char.IsControl(c) && c != '\n')
+        || (text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1])));
+
+    private static readonly System.Buffers.SearchValues<char> SpecialCharacters =
+        System.Buffers.SearchValues.Create("\r\t\u0085\u2028\u2029\ufeff");
 
     private static Scalar Plain(string text) => new(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Plain, true, false);
 }
