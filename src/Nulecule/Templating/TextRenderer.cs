@@ -21,19 +21,89 @@ public static class TextRenderer
             return new TextRenderResult(substituted.Text, [], substituted.Used, substituted.Unresolved);
         }
 
-        if (StructuredRenderer.TryRender(file, substituted.Text, null, out var parsed, out var error))
+        if (!TryParse(file, substituted.Text, format, out var documents, out var error))
         {
-            return new TextRenderResult(substituted.Text, parsed!.Documents, substituted.Used, substituted.Unresolved);
+            throw Explain(file, text, substituted, error!, format);
+        }
+
+        CheckStructure(file, text, substituted, documents, context, format);
+        return new TextRenderResult(substituted.Text, documents, substituted.Used, substituted.Unresolved);
+    }
+
+    private static bool TryParse(string file, string text, ArtifactFormat format, out IReadOnlyList<JsonNode> documents, out NuleculeException? error)
+    {
+        if (StructuredRenderer.TryRender(file, text, null, out var parsed, out error))
+        {
+            documents = parsed!.Documents;
+            return true;
         }
 
         // A few JSON texts are not YAML (a tab where YAML wants indentation); JSON must still load.
-        if (format == ArtifactFormat.Json && TryParseJson(substituted.Text, out var json))
+        if (format == ArtifactFormat.Json && TryParseJson(text, out var json))
         {
-            return new TextRenderResult(substituted.Text, [json], substituted.Used, substituted.Unresolved);
+            documents = [json];
+            return true;
         }
 
-        throw Explain(file, text, substituted, error!, format);
+        documents = [];
+        return false;
     }
+
+    /// <summary>
+    /// Even textually, a value may only fill a scalar. Render once more with a harmless word in
+    /// place of every value; if the real values give a different shape (more keys, a list where a
+    /// word was), one of them changed the structure, and we find which.
+    /// </summary>
+    private static void CheckStructure(
+        string file,
+        string source,
+        SubstitutionResult rendered,
+        IReadOnlyList<JsonNode> documents,
+        IReadOnlyDictionary<string, Scalar> context,
+        ArtifactFormat format)
+    {
+        if (rendered.Used.Count == 0)
+        {
+            return;
+        }
+
+        var neutral = rendered.Used.Select((name, i) => (name, i))
+            .ToDictionary(p => p.name, p => Scalar.String($"NuleculeRef{p.i}x"), StringComparer.Ordinal);
+        if (!TryParse(file, Substitution.Apply(source, neutral).Text, format, out var expected, out _) || SameShape(expected, documents))
+        {
+            // When the template only parses with the real values, there is no shape to compare with.
+            return;
+        }
+
+        foreach (var name in rendered.Used)
+        {
+            var one = new Dictionary<string, Scalar>(neutral, StringComparer.Ordinal) { [name] = context[name] };
+            if (!TryParse(file, Substitution.Apply(source, one).Text, format, out var actual, out _) || !SameShape(expected, actual))
+            {
+                var span = rendered.Spans.First(s => s.Name == name);
+                throw new NuleculeException(
+                    $"the value of param '{name}' changes the structure of the artifact (it adds keys, items or nesting)",
+                    LocationOf(file, source, span.SourceStart),
+                    "a value can only fill one value of the document: change the value, or quote the reference");
+            }
+        }
+
+        throw new NuleculeException(
+            $"the values of params {string.Join(", ", rendered.Used.Select(n => $"'{n}'"))} together change the structure of the artifact",
+            new SourceLocation(file, 0, 0),
+            "a value can only fill one value of the document: change the values, or quote the references");
+    }
+
+    private static bool SameShape(IReadOnlyList<JsonNode> a, IReadOnlyList<JsonNode> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => SameShape(p.First, p.Second));
+
+    private static bool SameShape(JsonNode? a, JsonNode? b) => (a, b) switch
+    {
+        (JsonObject x, JsonObject y) => x.Count == y.Count && x.Zip(y).All(p => SameShape(p.First.Value, p.Second.Value)),
+        (JsonArray x, JsonArray y) => x.Count == y.Count && x.Zip(y).All(p => SameShape(p.First, p.Second)),
+        (JsonObject or JsonArray, _) or (_, JsonObject or JsonArray) => false,
+        _ => true,
+    };
 
     private static bool TryParseJson(string text, out JsonNode node)
     {

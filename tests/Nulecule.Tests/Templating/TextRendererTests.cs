@@ -54,4 +54,20 @@ public class TextRendererTests
         result.Documents.ShouldBeEmpty();
         result.Unresolved.ShouldBe(["HOME"]);
     }
+
+    [Theory]
+    [InlineData("80, \"evil\": 1")]
+    [InlineData("[1, 2]")]
+    [InlineData("{\"a\": 1}")]
+    public void Should_not_let_a_value_change_the_structure_textually_either(string value)
+    {
+        var text = "{\"port\": ${port}, \"name\": \"$name\"}";
+
+        var ex = Should.Throw<NuleculeException>(() =>
+            TextRenderer.Render("svc.json", text, Ctx(("name", Str("web")), ("port", Str(value))), ArtifactFormat.Json));
+
+        var diagnostic = ex.Diagnostics.ShouldHaveSingleItem();
+        diagnostic.Message.ShouldBe("the value of param 'port' changes the structure of the artifact (it adds keys, items or nesting)");
+        diagnostic.Location.ShouldBe(new SourceLocation("svc.json", 1, 10));
+    }
 }
