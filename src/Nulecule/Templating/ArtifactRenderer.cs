@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using Nulecule.Spec;
+
+namespace Nulecule.Templating;
+
+/// <summary>
+/// Renders one artifact file for one provider: docker artifacts become commands, `.json`/`.yaml`
+/// become documents (structurally substituted, with a textual fallback), anything else becomes
+/// documents when it is a YAML/JSON mapping or list, and substituted text otherwise.
+/// </summary>
+public static class ArtifactRenderer
+{
+    public static RenderedArtifact Render(
+        string component,
+        string provider,
+        string sourceDisplayPath,
+        string text,
+        IReadOnlyDictionary<string, Scalar> context,
+        PointerArtifact? pointers) =>
+        RenderWithReport(component, provider, sourceDisplayPath, text, context, pointers).Artifact;
+
+    public static ArtifactRendering RenderWithReport(
+        string component,
+        string provider,
+        string sourceDisplayPath,
+        string text,
+        IReadOnlyDictionary<string, Scalar> context,
+        PointerArtifact? pointers)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(sourceDisplayPath);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(context);
+        var file = sourceDisplayPath;
+
+        if (provider == "docker")
+        {
+            if (pointers is not null)
+            {
+                throw new NuleculeException(
+                    "the pointer form (resource + params) needs a JSON or YAML artifact, not a docker command",
+                    pointers.Location,
+                    "use $name references in the docker artifact instead");
+            }
+
+            var docker = DockerRunParser.Parse(file, text, context);
+            return new ArtifactRendering(
+                Artifact(component, provider, file, ArtifactFormat.DockerRun, DockerRunParser.Format(docker.Commands)) with { Commands = docker.Commands },
+                docker.Used,
+                docker.Unresolved);
+        }
+
+        var extension = Path.GetExtension(file).ToLowerInvariant();
+        ArtifactFormat? declared = extension switch
+        {
+            ".json" => ArtifactFormat.Json,
+            ".yaml" or ".yml" => ArtifactFormat.Yaml,
+            _ => null,
+        };
+
+        // Whether the source parses before substitution decides structural vs textual substitution.
+        var parsesAsIs = StructuredRenderer.TryRender(file, text, null, out var plain, out _);
+        IReadOnlyList<JsonNode> documents;
+        IReadOnlyList<string> used;
+        IReadOnlyList<string> unresolved;
+        ArtifactFormat format;
+        if (declared is { } known)
+        {
+            format = known;
+            if (parsesAsIs)
+            {
+                var structured = StructuredRenderer.Render(file, text, context);
+                (documents, used, unresolved) = (structured.Documents, structured.Used, structured.Unresolved);
+            }
+            else
+            {
+                var textual = TextRenderer.Render(file, text, context, known);
+                (documents, used, unresolved) = (textual.Documents, textual.Used, textual.Unresolved);
+            }
+        }
+        else if (parsesAsIs && plain!.Documents.Count > 0 && plain.Documents.All(d => d is JsonObject or JsonArray))
+        {
+            // A README or a script can parse as a single YAML string; only mappings and lists are documents.
+            format = text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[') ? ArtifactFormat.Json : ArtifactFormat.Yaml;
+            var structured = StructuredRenderer.Render(file, text, context);
+            (documents, used, unresolved) = (structured.Documents, structured.Used, structured.Unresolved);
+        }
+        else
+        {
+            if (pointers is not null)
+            {
+                throw new NuleculeException(
+                    $"the pointer form needs a JSON or YAML artifact, and {file} is neither",
+                    pointers.Location,
+                    "point the resource at a .json or .yaml file");
+            }
+
+            var textual = TextRenderer.Render(file, text, context, ArtifactFormat.Text);
+            return new ArtifactRendering(Artifact(component, provider, file, ArtifactFormat.Text, textual.Text), textual.Used, textual.Unresolved);
+        }
+
+        if (pointers is not null)
+        {
+            PointerSubstitution.Apply(documents, pointers.Pointers, context, pointers.Location);
+            used = used.Concat(pointers.Pointers.Keys).Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        var rendered = format == ArtifactFormat.Json ? DocumentWriter.ToJson(documents) : DocumentWriter.ToYaml(documents);
+        return new ArtifactRendering(
+            Artifact(component, provider, file, format, rendered) with { Documents = documents },
+            used,
+            unresolved);
+    }
+
+    private static RenderedArtifact Artifact(string component, string provider, string file, ArtifactFormat format, string text) => new()
+    {
+        Component = component,
+        Provider = provider,
+        Source = file,
+        Format = format,
+        Text = text,
+    };
+}

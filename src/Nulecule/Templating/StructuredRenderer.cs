@@ -1,0 +1,307 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Nulecule.Spec;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlScalar = YamlDotNet.Core.Events.Scalar;
+
+namespace Nulecule.Templating;
+
+/// <summary>
+/// Parses a YAML or JSON artifact (JSON is YAML, so `"hostPort": $hostport` parses too) into JSON
+/// nodes and substitutes inside scalars, so a value can never change the document's structure.
+/// A plain scalar that is exactly one reference takes the value's own type; quoted scalars stay
+/// strings; other plain scalars are typed by the YAML 1.2 core schema.
+/// </summary>
+public static partial class StructuredRenderer
+{
+    // Aliases are copied; this bounds "billion laughs" documents.
+    private const long MaxNodes = 1_000_000;
+
+    /// <summary>Parses and substitutes. A null <paramref name="context"/> parses without substituting.</summary>
+    /// <exception cref="NuleculeException">The text is not YAML/JSON, or breaks a rule below.</exception>
+    public static StructuredResult Render(string file, string text, IReadOnlyDictionary<string, Spec.Scalar>? context)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new Builder(file, context);
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            return builder.Build(parser);
+        }
+        catch (YamlException ex)
+        {
+            throw new NuleculeException(
+                $"not valid YAML or JSON: {CleanMessage(ex)}",
+                new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column));
+        }
+    }
+
+    /// <summary>Like <see cref="Render"/>, but answers false instead of throwing on a syntax error.</summary>
+    public static bool TryRender(
+        string file,
+        string text,
+        IReadOnlyDictionary<string, Spec.Scalar>? context,
+        out StructuredResult? result,
+        out NuleculeException? error)
+    {
+        try
+        {
+            result = Render(file, text, context);
+            error = null;
+            return true;
+        }
+        catch (NuleculeException ex)
+        {
+            result = null;
+            error = ex;
+            return false;
+        }
+    }
+
+    /// <summary>YamlDotNet prefixes its messages with the marks; we print our own location.</summary>
+    internal static string CleanMessage(YamlException ex) => MarkPrefix().Replace(ex.Message, "");
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex MarkPrefix();
+
+    private sealed class Builder(string file, IReadOnlyDictionary<string, Spec.Scalar>? context)
+    {
+        private const string StrTag = "tag:yaml.org,2002:str";
+        private const string IntTag = "tag:yaml.org,2002:int";
+        private const string FloatTag = "tag:yaml.org,2002:float";
+        private const string BoolTag = "tag:yaml.org,2002:bool";
+        private const string NullTag = "tag:yaml.org,2002:null";
+        private const string MergeKey = "<<";
+
+        private readonly Dictionary<string, JsonNode?> _anchors = new(StringComparer.Ordinal);
+        private readonly List<string> _used = [];
+        private readonly List<string> _unresolved = [];
+        private long _nodes;
+
+        public StructuredResult Build(IParser parser)
+        {
+            var documents = new List<JsonNode>();
+            parser.Consume<StreamStart>();
+            while (parser.TryConsume<DocumentStart>(out _))
+            {
+                _anchors.Clear();
+                var root = ReadNode(parser);
+                parser.Consume<DocumentEnd>();
+
+                // An empty document (`---` with nothing after it) is nothing to deploy.
+                if (root is not null)
+                {
+                    documents.Add(root);
+                }
+            }
+
+            parser.Consume<StreamEnd>();
+            return new StructuredResult(documents, _used, _unresolved);
+        }
+
+        private JsonNode? ReadNode(IParser parser)
+        {
+            if (++_nodes > MaxNodes)
+            {
+                throw Error(parser.Current!.Start, $"the document expands to more than {MaxNodes} nodes (aliases copied too often)");
+            }
+
+            switch (parser.Current)
+            {
+                case AnchorAlias alias:
+                    parser.MoveNext();
+                    if (!_anchors.TryGetValue(alias.Value.Value, out var target))
+                    {
+                        throw Error(alias.Start, $"alias *{alias.Value.Value} refers to no anchor defined before it");
+                    }
+
+                    if (target is not null)
+                    {
+                        _nodes += CountNodes(target);
+                        if (_nodes > MaxNodes)
+                        {
+                            throw Error(alias.Start, $"the document expands to more than {MaxNodes} nodes (aliases copied too often)");
+                        }
+                    }
+
+                    return target?.DeepClone();
+
+                case YamlScalar scalar:
+                    parser.MoveNext();
+                    return Remember(scalar, ScalarNode(scalar));
+
+                case SequenceStart start:
+                    {
+                        parser.MoveNext();
+                        var array = new JsonArray();
+                        while (!parser.TryConsume<SequenceEnd>(out _))
+                        {
+                            array.Add(ReadNode(parser));
+                        }
+
+                        return Remember(start, array);
+                    }
+
+                case MappingStart start:
+                    {
+                        parser.MoveNext();
+                        return Remember(start, ReadMapping(parser));
+                    }
+
+                default:
+                    throw Error(parser.Current!.Start, $"unexpected {parser.Current.GetType().Name}");
+            }
+        }
+
+        private JsonObject ReadMapping(IParser parser)
+        {
+            var mapping = new JsonObject();
+            var merges = new List<(JsonNode? Node, Mark At)>();
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                if (parser.Current is not YamlScalar keyEvent)
+                {
+                    throw Error(parser.Current!.Start, "a mapping key must be a plain text key, not a list, a mapping or an alias");
+                }
+
+                parser.MoveNext();
+                var isMerge = keyEvent.Style == ScalarStyle.Plain && keyEvent.Value == MergeKey && keyEvent.Tag.IsEmpty;
+                var key = isMerge ? MergeKey : Substitute(keyEvent.Value);
+                var value = ReadNode(parser);
+                if (isMerge)
+                {
+                    merges.Add((value, keyEvent.Start));
+                    continue;
+                }
+
+                if (mapping.ContainsKey(key))
+                {
+                    throw Error(keyEvent.Start, $"duplicate key '{key}' in this mapping (after substitution)");
+                }
+
+                mapping[key] = value;
+            }
+
+            // YAML 1.1 merge keys (`<<: *defaults`), which Kubernetes' reader honours: keys written in
+            // the mapping itself win, then earlier merged mappings win over later ones.
+            foreach (var (node, at) in merges)
+            {
+                IEnumerable<JsonNode?> sources = node is JsonArray list ? list : [node];
+                foreach (var source in sources)
+                {
+                    if (source is not JsonObject merged)
+                    {
+                        throw Error(at, "a merge key (<<) needs a mapping or a list of mappings");
+                    }
+
+                    foreach (var (k, v) in merged)
+                    {
+                        if (!mapping.ContainsKey(k))
+                        {
+                            mapping[k] = v?.DeepClone();
+                        }
+                    }
+                }
+            }
+
+            return mapping;
+        }
+
+        private JsonNode? ScalarNode(YamlScalar scalar)
+        {
+            var tag = scalar.Tag;
+            if (!tag.IsEmpty && !tag.IsNonSpecific)
+            {
+                var kind = tag.Value switch
+                {
+                    StrTag => ScalarKind.String,
+                    IntTag => ScalarKind.Integer,
+                    FloatTag => ScalarKind.Float,
+                    BoolTag => ScalarKind.Boolean,
+                    NullTag => ScalarKind.Null,
+                    _ => (ScalarKind?)null,
+                };
+                if (kind is { } explicitKind)
+                {
+                    var text = Substitute(scalar.Value);
+                    var node = YamlCoreSchema.ToNode(text, explicitKind);
+                    if (explicitKind != ScalarKind.String && explicitKind != ScalarKind.Null && node?.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                    {
+                        throw Error(scalar.Start, $"'{text}' is not a valid {tag.Value[(tag.Value.LastIndexOf(':') + 1)..]} (the tag {tag.Value} demands one)");
+                    }
+
+                    return node;
+                }
+
+                // Unknown application tags (`!Ref`, ...) mean nothing to a JSON document: type by style.
+            }
+
+            // `!` on a scalar means "string" in YAML; so does any quoting or block style.
+            if (scalar.Style != ScalarStyle.Plain || tag.IsNonSpecific)
+            {
+                return JsonValue.Create(Substitute(scalar.Value));
+            }
+
+            if (context is not null
+                && Substitution.TryGetSingleReference(scalar.Value, out var name)
+                && context.TryGetValue(name, out var value))
+            {
+                Substitute(scalar.Value);
+                return ScalarValues.ToNode(value);
+            }
+
+            if (context is null)
+            {
+                return YamlCoreSchema.ToNode(scalar.Value);
+            }
+
+            var result = Apply(scalar.Value);
+            return result.Changed ? JsonValue.Create(result.Text) : YamlCoreSchema.ToNode(scalar.Value);
+        }
+
+        private string Substitute(string text) => context is null ? text : Apply(text).Text;
+
+        private SubstitutionResult Apply(string text)
+        {
+            var result = Substitution.Apply(text, context!);
+            foreach (var name in result.Used)
+            {
+                if (!_used.Contains(name, StringComparer.Ordinal))
+                {
+                    _used.Add(name);
+                }
+            }
+
+            foreach (var name in result.Unresolved)
+            {
+                if (!_unresolved.Contains(name, StringComparer.Ordinal))
+                {
+                    _unresolved.Add(name);
+                }
+            }
+
+            return result;
+        }
+
+        private JsonNode? Remember(NodeEvent node, JsonNode? value)
+        {
+            if (!node.Anchor.IsEmpty)
+            {
+                _anchors[node.Anchor.Value] = value;
+            }
+
+            return value;
+        }
+
+        private static long CountNodes(JsonNode node) => node switch
+        {
+            JsonObject o => 1 + o.Sum(p => p.Value is null ? 1 : CountNodes(p.Value)),
+            JsonArray a => 1 + a.Sum(v => v is null ? 1 : CountNodes(v)),
+            _ => 1,
+        };
+
+        private NuleculeException Error(Mark at, string message) =>
+            new(message, new SourceLocation(file, (int)at.Line, (int)at.Column));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CsCheck;
+using Nulecule.Spec;
+using Nulecule.Templating;
+using static Nulecule.Tests.Templating.Values;
+
+namespace Nulecule.Tests.Templating;
+
+public class DocumentWriterTests
+{
+    [Fact]
+    public void Should_write_yaml_quoting_strings_that_would_change_type()
+    {
+        var doc = JsonNode.Parse("""{"a":"true","b":"80","c":80,"d":true,"e":null,"f":"","g":"3306:3306","h":"yes","i":"plain text","j":1.0,"k":[],"l":{},"m":["x",{"n":"0x1F"}],"o":"a: b"}""");
+
+        DocumentWriter.ToYaml(doc).ShouldBe(
+            """
+            a: "true"
+            b: "80"
+            c: 80
+            d: true
+            e: null
+            f: ""
+            g: "3306:3306"
+            h: "yes"
+            i: plain text
+            j: 1.0
+            k: []
+            l: {}
+            m:
+            - x
+            - "n": "0x1F"
+            o: 'a: b'
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Should_keep_a_double_a_float()
+    {
+        DocumentWriter.ToYaml(new JsonObject { ["x"] = 2.0 }).ShouldBe("x: 2.0\n");
+    }
+
+    [Fact]
+    public void Should_separate_documents()
+    {
+        DocumentWriter.ToYaml([new JsonObject { ["a"] = 1 }, new JsonObject { ["b"] = 2 }]).ShouldBe("a: 1\n---\nb: 2\n");
+    }
+
+    [Fact]
+    public void Should_write_indented_json_without_html_escaping()
+    {
+        DocumentWriter.ToJson(JsonNode.Parse("""{"a":"<é&'>","b":[1]}""")).ShouldBe("{\n  \"a\": \"<é&'>\",\n  \"b\": [\n    1\n  ]\n}\n");
+    }
+
+    private static readonly string[] Tricky =
+    [
+        "", "true", "True", "false", "null", "~", "80", "-1", "0x1F", "0o17", "1e3", ".5", ".inf", "yes", "no", "on", "off",
+        "3306:3306", "1_000", "- a", "key: value", "#c", "a #c", "{a: 1}", "[1]", "&a", "*a", "!tag", "|", ">", "'", "\"",
+        "%x", "@x", "`x", "? x", "---", "...", " lead", "trail ", "a\nb", "a\n", "\n", "a\r\nb", "tab\tin", "\ttab", "$v", "$$",
+    ];
+
+    // Plain text, quotes, YAML indicators, line breaks (including the Unicode ones), controls, non-ASCII.
+    private static readonly Gen<string> TextGen = Gen.OneOf(
+        Gen.Int[0, Tricky.Length - 1].Select(i => Tricky[i]),
+        Gen.Char["abZ09 :#{}[],&*!|>'\"%@`\n\r\t\\-?.$~é\u00a0\u0085\u2028\u0007\ufeff"].Array[0, 12].Select(chars => new string(chars)));
+
+    /// <summary>A value, the JSON it must become when unquoted, and the text it must become when quoted.</summary>
+    private static readonly Gen<(Scalar Value, JsonNode? Typed, string Quoted)> ValueGen = Gen.OneOf(
+        Gen.Long.Select(l => (Int(l.ToString(CultureInfo.InvariantCulture)), (JsonNode?)JsonValue.Create(l), l.ToString(CultureInfo.InvariantCulture))),
+        Gen.Double.Where(double.IsFinite).Select(d =>
+        {
+            var text = d.ToString("R", CultureInfo.InvariantCulture);
+            return (Flt(text), (JsonNode?)JsonValue.Create(d), text);
+        }),
+        Gen.Bool.Select(b => (Bool(b ? "True" : "false"), (JsonNode?)JsonValue.Create(b), b ? "true" : "false")),
+        Gen.Const((Nul(), (JsonNode?)null, "")),
+        TextGen.Select(s => (Str(s), (JsonNode?)JsonValue.Create(s), s)));
+
+    [Fact]
+    public void Should_round_trip_every_value_through_yaml_and_json_without_changing_structure()
+    {
+        ValueGen.Sample(
+            sample =>
+            {
+                var (value, typed, quoted) = sample;
+                var context = Ctx(("v", value));
+
+                // Unquoted: the value's own type. Quoted: always the string.
+                var plain = StructuredRenderer.Render("t.yaml", "key: $v\n", context).Documents.ShouldHaveSingleItem();
+                var inQuotes = StructuredRenderer.Render("t.yaml", "key: \"$v\"\n", context).Documents.ShouldHaveSingleItem();
+                SameValue(plain["key"], typed).ShouldBeTrue($"unquoted {value.Kind} '{value.Text}' became {plain.ToJsonString()}");
+                inQuotes["key"]!.GetValue<string>().ShouldBe(quoted);
+
+                foreach (var doc in new[] { plain, inQuotes })
+                {
+                    var yaml = DocumentWriter.ToYaml(doc);
+                    var back = StructuredRenderer.Render("t.yaml", yaml, null).Documents.ShouldHaveSingleItem();
+                    back.AsObject().Count.ShouldBe(1, yaml);
+                    JsonNode.DeepEquals(back, doc).ShouldBeTrue($"YAML {yaml} read back as {back.ToJsonString()}, not {doc.ToJsonString()}");
+
+                    var json = DocumentWriter.ToJson(doc);
+                    JsonNode.DeepEquals(JsonNode.Parse(json), doc).ShouldBeTrue(json);
+                }
+            },
+            iter: 5000);
+    }
+
+    private static bool SameValue(JsonNode? actual, JsonNode? expected) => (actual, expected) switch
+    {
+        (null, null) => true,
+        (JsonValue a, JsonValue e) when e.TryGetValue<double>(out var d) && !e.TryGetValue<long>(out _) =>
+            a.GetValueKind() == System.Text.Json.JsonValueKind.Number && a.GetValue<double>() == d && a.ToJsonString().AsSpan().ContainsAny(".eE"),
+        (JsonValue a, JsonValue e) => a.GetValueKind() == e.GetValueKind() && JsonNode.DeepEquals(a, e),
+        _ => false,
+    };
+}
