@@ -30,11 +30,38 @@ public sealed class SecretMasker
 
         foreach (var secret in _secrets)
         {
-            text = text.Replace(secret, Stars, StringComparison.Ordinal);
+            text = MaskOne(text, secret);
         }
 
         return text;
     }
+
+    /// <summary>
+    /// Masks each occurrence of <paramref name="secret"/> that is not part of a longer word, so a
+    /// short secret such as `x` hides `PASS=x` but leaves `syntax` readable.
+    /// </summary>
+    private static string MaskOne(string text, string secret)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        var start = 0;
+        while (true)
+        {
+            var at = text.IndexOf(secret, start, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                builder.Append(text, start, text.Length - start);
+                return builder.ToString();
+            }
+
+            var end = at + secret.Length;
+            var bounded = (at == 0 || !IsWordChar(text[at - 1]) || !IsWordChar(secret[0]))
+                && (end == text.Length || !IsWordChar(text[end]) || !IsWordChar(secret[^1]));
+            builder.Append(text, start, at - start).Append(bounded ? Stars : secret);
+            start = end;
+        }
+    }
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
 
     public SecretMasker With(IEnumerable<string> more) => new(_secrets.Concat(more));
 }

@@ -29,7 +29,7 @@ internal static class ParamsCommand
                 var array = new JsonArray();
                 foreach (var p in values.Params)
                 {
-                    array.Add(new JsonObject
+                    array.Add((JsonNode)new JsonObject
                     {
                         ["scope"] = p.Scope,
                         ["name"] = p.Name,

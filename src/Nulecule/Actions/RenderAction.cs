@@ -77,7 +77,11 @@ public static class RenderAction
                 }
                 catch (NuleculeException ex)
                 {
-                    errors.AddRange(ex.Diagnostics);
+                    // Artifact paths are relative to the root app; locate them from the working directory.
+                    var appDir = NuleculeLoader.DisplayPath(root.App.Directory);
+                    errors.AddRange(ex.Diagnostics.Select(d => d.Location is { } at && !Path.IsPathRooted(at.File) && !at.File.Contains("://", StringComparison.Ordinal)
+                        ? d with { Location = at with { File = Path.Combine(appDir, at.File) } }
+                        : d));
                 }
             }
 

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Nulecule.Yaml;
 using Nulecule.Spec;
 
 namespace Nulecule.Answers;
@@ -19,7 +19,7 @@ namespace Nulecule.Answers;
 /// </list>
 /// The text of a typed scalar is kept as written (<c>True</c> stays <c>True</c>).
 /// </summary>
-public static partial class PlainScalar
+public static class PlainScalar
 {
     /// <summary>The typed value of <paramref name="text"/>, or null when it means "no value".</summary>
     public static Scalar? Parse(string? text)
@@ -40,23 +40,10 @@ public static partial class PlainScalar
     }
 
     /// <summary>The kind the YAML 1.2 core schema gives an unquoted scalar (<c>None</c> counts as null).</summary>
-    public static ScalarKind KindOf(string plain) => plain switch
-    {
-        "" or "~" or "null" or "Null" or "NULL" or "None" => ScalarKind.Null,
-        "true" or "True" or "TRUE" or "false" or "False" or "FALSE" => ScalarKind.Boolean,
-        _ when IntegerPattern().IsMatch(plain) => ScalarKind.Integer,
-        _ when FloatPattern().IsMatch(plain) => ScalarKind.Float,
-        _ => ScalarKind.String,
-    };
+    public static ScalarKind KindOf(string plain) => plain == "None" ? ScalarKind.Null : YamlCoreSchema.Classify(plain);
 
     /// <summary>True when the text, written unquoted, would read back as the same kind of scalar.</summary>
     internal static bool RoundTripsPlain(Scalar value) =>
         value.Text.Trim() == value.Text && KindOf(value.Text) == value.Kind
         && !(value.Text.Length >= 2 && (value.Text[0] == '"' || value.Text[0] == '\'') && value.Text[^1] == value.Text[0]);
-
-    [GeneratedRegex(@"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", RegexOptions.CultureInvariant)]
-    private static partial Regex IntegerPattern();
-
-    [GeneratedRegex(@"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$", RegexOptions.CultureInvariant)]
-    private static partial Regex FloatPattern();
 }

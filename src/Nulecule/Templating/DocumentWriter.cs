@@ -1,3 +1,4 @@
+using Nulecule.Yaml;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Nulecule.Yaml;
 using System.Text.Json.Nodes;
 using Nulecule.Spec;
 

@@ -1,10 +1,11 @@
+using Nulecule.Yaml;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Nulecule.Spec;
 
-namespace Nulecule.Templating;
+namespace Nulecule.Yaml;
 
 /// <summary>
 /// How a plain (unquoted) YAML scalar is typed under the YAML 1.2 core schema, and how each type

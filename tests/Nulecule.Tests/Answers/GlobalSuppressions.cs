@@ -1,5 +1,0 @@
-using System.Diagnostics.CodeAnalysis;
-
-// The house style names tests Should_...; CA1707 forbids underscores in member names.
-[assembly: SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Should_... test names",
-    Scope = "namespaceanddescendants", Target = "~N:Nulecule.Tests.Answers")]
