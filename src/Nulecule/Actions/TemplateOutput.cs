@@ -58,7 +58,7 @@ public static class TemplateOutput
 
     public static string Text(RenderedArtifact artifact) => artifact.Format switch
     {
-        ArtifactFormat.Json => string.Concat(artifact.Documents.Select(d => DocumentWriter.ToJson(d) + "\n")),
+        ArtifactFormat.Json => string.Concat(artifact.Documents.Select(d => DocumentWriter.ToJson(d).TrimEnd('\n') + "\n")),
         ArtifactFormat.Yaml => DocumentWriter.ToYaml(artifact.Documents.ToList()),
         ArtifactFormat.DockerRun => string.Concat(artifact.Commands.Select(c => "docker run " + string.Join(' ', c.Arguments.Select(ShellQuote)) + "\n")),
         _ => artifact.Text,
