@@ -260,7 +260,7 @@ public sealed class DockerProvider : IProvider, IDisposable
     {
         var client = await ClientAsync(cancellationToken);
         var containers = await client.Containers.ListContainersAsync(
-            new ContainersListParameters { All = true, Filters = LabelFilter($"{Labels.ManagedBy}={Labels.ManagedByValue}") }, cancellationToken);
+            new ContainersListParameters { All = true, Filters = LabelFilter($"{DockerLabels.Provider}={DockerLabels.ProviderValue}") }, cancellationToken);
         return containers
             .Where(c => c.Labels?.ContainsKey(Labels.Release) == true)
             .GroupBy(c => c.Labels[Labels.Release], StringComparer.Ordinal)
@@ -678,7 +678,7 @@ public sealed class DockerProvider : IProvider, IDisposable
 
     private static ObjectStatus ToStatus(ContainerListResponse c)
     {
-        var health = c.Health?.Status is { Length: > 0 } h && h != "none" ? h : null;
+        var health = c.Health?.Status is { Length: > 0 } h && h != "none" ? h : HealthFromStatus(c.Status);
         var ports = c.Ports is { Count: > 0 }
             ? string.Join(", ", c.Ports
                 .OrderBy(p => p.PrivatePort)
@@ -687,6 +687,20 @@ public sealed class DockerProvider : IProvider, IDisposable
             : null;
         var ready = c.State == "running" && health is null or "healthy";
         return new ObjectStatus("container", NameOf(c), c.State, ready, health, ports, c.Status);
+    }
+
+    /// <summary>Engines before API 1.52 put health only in the status text: `Up 5 seconds (healthy)`.</summary>
+    private static string? HealthFromStatus(string? status)
+    {
+        foreach (var health in new[] { "healthy", "unhealthy", "health: starting" })
+        {
+            if (status?.Contains($"({health})", StringComparison.Ordinal) == true)
+            {
+                return health.Replace("health: ", "", StringComparison.Ordinal);
+            }
+        }
+
+        return null;
     }
 
     private static string NameOf(ContainerListResponse c) => c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID;
@@ -700,10 +714,12 @@ public sealed class DockerProvider : IProvider, IDisposable
     private static string? Label(ContainerListResponse c, string key) =>
         c.Labels is not null && c.Labels.TryGetValue(key, out var value) ? value : null;
 
-    private static Dictionary<string, IDictionary<string, bool>> ReleaseFilter(string release) => LabelFilter($"{Labels.Release}={release}");
+    private static Dictionary<string, IDictionary<string, bool>> ReleaseFilter(string release) =>
+        LabelFilter($"{Labels.Release}={release}", $"{DockerLabels.Provider}={DockerLabels.ProviderValue}");
 
-    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(string label) =>
-        new() { ["label"] = new Dictionary<string, bool> { [label] = true } };
+    /// <summary>Several labels: the engine matches objects that carry all of them.</summary>
+    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(params string[] labels) =>
+        new() { ["label"] = labels.ToDictionary(l => l, _ => true) };
 
     private static Dictionary<string, IDictionary<string, bool>> NameFilter(string name) =>
         new() { ["name"] = new Dictionary<string, bool> { [name] = true } };

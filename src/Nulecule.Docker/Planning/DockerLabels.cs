@@ -7,5 +7,13 @@ public static class DockerLabels
     public const string Order = Nulecule.Providers.Labels.Prefix + "order";
 
     /// <summary>The container's name as the artifact knows it (`--name`, or `component-n`).</summary>
+    /// <summary>
+    /// `docker` on everything this provider creates. Queries filter on it too: kubelet copies pod
+    /// labels onto its docker containers, so the release label alone could find Kubernetes pods.
+    /// </summary>
+    public const string Provider = Nulecule.Providers.Labels.Prefix + "provider";
+
+    public const string ProviderValue = "docker";
+
     public const string LogicalName = Nulecule.Providers.Labels.Prefix + "name";
 }

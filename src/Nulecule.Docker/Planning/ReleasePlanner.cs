@@ -47,6 +47,7 @@ public static class ReleasePlanner
         Dictionary<string, string> BaseLabels() => new(StringComparer.Ordinal)
         {
             [Labels.ManagedBy] = Labels.ManagedByValue,
+            [DockerLabels.Provider] = DockerLabels.ProviderValue,
             [Labels.AppId] = appId,
             [Labels.Release] = release,
             [Labels.Revision] = options.Revision.ToString(CultureInfo.InvariantCulture),
