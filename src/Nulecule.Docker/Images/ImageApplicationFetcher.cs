@@ -61,7 +61,10 @@ public sealed class ImageApplicationFetcher
 
             await using (var stream = archive.Stream ?? throw new OperationFailedException($"the engine returned no archive of {ApplicationPath} for {image}"))
             {
-                SafeTarExtractor.Extract(stream, staging, image, "application-entity", MaxBytes);
+                // The engine's stream only reads asynchronously; TarReader reads synchronously. Buffer it,
+                // bounded: tar headers and padding are small next to the content bound.
+                using var buffer = await BufferAsync(stream, image, cancellationToken);
+                SafeTarExtractor.Extract(buffer, staging, image, "application-entity", MaxBytes);
             }
 
             if (Directory.Exists(destination))
@@ -128,6 +131,26 @@ public sealed class ImageApplicationFetcher
         }
 
         chain.RemoveAt(chain.Count - 1);
+    }
+
+    private async Task<MemoryStream> BufferAsync(Stream stream, string image, CancellationToken cancellationToken)
+    {
+        var limit = MaxBytes + (16L * 1024 * 1024);
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+            {
+                await buffer.DisposeAsync();
+                throw new NuleculeException($"refusing to extract {image}: {ApplicationPath} is larger than {MaxBytes / (1024 * 1024)} MiB");
+            }
+        }
+
+        buffer.Position = 0;
+        return buffer;
     }
 
     private async Task EnsureImageAsync(string image, CancellationToken cancellationToken)
