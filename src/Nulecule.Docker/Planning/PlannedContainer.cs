@@ -1,0 +1,30 @@
+using Docker.DotNet.Models;
+using Nulecule.Docker.Run;
+
+namespace Nulecule.Docker.Planning;
+
+/// <summary>One container of a release as it should exist, with the hash that tells whether it changed.</summary>
+public sealed record PlannedContainer(
+    string Component,
+    string ContainerName,
+    string LogicalName,
+    int Order,
+    DockerRunArguments Arguments,
+    CreateContainerParameters Parameters,
+    string ConfigHash)
+{
+    /// <summary>Has a health check the engine runs (and `--wait` waits for).</summary>
+    public bool HasHealthCheck => Arguments.Health is { Disabled: false, Command: not null };
+}
+
+/// <summary>A named volume the release owns (`-v name:/path`, or a persistentVolume requirement).</summary>
+public sealed record PlannedVolume(string Name, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>Everything `run` creates for a release, in creation order.</summary>
+public sealed record ReleasePlan(
+    string Release,
+    string NetworkName,
+    IReadOnlyDictionary<string, string> NetworkLabels,
+    IReadOnlyList<PlannedVolume> Volumes,
+    IReadOnlyList<PlannedContainer> Containers,
+    IReadOnlyList<string> Components);

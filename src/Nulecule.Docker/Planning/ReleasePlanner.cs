@@ -1,0 +1,275 @@
+using System.Globalization;
+using Docker.DotNet.Models;
+using Nulecule.Docker.Run;
+using Nulecule.Providers;
+using Nulecule.Templating;
+
+namespace Nulecule.Docker.Planning;
+
+/// <summary>
+/// Turns a rendered app into the containers, network and volumes of a release, without an engine.
+/// </summary>
+/// <remarks>
+/// Naming decisions. A container without `--name` is `&lt;release&gt;-&lt;component&gt;-&lt;n&gt;`
+/// (n counts the component's commands from 1). A container with `--name x` is `&lt;release&gt;-x`:
+/// the release prefix lets two releases of one app live side by side. Every container joins the
+/// user-defined bridge network `nulecule-&lt;release&gt;` with the aliases: its component name, its
+/// `--name`, and every alias other containers give it with `--link x:alias`; so the names the
+/// artifacts use to reach each other resolve by DNS on that network (legacy links only work on
+/// the default bridge). A container with an explicit `--network` is left on that network instead.
+/// Named volumes (`-v data:/path`) and persistentVolume requirements become volumes
+/// `&lt;release&gt;-&lt;name&gt;`, labelled with the release.
+/// </remarks>
+public static class ReleasePlanner
+{
+    public static string NetworkName(string release) => $"nulecule-{release}";
+
+    public static string VolumeName(string release, string name) => $"{release}-{name}";
+
+    /// <summary>Release names become parts of container, network and volume names.</summary>
+    public static void ValidateRelease(string release)
+    {
+        if (!DockerRunParser.IsContainerName(release) || release.Length > 63)
+        {
+            throw new NuleculeException(
+                $"release name '{release}' cannot be used in Docker object names",
+                hint: "use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 63 characters");
+        }
+    }
+
+    public static ReleasePlan Plan(RenderedApp app, RunOptions options, Func<string, string?>? environment = null)
+    {
+        var release = options.Release;
+        ValidateRelease(release);
+        var network = NetworkName(release);
+        var appId = app.Root.App.Id;
+
+        Dictionary<string, string> BaseLabels() => new(StringComparer.Ordinal)
+        {
+            [Labels.ManagedBy] = Labels.ManagedByValue,
+            [DockerLabels.Provider] = DockerLabels.ProviderValue,
+            [Labels.AppId] = appId,
+            [Labels.Release] = release,
+            [Labels.Revision] = options.Revision.ToString(CultureInfo.InvariantCulture),
+        };
+
+        // First pass: parse every command and give it a name.
+        var parsed = new List<(RenderedComponent Component, DockerRunArguments Args, string Logical)>();
+        foreach (var component in app.Components)
+        {
+            var n = 0;
+            foreach (var artifact in component.Artifacts)
+            {
+                var artifactDirectory = Path.GetDirectoryName(Path.Combine(app.Root.App.Directory, artifact.Source)) ?? app.Root.App.Directory;
+                foreach (var command in artifact.Commands)
+                {
+                    n++;
+                    var args = DockerRunArguments.Parse(command, artifactDirectory, environment);
+                    var logical = args.Name ?? $"{ComponentPart(component.Scope)}-{n}";
+                    parsed.Add((component, args, logical));
+                }
+            }
+        }
+
+        var duplicate = parsed.GroupBy(p => p.Logical, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new NuleculeException($"two containers of this app are named '{duplicate.Key}'", duplicate.Last().Args.Location);
+        }
+
+        // Aliases: --link target:alias gives the target the alias on the release network.
+        var aliases = parsed.ToDictionary(p => p.Logical, p => new SortedSet<string>(StringComparer.Ordinal) { p.Component.Name, p.Logical }, StringComparer.Ordinal);
+        foreach (var (_, args, _) in parsed)
+        {
+            foreach (var link in args.Links)
+            {
+                var target = FindLinkTarget(parsed, link.Target, release);
+                if (target is null)
+                {
+                    throw new NuleculeException(
+                        $"--link {link.Target}:{link.Alias}: no container of this app is named '{link.Target}'",
+                        args.Location,
+                        "link to the --name (or the component name) of another container of the same app");
+                }
+
+                aliases[target].Add(link.Alias);
+            }
+        }
+
+        var volumes = new SortedDictionary<string, PlannedVolume>(StringComparer.Ordinal);
+        foreach (var requirement in app.Volumes)
+        {
+            var name = VolumeName(release, requirement.Name);
+            volumes[name] = new PlannedVolume(name, BaseLabels());
+        }
+
+        var containers = new List<PlannedContainer>();
+        foreach (var (component, args, logical) in parsed)
+        {
+            var name = $"{release}-{logical}";
+            var labels = BaseLabels();
+            labels[Labels.Component] = component.Scope;
+            labels[DockerLabels.Order] = containers.Count.ToString("D4", CultureInfo.InvariantCulture);
+            labels[DockerLabels.LogicalName] = logical;
+            foreach (var volume in args.Volumes.Where(v => v.IsNamed && v.Source.Length > 0))
+            {
+                var volumeName = VolumeName(release, volume.Source);
+                volumes.TryAdd(volumeName, new PlannedVolume(volumeName, BaseLabels()));
+            }
+
+            var parameters = ToCreateParameters(args, name, release, network, aliases[logical], labels);
+            var hash = ConfigHash.Compute(parameters);
+            parameters.Labels[Labels.ConfigHash] = hash;
+            containers.Add(new PlannedContainer(component.Scope, name, logical, containers.Count, args, parameters, hash));
+        }
+
+        var networkLabels = BaseLabels();
+        networkLabels.Remove(Labels.Revision);
+        return new ReleasePlan(release, network, networkLabels, volumes.Values.ToList(), containers, app.Components.Select(c => c.Scope).ToList());
+    }
+
+    public static CreateContainerParameters ToCreateParameters(
+        DockerRunArguments args, string name, string release, string network, IEnumerable<string> aliases, IDictionary<string, string> labels)
+    {
+        var allLabels = new Dictionary<string, string>(args.Labels, StringComparer.Ordinal);
+        foreach (var (key, value) in labels)
+        {
+            allLabels[key] = value;
+        }
+
+        var exposed = new Dictionary<string, EmptyStruct>(StringComparer.Ordinal);
+        var bindings = new Dictionary<string, IList<PortBinding>>(StringComparer.Ordinal);
+        foreach (var port in args.Ports)
+        {
+            exposed[port.Key] = default;
+            if (!bindings.TryGetValue(port.Key, out var list))
+            {
+                bindings[port.Key] = list = [];
+            }
+
+            list.Add(new PortBinding { HostIP = port.HostIp ?? "", HostPort = port.HostPort ?? "" });
+        }
+
+        foreach (var port in args.Expose)
+        {
+            exposed[port] = default;
+        }
+
+        var binds = new List<string>();
+        var anonymous = new Dictionary<string, EmptyStruct>(StringComparer.Ordinal);
+        foreach (var volume in args.Volumes)
+        {
+            if (volume.IsNamed && volume.Source.Length == 0)
+            {
+                anonymous[volume.Target] = default;
+                continue;
+            }
+
+            var source = volume.IsNamed ? VolumeName(release, volume.Source) : volume.Source;
+            binds.Add(volume.ReadOnly ? $"{source}:{volume.Target}:ro" : $"{source}:{volume.Target}");
+        }
+
+        var ownNetwork = args.Network is null;
+
+        // Docker.DotNet's models say non-null, but an absent (null) field is how the API leaves a setting unset.
+#pragma warning disable CS8601
+        var parameters = new CreateContainerParameters
+        {
+            Name = name,
+            Image = args.Image,
+            Cmd = args.Command.Count > 0 ? args.Command.ToList() : null,
+            Entrypoint = args.Entrypoint is null ? null : [args.Entrypoint],
+            Env = args.Environment.ToList(),
+            User = args.User,
+            WorkingDir = args.WorkingDir,
+            Hostname = args.Hostname,
+            Tty = args.Tty,
+            OpenStdin = args.Interactive,
+            Labels = allLabels,
+            ExposedPorts = exposed.Count > 0 ? exposed : null,
+            Volumes = anonymous.Count > 0 ? anonymous : null,
+            Healthcheck = ToHealthcheck(args.Health),
+            HostConfig = new HostConfig
+            {
+                PortBindings = bindings.Count > 0 ? bindings : null,
+                Binds = binds.Count > 0 ? binds : null,
+                RestartPolicy = ToRestartPolicy(args.Restart),
+                NetworkMode = ownNetwork ? network : args.Network,
+                Privileged = args.Privileged,
+                CapAdd = args.CapAdd.Count > 0 ? args.CapAdd.ToList() : null,
+                CapDrop = args.CapDrop.Count > 0 ? args.CapDrop.ToList() : null,
+                Memory = args.MemoryBytes ?? 0,
+                NanoCPUs = args.NanoCpus ?? 0,
+                AutoRemove = args.Remove,
+            },
+            NetworkingConfig = ownNetwork
+                ? new NetworkingConfig
+                {
+                    EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal)
+                    {
+                        [network] = new EndpointSettings { Aliases = aliases.Where(DockerRunParser.IsContainerName).ToList() },
+                    },
+                }
+                : null,
+        };
+#pragma warning restore CS8601
+        return parameters;
+    }
+
+    private static HealthcheckConfig? ToHealthcheck(HealthSpec? health)
+    {
+        if (health is null)
+        {
+            return null;
+        }
+
+        return new HealthcheckConfig
+        {
+            Test = health.Disabled ? ["NONE"] : health.Command is null ? null : ["CMD-SHELL", health.Command],
+            Interval = health.Interval,
+            Timeout = health.Timeout,
+            StartPeriod = health.StartPeriod,
+            Retries = health.Retries,
+        };
+    }
+
+    private static RestartPolicy? ToRestartPolicy(string? restart)
+    {
+        if (restart is null)
+        {
+            return null;
+        }
+
+        var colon = restart.IndexOf(':');
+        var kind = colon < 0 ? restart : restart[..colon];
+        return new RestartPolicy
+        {
+            Name = kind switch
+            {
+                "always" => RestartPolicyKind.Always,
+                "unless-stopped" => RestartPolicyKind.UnlessStopped,
+                "on-failure" => RestartPolicyKind.OnFailure,
+                _ => RestartPolicyKind.No,
+            },
+            MaximumRetryCount = colon < 0 ? 0 : long.Parse(restart[(colon + 1)..], CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>A link names a container by its `--name`, its component, or its full container name.</summary>
+    private static string? FindLinkTarget(List<(RenderedComponent Component, DockerRunArguments Args, string Logical)> parsed, string target, string release)
+    {
+        foreach (var p in parsed)
+        {
+            if (p.Logical == target || p.Args.Name == target || $"{release}-{p.Logical}" == target)
+            {
+                return p.Logical;
+            }
+        }
+
+        var byComponent = parsed.Where(p => p.Component.Name == target || p.Component.Scope == target).ToList();
+        return byComponent.Count > 0 ? byComponent[0].Logical : null;
+    }
+
+    /// <summary>`parent:child` scopes are not valid in names; `parent-child` is.</summary>
+    private static string ComponentPart(string scope) => scope.Replace(':', '-');
+}

@@ -1,0 +1,463 @@
+using System.Globalization;
+using Nulecule.Templating;
+
+namespace Nulecule.Docker.Run;
+
+/// <summary>The `docker run` option grammar. One instance per command.</summary>
+internal sealed class DockerRunParser
+{
+    private enum Kind
+    {
+        Bool,
+        Value,
+    }
+
+    private static readonly Dictionary<string, (string Name, Kind Kind)> Long = new(StringComparer.Ordinal)
+    {
+        ["detach"] = ("detach", Kind.Bool),
+        ["rm"] = ("rm", Kind.Bool),
+        ["interactive"] = ("interactive", Kind.Bool),
+        ["tty"] = ("tty", Kind.Bool),
+        ["privileged"] = ("privileged", Kind.Bool),
+        ["no-healthcheck"] = ("no-healthcheck", Kind.Bool),
+        ["name"] = ("name", Kind.Value),
+        ["hostname"] = ("hostname", Kind.Value),
+        ["publish"] = ("publish", Kind.Value),
+        ["expose"] = ("expose", Kind.Value),
+        ["env"] = ("env", Kind.Value),
+        ["env-file"] = ("env-file", Kind.Value),
+        ["volume"] = ("volume", Kind.Value),
+        ["link"] = ("link", Kind.Value),
+        ["restart"] = ("restart", Kind.Value),
+        ["network"] = ("network", Kind.Value),
+        ["net"] = ("network", Kind.Value),
+        ["entrypoint"] = ("entrypoint", Kind.Value),
+        ["workdir"] = ("workdir", Kind.Value),
+        ["user"] = ("user", Kind.Value),
+        ["label"] = ("label", Kind.Value),
+        ["cap-add"] = ("cap-add", Kind.Value),
+        ["cap-drop"] = ("cap-drop", Kind.Value),
+        ["health-cmd"] = ("health-cmd", Kind.Value),
+        ["health-interval"] = ("health-interval", Kind.Value),
+        ["health-timeout"] = ("health-timeout", Kind.Value),
+        ["health-retries"] = ("health-retries", Kind.Value),
+        ["health-start-period"] = ("health-start-period", Kind.Value),
+        ["memory"] = ("memory", Kind.Value),
+        ["cpus"] = ("cpus", Kind.Value),
+    };
+
+    private static readonly Dictionary<char, string> Short = new()
+    {
+        ['d'] = "detach",
+        ['i'] = "interactive",
+        ['t'] = "tty",
+        ['p'] = "publish",
+        ['e'] = "env",
+        ['v'] = "volume",
+        ['w'] = "workdir",
+        ['u'] = "user",
+        ['l'] = "label",
+        ['m'] = "memory",
+        ['h'] = "hostname",
+    };
+
+    private readonly DockerRunCommand _command;
+    private readonly string _artifactDirectory;
+    private readonly Func<string, string?> _environment;
+
+    private readonly List<PortMapping> _ports = [];
+    private readonly List<string> _expose = [];
+    private readonly List<string> _env = [];
+    private readonly List<VolumeSpec> _volumes = [];
+    private readonly List<LinkSpec> _links = [];
+    private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
+    private readonly List<string> _capAdd = [];
+    private readonly List<string> _capDrop = [];
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+
+    public DockerRunParser(DockerRunCommand command, string artifactDirectory, Func<string, string?> environment)
+    {
+        _command = command;
+        _artifactDirectory = artifactDirectory;
+        _environment = environment;
+    }
+
+    public DockerRunArguments Parse()
+    {
+        var args = _command.Arguments;
+        var i = 0;
+        while (i < args.Count)
+        {
+            var arg = args[i];
+            if (arg == "--")
+            {
+                i++;
+                break;
+            }
+
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                var eq = arg.IndexOf('=');
+                var name = eq < 0 ? arg[2..] : arg[2..eq];
+                if (!Long.TryGetValue(name, out var option))
+                {
+                    throw Fail($"unsupported docker run option '--{name}'", $"supported options: {string.Join(", ", Long.Keys.Select(k => "--" + k))}");
+                }
+
+                if (option.Kind == Kind.Bool)
+                {
+                    SetBool(option.Name, "--" + name, eq < 0 ? null : arg[(eq + 1)..]);
+                    i++;
+                }
+                else if (eq >= 0)
+                {
+                    Apply(option.Name, "--" + name, arg[(eq + 1)..]);
+                    i++;
+                }
+                else
+                {
+                    Apply(option.Name, "--" + name, ValueAfter(args, i, "--" + name));
+                    i += 2;
+                }
+
+                continue;
+            }
+
+            if (arg.Length > 1 && arg[0] == '-')
+            {
+                i += ShortCluster(args, i);
+                continue;
+            }
+
+            break;
+        }
+
+        if (i >= args.Count)
+        {
+            throw Fail("no image given", "a docker artifact is `docker run [OPTIONS] IMAGE [COMMAND] [ARG...]`");
+        }
+
+        return new DockerRunArguments
+        {
+            Image = args[i],
+            Command = args.Skip(i + 1).ToList(),
+            Location = _command.Location,
+            Detach = _flags.Contains("detach"),
+            Name = _values.GetValueOrDefault("name"),
+            Hostname = _values.GetValueOrDefault("hostname"),
+            Ports = _ports,
+            Expose = _expose,
+            Environment = _env,
+            Volumes = _volumes,
+            Links = _links,
+            Restart = _values.GetValueOrDefault("restart"),
+            Network = _values.GetValueOrDefault("network"),
+            Entrypoint = _values.GetValueOrDefault("entrypoint"),
+            WorkingDir = _values.GetValueOrDefault("workdir"),
+            User = _values.GetValueOrDefault("user"),
+            Labels = _labels,
+            Privileged = _flags.Contains("privileged"),
+            CapAdd = _capAdd,
+            CapDrop = _capDrop,
+            Health = BuildHealth(),
+            MemoryBytes = _values.TryGetValue("memory", out var memory) ? ValueParsers.ParseBytes(memory) : null,
+            NanoCpus = _values.TryGetValue("cpus", out var cpus) ? ValueParsers.ParseNanoCpus(cpus) : null,
+            Remove = _flags.Contains("rm"),
+            Interactive = _flags.Contains("interactive"),
+            Tty = _flags.Contains("tty"),
+        };
+    }
+
+    /// <summary>`-dit`, `-p8080:80`, `-dp 80:80`: booleans until a flag that takes the rest (or the next argument).</summary>
+    private int ShortCluster(IReadOnlyList<string> args, int index)
+    {
+        var arg = args[index];
+        for (var c = 1; c < arg.Length; c++)
+        {
+            if (!Short.TryGetValue(arg[c], out var name))
+            {
+                throw Fail($"unsupported docker run option '-{arg[c]}'" + (arg.Length > 2 ? $" (in '{arg}')" : ""), "supported short options: -d -i -t -p -e -v -w -u -l -m -h");
+            }
+
+            var option = Long[name];
+            if (option.Kind == Kind.Bool)
+            {
+                SetBool(option.Name, "-" + arg[c], null);
+                continue;
+            }
+
+            var rest = arg[(c + 1)..];
+            if (rest.Length > 0)
+            {
+                Apply(option.Name, "-" + arg[c], rest.StartsWith('=') ? rest[1..] : rest);
+                return 1;
+            }
+
+            Apply(option.Name, "-" + arg[c], ValueAfter(args, index, "-" + arg[c]));
+            return 2;
+        }
+
+        return 1;
+    }
+
+    private string ValueAfter(IReadOnlyList<string> args, int index, string flag)
+    {
+        if (index + 1 >= args.Count)
+        {
+            throw Fail($"option '{flag}' needs a value");
+        }
+
+        return args[index + 1];
+    }
+
+    private void SetBool(string name, string flag, string? value)
+    {
+        switch (value)
+        {
+            case null or "true" or "1":
+                _flags.Add(name);
+                break;
+            case "false" or "0":
+                _flags.Remove(name);
+                break;
+            default:
+                throw Fail($"option '{flag}' takes true or false, not '{value}'");
+        }
+    }
+
+    private void Apply(string name, string flag, string value)
+    {
+        switch (name)
+        {
+            case "publish":
+                var ports = PortMapping.Parse(value, out var error);
+                if (error is not null)
+                {
+                    throw Fail($"invalid {flag} value '{value}': {error}", "use [ip:][hostPort:]containerPort[/protocol]");
+                }
+
+                _ports.AddRange(ports);
+                break;
+            case "expose":
+                _expose.Add(value.Contains('/') ? value : value + "/tcp");
+                break;
+            case "env":
+                AddEnvironment(value);
+                break;
+            case "env-file":
+                ReadEnvFile(flag, value);
+                break;
+            case "volume":
+                _volumes.Add(ParseVolume(flag, value));
+                break;
+            case "link":
+                var colon = value.IndexOf(':');
+                var target = colon < 0 ? value : value[..colon];
+                var alias = colon < 0 ? value : value[(colon + 1)..];
+                if (target.Length == 0 || alias.Length == 0)
+                {
+                    throw Fail($"invalid {flag} value '{value}'", "use --link name:alias");
+                }
+
+                _links.Add(new LinkSpec(target.TrimStart('/'), alias));
+                break;
+            case "label":
+                var eq = value.IndexOf('=');
+                _labels[eq < 0 ? value : value[..eq]] = eq < 0 ? "" : value[(eq + 1)..];
+                break;
+            case "cap-add":
+                _capAdd.Add(value);
+                break;
+            case "cap-drop":
+                _capDrop.Add(value);
+                break;
+            case "restart":
+                if (!IsRestartPolicy(value))
+                {
+                    throw Fail($"invalid {flag} value '{value}'", "use no, always, unless-stopped or on-failure[:max-retries]");
+                }
+
+                _values[name] = value;
+                break;
+            case "memory":
+                if (ValueParsers.ParseBytes(value) is null)
+                {
+                    throw Fail($"invalid {flag} value '{value}'", "use a number with an optional unit b, k, m or g (e.g. 512m)");
+                }
+
+                _values[name] = value;
+                break;
+            case "cpus":
+                if (ValueParsers.ParseNanoCpus(value) is null)
+                {
+                    throw Fail($"invalid {flag} value '{value}'", "use a positive decimal number of CPUs (e.g. 1.5)");
+                }
+
+                _values[name] = value;
+                break;
+            case "health-interval" or "health-timeout" or "health-start-period":
+                if (ValueParsers.ParseDuration(value) is null)
+                {
+                    throw Fail($"invalid {flag} value '{value}'", "use a duration such as 30s, 1m30s or 500ms");
+                }
+
+                _values[name] = value;
+                break;
+            case "health-retries":
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    throw Fail($"invalid {flag} value '{value}'", "use a whole number");
+                }
+
+                _values[name] = value;
+                break;
+            case "name":
+                if (!IsContainerName(value))
+                {
+                    throw Fail($"invalid {flag} value '{value}'", "a container name is letters, digits, '_', '.' and '-', starting with a letter or digit");
+                }
+
+                _values[name] = value;
+                break;
+            default:
+                _values[name] = value;
+                break;
+        }
+    }
+
+    private void AddEnvironment(string value)
+    {
+        var eq = value.IndexOf('=');
+        if (eq == 0)
+        {
+            throw Fail($"invalid environment variable '{value}': no name");
+        }
+
+        if (eq > 0)
+        {
+            _env.Add(value);
+            return;
+        }
+
+        // Bare NAME: the value comes from our own environment, as with the docker CLI.
+        var fromProcess = _environment(value);
+        if (fromProcess is not null)
+        {
+            _env.Add($"{value}={fromProcess}");
+        }
+    }
+
+    private void ReadEnvFile(string flag, string path)
+    {
+        var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(_artifactDirectory, path));
+        if (!File.Exists(full))
+        {
+            throw Fail($"{flag} {path}: file {full} does not exist", "env-file paths are relative to the artifact's directory");
+        }
+
+        foreach (var raw in File.ReadAllLines(full))
+        {
+            var line = raw.TrimStart();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            AddEnvironment(line);
+        }
+    }
+
+    private VolumeSpec ParseVolume(string flag, string value)
+    {
+        var parts = value.Split(':');
+        if (parts.Length is < 1 or > 3 || parts.Any(p => p.Length == 0))
+        {
+            throw Fail($"invalid {flag} value '{value}'", "use source:target[:ro], or just target for an anonymous volume");
+        }
+
+        if (parts.Length == 1)
+        {
+            // An anonymous volume: the image path gets a fresh volume.
+            return new VolumeSpec("", parts[0], false, true);
+        }
+
+        var readOnly = false;
+        if (parts.Length == 3)
+        {
+            var modes = parts[2].Split(',');
+            if (modes.Any(m => m is not ("ro" or "rw" or "z" or "Z")))
+            {
+                throw Fail($"invalid {flag} mode '{parts[2]}' in '{value}'", "supported modes: ro, rw, z, Z");
+            }
+
+            readOnly = modes.Contains("ro");
+        }
+
+        var source = parts[0];
+        if (!parts[1].StartsWith('/'))
+        {
+            throw Fail($"invalid {flag} value '{value}': the target '{parts[1]}' must be an absolute path");
+        }
+
+        if (source.StartsWith('/'))
+        {
+            return new VolumeSpec(source, parts[1], readOnly, false);
+        }
+
+        if (source.StartsWith('.') || source.StartsWith('~'))
+        {
+            var home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+            var resolved = source.StartsWith('~') ? home + source[1..] : Path.GetFullPath(Path.Combine(_artifactDirectory, source));
+            return new VolumeSpec(resolved, parts[1], readOnly, false);
+        }
+
+        if (!IsContainerName(source))
+        {
+            throw Fail($"invalid {flag} source '{source}'", "a volume name is letters, digits, '_', '.' and '-'; a bind mount source is an absolute path");
+        }
+
+        return new VolumeSpec(source, parts[1], readOnly, true);
+    }
+
+    private HealthSpec? BuildHealth()
+    {
+        var disabled = _flags.Contains("no-healthcheck");
+        var any = disabled || _values.Keys.Any(k => k.StartsWith("health-", StringComparison.Ordinal));
+        if (!any)
+        {
+            return null;
+        }
+
+        if (disabled && _values.ContainsKey("health-cmd"))
+        {
+            throw Fail("--no-healthcheck conflicts with --health-cmd");
+        }
+
+        TimeSpan? Duration(string key) => _values.TryGetValue(key, out var v) ? ValueParsers.ParseDuration(v) : null;
+        return new HealthSpec(
+            _values.GetValueOrDefault("health-cmd"),
+            disabled,
+            Duration("health-interval"),
+            Duration("health-timeout"),
+            Duration("health-start-period"),
+            _values.TryGetValue("health-retries", out var r) ? int.Parse(r, CultureInfo.InvariantCulture) : null);
+    }
+
+    private static bool IsRestartPolicy(string value)
+    {
+        if (value is "no" or "always" or "unless-stopped" or "on-failure")
+        {
+            return true;
+        }
+
+        return value.StartsWith("on-failure:", StringComparison.Ordinal)
+            && int.TryParse(value["on-failure:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    }
+
+    internal static bool IsContainerName(string value) =>
+        value.Length > 0 && char.IsAsciiLetterOrDigit(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
+
+    private NuleculeException Fail(string message, string? hint = null) =>
+        new(message, _command.Location, hint);
+}
