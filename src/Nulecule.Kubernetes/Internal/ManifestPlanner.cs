@@ -72,7 +72,9 @@ internal static class ManifestPlanner
                             foreach (var leaf in Flatten(expanded))
                             {
                                 Validate(component.Scope, artifact.Source, index, leaf);
-                                objects.Add(new PlannedObject(component.Scope, artifact.Source, (JsonObject)leaf.DeepClone()));
+                                var copy = (JsonObject)leaf.DeepClone();
+                                ServerDefaults.Apply(copy);
+                                objects.Add(new PlannedObject(component.Scope, artifact.Source, copy));
                             }
                         }
                     }
