@@ -10,7 +10,7 @@ internal static class LabelValue
     {
         var chars = text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '.').ToArray();
         var value = new string(chars).Trim('-', '_', '.');
-        if (value.Length <= 63 && value.Length == text.Length)
+        if (value.Length <= 63 && value == text)
         {
             return value;
         }
