@@ -21,6 +21,13 @@ internal sealed class ProviderOptions
     public Option<string?> TlsVerify { get; } = new("--provider-tlsverify") { Description = "true (default) or false: verify the API server's certificate." };
     public Option<bool> ForceConflicts { get; } = new("--force-conflicts") { Description = "Kubernetes: take over fields another manager owns instead of failing." };
 
+    /// <summary>Only on `run` (see <see cref="AddRunOptionsTo"/>): the other verbs start no pods.</summary>
+    public Option<string?> ImagePullPolicy { get; } = new("--image-pull-policy")
+    {
+        Description = "Kubernetes/OpenShift: Always, IfNotPresent or Never, for every container that sets no imagePullPolicy (Never: use only images already on the node).",
+        HelpName = "POLICY",
+    };
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Namespace, Kubeconfig, Context, Api, Auth, CaFile, TlsVerify, ForceConflicts })
@@ -28,6 +35,9 @@ internal sealed class ProviderOptions
             command.Options.Add(option);
         }
     }
+
+    /// <summary>The flags only `run` has, on top of <see cref="AddTo"/>.</summary>
+    public void AddRunOptionsTo(Command command) => command.Options.Add(ImagePullPolicy);
 
     /// <summary>`[general]` settings given by flags, for the answers resolver (flags outrank the file).</summary>
     public IReadOnlyDictionary<string, string?> Settings(ParseResult parse) => new Dictionary<string, string?>
@@ -59,6 +69,8 @@ internal sealed class ProviderOptions
                     CaFile = parse.GetValue(CaFile),
                     TlsVerify = KubernetesSettingsText.Bool(parse.GetValue(TlsVerify)),
                     ForceConflicts = parse.GetValue(ForceConflicts),
+                    ImagePullPolicy = KubernetesSettings.ParseImagePullPolicy(
+                        parse.CommandResult.Command.Options.Contains(ImagePullPolicy) ? parse.GetValue(ImagePullPolicy) : null),
                 };
                 var settings = flags.Over(KubernetesSettings.FromAnswers(general));
                 return provider == "openshift" ? new OpenShiftProvider(settings) : new KubernetesProvider(settings);

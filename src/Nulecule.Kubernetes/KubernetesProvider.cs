@@ -42,9 +42,14 @@ public class KubernetesProvider : IProvider
         var masker = app.Values.Masker;
         var reporter = options.Reporter;
         var planned = ManifestPlanner.Plan(app, options.Release, options.Revision, (component, artifact, document) => Expand(component, artifact, document, app.Values));
+        var pullPolicy = KubernetesSettings.ParseImagePullPolicy(settings.ImagePullPolicy);
         foreach (var item in planned)
         {
             ((JsonObject)item.Body["metadata"]!["annotations"]!)[ManifestPlanner.NamespaceAnnotation] = connection.Namespace;
+            if (pullPolicy is not null)
+            {
+                PullPolicyDefaults.Apply(item.Body, pullPolicy);
+            }
         }
 
         var api = connection.Api;

@@ -31,6 +31,13 @@ public sealed record KubernetesSettings
     /// <summary>`--force-conflicts`: take over fields another field manager owns (server-side apply force=true).</summary>
     public bool ForceConflicts { get; init; }
 
+    /// <summary>
+    /// `--image-pull-policy`: `Always`, `IfNotPresent` or `Never`, given to every container (and
+    /// initContainer) of the app's pods that sets none. For clusters that cannot pull the
+    /// artifacts' `:latest` images (which the kubelet would otherwise always pull). Null: untouched.
+    /// </summary>
+    public string? ImagePullPolicy { get; init; }
+
     /// <summary>Answers keys of the `[general]` section this provider reads.</summary>
     public static IReadOnlyList<string> AnswerKeys { get; } =
         ["namespace", "provider-config", "provider-api", "provider-auth", "provider-cafile", "provider-tlsverify", "provider-context"];
@@ -62,7 +69,24 @@ public sealed record KubernetesSettings
         CaFile = CaFile ?? lower.CaFile,
         TlsVerify = TlsVerify ?? lower.TlsVerify,
         ForceConflicts = ForceConflicts || lower.ForceConflicts,
+        ImagePullPolicy = ImagePullPolicy ?? lower.ImagePullPolicy,
     };
+
+    /// <summary>The pull policies Kubernetes knows, spelled as the API wants them.</summary>
+    public static IReadOnlyList<string> ImagePullPolicies { get; } = ["Always", "IfNotPresent", "Never"];
+
+    /// <summary>A pull policy in any letter case, spelled as the API wants it; null stays null.</summary>
+    public static string? ParseImagePullPolicy(string? text, string source = "--image-pull-policy")
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return ImagePullPolicies.FirstOrDefault(p => string.Equals(p, text.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new NuleculeException($"{source} must be Always, IfNotPresent or Never, not '{text}'",
+                hint: "Never or IfNotPresent (with a tag other than latest) use only images already on the node");
+    }
 
     internal static bool? ParseBool(string? text, string key)
     {

@@ -24,6 +24,7 @@ internal static class RunCommand
             app, provider, answers, set, name, wait, timeout, dryRun, keepFailed,
         };
         engine.AddTo(command);
+        engine.AddRunOptionsTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
             var appPath = await Apps.LocateAsync(context, parse.GetValue(app)!, output, ct);
