@@ -80,7 +80,7 @@ internal static class ReleaseCommands
             }
 
             output.Result($"release {status.Release} on {status.Provider} ({status.Target})");
-            var table = new Table { Border = TableBorder.Simple }.AddColumns("COMPONENT", "KIND", "NAME", "STATE", "READY", "HEALTH", "PORTS");
+            var table = new Table { Border = TableBorder.None }.AddColumns("COMPONENT", "KIND", "NAME", "STATE", "READY", "HEALTH", "PORTS");
             foreach (var c in status.Components)
             {
                 foreach (var o in c.Objects)
@@ -131,7 +131,7 @@ internal static class ReleaseCommands
             var target = Connect(context, parse, engine, provider);
             using var owned = target as IDisposable;
             var releases = await target.ListAsync(ct);
-            var table = new Table { Border = TableBorder.Simple }.AddColumns("RELEASE", "APP", "PROVIDER", "REVISION", "STATE", "OBJECTS", "TARGET");
+            var table = new Table { Border = TableBorder.None }.AddColumns("RELEASE", "APP", "PROVIDER", "REVISION", "STATE", "OBJECTS", "TARGET");
             foreach (var r in releases)
             {
                 table.AddRow(E(r.Release), E(r.AppId), E(r.Provider), r.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture), E(r.State), r.Objects.ToString(System.Globalization.CultureInfo.InvariantCulture), E(r.Target));
