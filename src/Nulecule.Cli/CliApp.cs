@@ -51,5 +51,13 @@ internal static class CliApp
         GenAnswersCommand.Create(context),
         InitCommand.Create(context),
         IndexCommand.Create(context),
+        RunCommand.Create(context),
+        ReleaseCommands.Stop(context),
+        ReleaseCommands.Status(context),
+        ReleaseCommands.Logs(context),
+        ReleaseCommands.List(context),
+        ReleaseCommands.Scale(context),
+        ImageCommands.Fetch(context),
+        ImageCommands.Build(context),
     ];
 }

@@ -33,4 +33,54 @@ internal static class Arguments
         option.AcceptOnlyFromAmong(values);
         return option;
     }
+
+    public static Option<string?> ReleaseName() => new("--name")
+    {
+        Description = "Release name: names and labels everything deployed. Default: the app id.",
+    };
+
+    public static Option<TimeSpan> Timeout(string description, string defaultValue) => new("--timeout")
+    {
+        Description = description,
+        DefaultValueFactory = _ => ParseDuration(defaultValue),
+        CustomParser = result => ParseDuration(result.Tokens.Single().Value),
+    };
+
+    /// <summary>`90s`, `5m`, `1h`, `1m30s`, or plain seconds.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, "^(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?$");
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        if (text.Length == 0 || !match.Success)
+        {
+            throw new NuleculeException($"'{text}' is not a duration", null, "write e.g. 90s, 5m, 1h or 1m30s");
+        }
+
+        int Part(int i) => match.Groups[i].Success ? int.Parse(match.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return new TimeSpan(Part(1), Part(2), Part(3));
+    }
+
+    /// <summary>The release name: given, or derived from the app id; lower-case letters, digits and '-'.</summary>
+    public static string Release(string? given, string appId)
+    {
+        if (given is not null)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(given, "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"))
+            {
+                throw new NuleculeException($"release name '{given}' is not usable", null,
+                    "use up to 40 lower-case letters, digits and '-', starting and ending with a letter or digit");
+            }
+
+            return given;
+        }
+
+        var derived = new string(appId.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+        return derived.Length > 40 ? derived[..40].TrimEnd('-') : derived;
+    }
+
+    public static Argument<string> ReleaseArgument() => new("RELEASE") { Description = "The release name (see `nulecule list`)." };
 }

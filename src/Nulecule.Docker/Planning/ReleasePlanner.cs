@@ -29,7 +29,7 @@ public static class ReleasePlanner
     /// <summary>Release names become parts of container, network and volume names.</summary>
     public static void ValidateRelease(string release)
     {
-        if (!DockerRunParser.IsContainerName(release) || release.Length > 63)
+        if (!DockerRunFlagParser.IsContainerName(release) || release.Length > 63)
         {
             throw new NuleculeException(
                 $"release name '{release}' cannot be used in Docker object names",
@@ -207,7 +207,7 @@ public static class ReleasePlanner
                 {
                     EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal)
                     {
-                        [network] = new EndpointSettings { Aliases = aliases.Where(DockerRunParser.IsContainerName).ToList() },
+                        [network] = new EndpointSettings { Aliases = aliases.Where(DockerRunFlagParser.IsContainerName).ToList() },
                     },
                 }
                 : null,

@@ -55,5 +55,5 @@ public sealed record DockerRunArguments
     /// <summary>Parses a rendered command; <paramref name="artifactDirectory"/> anchors `--env-file` and relative binds.</summary>
     public static DockerRunArguments Parse(
         DockerRunCommand command, string? artifactDirectory = null, Func<string, string?>? environment = null) =>
-        new DockerRunParser(command, artifactDirectory ?? Directory.GetCurrentDirectory(), environment ?? System.Environment.GetEnvironmentVariable).Parse();
+        new DockerRunFlagParser(command, artifactDirectory ?? Directory.GetCurrentDirectory(), environment ?? System.Environment.GetEnvironmentVariable).Parse();
 }

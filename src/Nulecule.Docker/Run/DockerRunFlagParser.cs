@@ -4,7 +4,7 @@ using Nulecule.Templating;
 namespace Nulecule.Docker.Run;
 
 /// <summary>The `docker run` option grammar. One instance per command.</summary>
-internal sealed class DockerRunParser
+internal sealed class DockerRunFlagParser
 {
     private enum Kind
     {
@@ -76,7 +76,7 @@ internal sealed class DockerRunParser
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
-    public DockerRunParser(DockerRunCommand command, string artifactDirectory, Func<string, string?> environment)
+    public DockerRunFlagParser(DockerRunCommand command, string artifactDirectory, Func<string, string?> environment)
     {
         _command = command;
         _artifactDirectory = artifactDirectory;

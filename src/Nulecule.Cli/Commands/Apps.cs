@@ -1,0 +1,107 @@
+using Nulecule.Docker.Endpoints;
+using Nulecule.Docker.Images;
+using Nulecule.Resolution;
+using Nulecule.Spec;
+
+namespace Nulecule.Cli.Commands;
+
+/// <summary>APP arguments: a directory, or an image holding the app under /application-entity.</summary>
+internal static class Apps
+{
+    /// <summary>
+    /// The directory of APP. An image is fetched (with its nested apps) into the state
+    /// directory; a directory whose nested apps are missing gets them fetched into external/.
+    /// The IMAGE environment variable names the app when APP is omitted (Atomic App's habit).
+    /// </summary>
+    public static async Task<string> LocateAsync(CommandContext context, string app, Output output, CancellationToken ct)
+    {
+        if (app == "." && !File.Exists(NuleculeLoader.FileName) && context.Environment.TryGetValue("IMAGE", out var image) && image.Length > 0)
+        {
+            app = image;
+        }
+
+        if (Directory.Exists(app) || File.Exists(app))
+        {
+            var missing = AppTreeLoader.Load(app, requireNested: false).Missing;
+            if (missing.Count > 0)
+            {
+                output.Info($"fetching {missing.Count} nested application(s) into {Path.Combine(app, AppTreeLoader.ExternalDirectory)}/");
+                await FetchDependenciesAsync(context, app, ct);
+            }
+
+            return app;
+        }
+
+        if (!LooksLikeImage(app))
+        {
+            throw new NuleculeException($"no such application directory: {app}", null, "give a directory holding a Nulecule file, or an image name");
+        }
+
+        var destination = Path.Combine(StateDirectory(context.Environment), "apps", Sanitize(app));
+        output.Info($"fetching {app} into {destination}");
+        await FetchImageAsync(context, app, destination, withDependencies: true, replace: true, ct);
+        return destination;
+    }
+
+    public static async Task FetchImageAsync(CommandContext context, string image, string destination, bool withDependencies, bool replace, CancellationToken ct)
+    {
+        var (client, _) = await DockerConnector.ConnectAsync(Endpoint(context), ct);
+        using (client)
+        {
+            var fetcher = new ImageApplicationFetcher(client);
+            if (withDependencies)
+            {
+                await fetcher.FetchWithDependenciesAsync(image, destination, NestedSources, replace, ct);
+            }
+            else
+            {
+                await fetcher.FetchAsync(image, destination, replace, ct);
+            }
+        }
+    }
+
+    public static async Task FetchDependenciesAsync(CommandContext context, string appDir, CancellationToken ct)
+    {
+        var (client, _) = await DockerConnector.ConnectAsync(Endpoint(context), ct);
+        using (client)
+        {
+            var fetcher = new ImageApplicationFetcher(client);
+            foreach (var (name, image) in NestedSources(appDir))
+            {
+                var target = Path.Combine(appDir, AppTreeLoader.ExternalDirectory, name);
+                if (!File.Exists(Path.Combine(target, NuleculeLoader.FileName)))
+                {
+                    await fetcher.FetchWithDependenciesAsync(image, target, NestedSources, replace: true, ct);
+                }
+            }
+        }
+    }
+
+    /// <summary>The `source: docker://IMAGE` components of the app in <paramref name="appDir"/>.</summary>
+    public static IEnumerable<(string Name, string Image)> NestedSources(string appDir) =>
+        NuleculeLoader.Load(appDir).GetOrThrow().Graph
+            .Where(c => c.Source is not null)
+            .Select(c => (c.Name, c.Source!["docker://".Length..]))
+            .ToList();
+
+    public static EndpointEnvironment Endpoint(CommandContext context) =>
+        EndpointEnvironment.From(context.Environment, context.Environment.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    public static string StateDirectory(IReadOnlyDictionary<string, string> environment)
+    {
+        if (environment.TryGetValue("NULECULE_STATE_DIR", out var dir) && dir.Length > 0)
+        {
+            return dir;
+        }
+
+        var state = environment.GetValueOrDefault("XDG_STATE_HOME");
+        var home = environment.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(string.IsNullOrEmpty(state) ? Path.Combine(home, ".local", "state") : state, "nulecule");
+    }
+
+    private static bool LooksLikeImage(string text) =>
+        text.Length > 0 && !text.StartsWith('.') && !text.StartsWith('/') && text.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:@".Contains(c));
+
+    public static string Sanitize(string image) =>
+        new(image.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? char.ToLowerInvariant(c) : '_').ToArray());
+}

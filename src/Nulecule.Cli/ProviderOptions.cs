@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Nulecule.Docker;
+using Nulecule.Docker.Endpoints;
+using Nulecule.Kubernetes;
+using Nulecule.Providers;
+
+namespace Nulecule.Cli;
+
+/// <summary>
+/// The flags that say where to deploy, shared by every engine verb, and the one place that turns
+/// a provider name into an <see cref="IProvider"/>. Flags win over the answers' `[general]` keys.
+/// </summary>
+internal sealed class ProviderOptions
+{
+    public Option<string?> Namespace { get; } = new("--namespace", "-n") { Description = "Kubernetes/OpenShift namespace. Default: answers `namespace`, else the kubeconfig context's, else default." };
+    public Option<string?> Kubeconfig { get; } = new("--kubeconfig", "--provider-config") { Description = "Kubeconfig file (Atomic App's provider-config). Default: KUBECONFIG, else ~/.kube/config, else in-cluster." };
+    public Option<string?> Context { get; } = new("--context") { Description = "Kubeconfig context to use." };
+    public Option<string?> Api { get; } = new("--provider-api") { Description = "API server URL (with --provider-auth, instead of a kubeconfig)." };
+    public Option<string?> Auth { get; } = new("--provider-auth") { Description = "Bearer token for --provider-api. Never printed." };
+    public Option<string?> CaFile { get; } = new("--provider-cafile") { Description = "CA certificate file for --provider-api." };
+    public Option<string?> TlsVerify { get; } = new("--provider-tlsverify") { Description = "true (default) or false: verify the API server's certificate." };
+    public Option<bool> ForceConflicts { get; } = new("--force-conflicts") { Description = "Kubernetes: take over fields another manager owns instead of failing." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Namespace, Kubeconfig, Context, Api, Auth, CaFile, TlsVerify, ForceConflicts })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>`[general]` settings given by flags, for the answers resolver (flags outrank the file).</summary>
+    public IReadOnlyDictionary<string, string?> Settings(ParseResult parse) => new Dictionary<string, string?>
+    {
+        ["namespace"] = parse.GetValue(Namespace),
+        ["provider-config"] = parse.GetValue(Kubeconfig),
+        ["provider-api"] = parse.GetValue(Api),
+        ["provider-auth"] = parse.GetValue(Auth),
+        ["provider-cafile"] = parse.GetValue(CaFile),
+        ["provider-tlsverify"] = parse.GetValue(TlsVerify),
+    };
+
+    /// <summary>The provider, configured from flags over <paramref name="general"/> (the answers' [general]).</summary>
+    public IProvider Create(string provider, ParseResult parse, IReadOnlyDictionary<string, string> general, IReadOnlyDictionary<string, string> environment)
+    {
+        switch (provider)
+        {
+            case "docker":
+                return new DockerProvider(EndpointEnvironment.From(environment, Home(environment)));
+            case "kubernetes":
+            case "openshift":
+                var flags = new KubernetesSettings
+                {
+                    KubeconfigPath = parse.GetValue(Kubeconfig),
+                    Context = parse.GetValue(Context),
+                    Namespace = parse.GetValue(Namespace),
+                    Server = parse.GetValue(Api),
+                    Token = parse.GetValue(Auth),
+                    CaFile = parse.GetValue(CaFile),
+                    TlsVerify = KubernetesSettingsText.Bool(parse.GetValue(TlsVerify)),
+                    ForceConflicts = parse.GetValue(ForceConflicts),
+                };
+                var settings = flags.Over(KubernetesSettings.FromAnswers(general));
+                return provider == "openshift" ? new OpenShiftProvider(settings) : new KubernetesProvider(settings);
+            case "marathon":
+                throw new NuleculeException("the marathon provider can render (`nulecule template --provider marathon`) but not deploy yet", null,
+                    "deploy with --provider docker, kubernetes or openshift");
+            default:
+                throw new NuleculeException($"provider '{provider}' is not known", null, "use docker, kubernetes or openshift");
+        }
+    }
+
+    private static string Home(IReadOnlyDictionary<string, string> environment) =>
+        environment.TryGetValue("HOME", out var home) && home.Length > 0 ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+}
+
+internal static class KubernetesSettingsText
+{
+    public static bool? Bool(string? text) => text?.ToLowerInvariant() switch
+    {
+        null => null,
+        "true" or "yes" or "1" => true,
+        "false" or "no" or "0" => false,
+        _ => throw new NuleculeException($"--provider-tlsverify must be true or false, not '{text}'"),
+    };
+}

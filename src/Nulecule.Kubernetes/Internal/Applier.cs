@@ -1,0 +1,127 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Nulecule.Providers;
+
+namespace Nulecule.Kubernetes.Internal;
+
+/// <summary>An object after server-side apply (or its plan, in a dry run).</summary>
+internal sealed record AppliedObject(PlannedObject Planned, LiveObject Live, ObjectAction Action, string Hash);
+
+/// <summary>
+/// Applies planned objects with server-side apply (fieldManager=nulecule), so a second run
+/// converges instead of answering 409, and a removed field is removed from the object.
+/// </summary>
+internal sealed class Applier
+{
+    public const string FieldManager = "nulecule";
+    private static readonly TimeSpan CrdWait = TimeSpan.FromSeconds(30);
+    private readonly KubeApi _api;
+    private readonly Discovery _discovery;
+    private readonly string _namespace;
+    private readonly bool _force;
+    private readonly SecretMasker _masker;
+    private bool _crdApplied;
+
+    public Applier(KubeApi api, Discovery discovery, string ns, bool force, SecretMasker masker)
+    {
+        _api = api;
+        _discovery = discovery;
+        _namespace = ns;
+        _force = force;
+        _masker = masker;
+    }
+
+    public static string Hash(JsonObject body) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body.ToJsonString())));
+
+    public async Task<ApiResource> ResolveAsync(PlannedObject item, CancellationToken cancellationToken)
+    {
+        var resource = await _discovery.FindAsync(item.ApiVersion, item.Kind, cancellationToken);
+        var started = DateTimeOffset.UtcNow;
+
+        // A CRD applied earlier in this run needs a moment before the server serves its kinds.
+        while (resource is null && _crdApplied && DateTimeOffset.UtcNow - started < CrdWait)
+        {
+            await Task.Delay(500, cancellationToken);
+            _discovery.Invalidate(item.ApiVersion);
+            resource = await _discovery.FindAsync(item.ApiVersion, item.Kind, cancellationToken);
+        }
+
+        return resource ?? throw new OperationFailedException(
+            $"component {item.Component}: {item.Source}: the server does not serve kind {item.Kind} in apiVersion {item.ApiVersion} " +
+            "(check the apiVersion against the cluster's version, or install the CustomResourceDefinition that defines it)");
+    }
+
+    public async Task<AppliedObject> ApplyAsync(PlannedObject item, bool dryRun, List<string> plan, CancellationToken cancellationToken)
+    {
+        var resource = await ResolveAsync(item, cancellationToken);
+        var body = item.Body;
+        string? ns = null;
+        if (resource.Namespaced)
+        {
+            // The artifact's own namespace wins; only objects without one go to the release namespace.
+            ns = item.Namespace ?? _namespace;
+        }
+        else if (body["metadata"] is JsonObject metadata)
+        {
+            metadata.Remove("namespace");
+        }
+
+        var hash = Hash(body);
+        ((JsonObject)body["metadata"]!)["annotations"]![Labels.ConfigHash] = hash;
+        var path = resource.ObjectPath(ns, item.Name);
+        var where = ns is null ? item.Name : $"{ns}/{item.Name}";
+        if (dryRun)
+        {
+            plan.Add(_masker.Mask($"PATCH {resource.Display} {where} (server-side apply)"));
+            return new AppliedObject(item, new LiveObject(resource, body), ObjectAction.Planned, hash);
+        }
+
+        var before = await _api.GetAsync(path, cancellationToken);
+        var query = $"?fieldManager={FieldManager}&force={(_force ? "true" : "false")}";
+        JsonNode after;
+        try
+        {
+            after = await _api.SendAsync(HttpMethod.Patch, path + query, body, "application/apply-patch+yaml", cancellationToken);
+        }
+        catch (KubeApiException e)
+        {
+            throw new OperationFailedException(_masker.Mask(Explain(item, resource, where, e)), e);
+        }
+
+        if (item.Kind == "CustomResourceDefinition")
+        {
+            _crdApplied = true;
+        }
+
+        var beforeVersion = (string?)before?["metadata"]?["resourceVersion"];
+        var afterVersion = (string?)after["metadata"]?["resourceVersion"];
+        var action = before is null ? ObjectAction.Created : beforeVersion == afterVersion ? ObjectAction.Unchanged : ObjectAction.Updated;
+        return new AppliedObject(item, new LiveObject(resource, after as JsonObject ?? body), action, hash);
+    }
+
+    private static string Explain(PlannedObject item, ApiResource resource, string where, KubeApiException e)
+    {
+        var head = $"component {item.Component}: {item.Kind} {where} ({item.Source})";
+        if (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            var fields = e.Causes.Select(c => c.Field is null ? c.Message : $"{c.Field} ({c.Message})").ToList();
+            return $"{head}: server-side apply conflict: fields owned by another manager: {string.Join("; ", fields)} " +
+                   "(another tool changed them; run again with --force-conflicts to take them over, or remove them from the artifact)";
+        }
+
+        if (e.StatusCode == HttpStatusCode.NotFound && resource.Namespaced)
+        {
+            return $"{head}: {e.Message} (does namespace '{where.Split('/')[0]}' exist? create it, or set namespace in the answers)";
+        }
+
+        if (e.Causes.Count > 0)
+        {
+            var causes = string.Join("; ", e.Causes.Select(c => c.Field is null ? c.Message : $"{c.Field}: {c.Message}"));
+            return $"{head}: rejected by the server ({e.Reason}): {causes}";
+        }
+
+        return $"{head}: {e.Message}";
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Nulecule.Kubernetes.Internal;
+
+/// <summary>
+/// Raw REST calls with JSON bodies, through the KubernetesClient's configured HttpClient (TLS,
+/// client certificates, token refresh). Raw because the objects are arbitrary kinds: no typed
+/// model and no reflection, so it stays NativeAOT-clean.
+/// </summary>
+internal sealed class KubeApi
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
+    private readonly k8s.Kubernetes _client;
+    private readonly string _base;
+
+    public KubeApi(k8s.Kubernetes client)
+    {
+        _client = client;
+        _base = client.BaseUri.ToString().TrimEnd('/');
+    }
+
+    public string Server => _base;
+
+    /// <summary>GET a JSON document; null when the server answers 404.</summary>
+    public async Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
+        }
+        catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CallTimeout);
+        using var response = await SendRawAsync(method, path, body, contentType, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        var text = await response.Content.ReadAsStringAsync(timeout.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw KubeApiException.From(method, path, response.StatusCode, text);
+        }
+
+        return (text.Length == 0 ? null : JsonNode.Parse(text)) ?? new JsonObject();
+    }
+
+    /// <summary>A streamed GET (logs); the caller disposes the response.</summary>
+    public async Task<HttpResponseMessage> StreamAsync(string path, CancellationToken cancellationToken)
+    {
+        var response = await SendRawAsync(HttpMethod.Get, path, null, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            response.Dispose();
+            throw KubeApiException.From(HttpMethod.Get, path, response.StatusCode, text);
+        }
+
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, JsonNode? body, string? contentType, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, _base + path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
+        }
+
+        if (_client.Credentials is not null)
+        {
+            await _client.Credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        }
+
+        try
+        {
+            return await _client.HttpClient.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new OperationFailedException($"cannot reach the Kubernetes API server at {_base}: {e.Message}", e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested || e.CancellationToken != cancellationToken)
+        {
+            throw new OperationFailedException($"the Kubernetes API server at {_base} did not answer {method} {path} in time", e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Nulecule.Providers;
+
+namespace Nulecule.Kubernetes.Internal;
+
+/// <summary>Reads one container's log (`kubectl logs --timestamps`) as lines.</summary>
+internal static class PodLogs
+{
+    public static async IAsyncEnumerable<LogLine> ReadAsync(
+        KubeApi api, string ns, string component, string pod, string container, LogOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new StringBuilder($"?container={Uri.EscapeDataString(container)}&timestamps=true");
+        if (options.Follow)
+        {
+            query.Append("&follow=true");
+        }
+
+        if (options.Tail is { } tail)
+        {
+            query.Append(CultureInfo.InvariantCulture, $"&tailLines={tail}");
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await api.StreamAsync($"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/pods/{Uri.EscapeDataString(pod)}/log{query}", cancellationToken);
+        }
+        catch (KubeApiException)
+        {
+            // A container that never started has no log; its state shows in `status`.
+            yield break;
+        }
+
+        using (response)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                var (time, text) = SplitTimestamp(line);
+                yield return new LogLine(component, $"{pod}/{container}", text, time);
+            }
+        }
+    }
+
+    /// <summary>`2024-01-02T03:04:05.123456789Z text` to its time and text (RFC 3339 with nanoseconds).</summary>
+    internal static (DateTimeOffset? Time, string Text) SplitTimestamp(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0)
+        {
+            return (null, line);
+        }
+
+        var stamp = line[..space];
+        var dot = stamp.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0 && stamp.EndsWith('Z') && stamp.Length - dot - 2 > 7)
+        {
+            // .NET parses at most 7 fraction digits.
+            stamp = stamp[..(dot + 8)] + "Z";
+        }
+
+        return DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? (time, line[(space + 1)..])
+            : (null, line);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+
+namespace Nulecule.Kubernetes.Internal;
+
+/// <summary>
+/// Finds what a release owns on the cluster by its labels, across every discovered kind:
+/// the objects nulecule applied (labelled managed-by), not what controllers made from them.
+/// </summary>
+internal static class ReleaseObjects
+{
+    // Copies of our labels made by controllers, not objects we applied.
+    private static readonly HashSet<string> Ignored = new(StringComparer.Ordinal) { "Endpoints", "EndpointSlice", "Event" };
+
+    public static async Task<List<LiveObject>> FindAsync(KubeApi api, Discovery discovery, string ns, string selector, CancellationToken cancellationToken)
+    {
+        var resources = (await discovery.AllAsync(cancellationToken)).Where(r => !Ignored.Contains(r.Kind)).ToList();
+        var lists = await Task.WhenAll(resources.Select(async r =>
+        {
+            var list = await api.GetAsync($"{r.CollectionPath(ns)}?{Selectors.Query(selector)}", cancellationToken);
+            return (list?["items"] as JsonArray ?? []).OfType<JsonObject>().Select(o => new LiveObject(r, o)).ToList();
+        }));
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var found = new List<LiveObject>();
+        foreach (var item in lists.SelectMany(l => l))
+        {
+            var uid = (string?)item.Body["metadata"]?["uid"] ?? item.Path;
+            if (item.Body["metadata"]?["ownerReferences"] is JsonArray { Count: > 0 } || !seen.Add(uid))
+            {
+                continue;
+            }
+
+            // A cluster-scoped object belongs to the release of the namespace it was applied from.
+            if (!item.Resource.Namespaced && item.Annotation(ManifestPlanner.NamespaceAnnotation) != ns)
+            {
+                continue;
+            }
+
+            found.Add(item);
+        }
+
+        return found.OrderBy(o => o.Order).ToList();
+    }
+
+    public static async Task<List<JsonObject>> PodsAsync(KubeApi api, string ns, string selector, CancellationToken cancellationToken)
+    {
+        var list = await api.GetAsync($"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/pods?{Selectors.Query(selector)}", cancellationToken);
+        return (list?["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+    }
+}

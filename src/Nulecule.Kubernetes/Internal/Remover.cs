@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Nulecule.Providers;
+
+namespace Nulecule.Kubernetes.Internal;
+
+/// <summary>Deletes objects with foreground propagation and waits until they are gone.</summary>
+internal sealed class Remover
+{
+    private readonly KubeApi _api;
+
+    public Remover(KubeApi api)
+    {
+        _api = api;
+    }
+
+    /// <summary>Deletes in the given order; returns what was deleted. Throws when they outlive <paramref name="deadline"/>.</summary>
+    public async Task<List<LiveObject>> DeleteAsync(IReadOnlyList<LiveObject> objects, DateTimeOffset deadline, IReporter reporter, CancellationToken cancellationToken)
+    {
+        var options = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "DeleteOptions", ["propagationPolicy"] = "Foreground" };
+        var deleted = new List<LiveObject>();
+        foreach (var item in objects)
+        {
+            try
+            {
+                await _api.SendAsync(HttpMethod.Delete, item.Path, options.DeepClone(), "application/json", cancellationToken);
+                reporter.Detail($"deleting {item.Display}");
+                deleted.Add(item);
+            }
+            catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Already gone: nothing to do.
+            }
+            catch (KubeApiException e)
+            {
+                throw new OperationFailedException($"cannot delete {item.Display}: {e.Message}", e);
+            }
+        }
+
+        var remaining = deleted.ToList();
+        while (remaining.Count > 0)
+        {
+            foreach (var item in remaining.ToList())
+            {
+                if (await _api.GetAsync(item.Path, cancellationToken) is null)
+                {
+                    remaining.Remove(item);
+                }
+            }
+
+            if (remaining.Count == 0)
+            {
+                break;
+            }
+
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                throw new OperationFailedException(
+                    $"still present after the timeout: {string.Join(", ", remaining.Select(r => r.Display))} " +
+                    "(deletion is under way with foreground propagation; finalizers or terminating pods may hold it; run stop again or raise --timeout)");
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        return deleted;
+    }
+}

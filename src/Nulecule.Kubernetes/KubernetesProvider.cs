@@ -1,0 +1,330 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Nulecule.Answers;
+using Nulecule.Kubernetes.Internal;
+using Nulecule.Providers;
+using Nulecule.Templating;
+
+namespace Nulecule.Kubernetes;
+
+/// <summary>
+/// The `kubernetes` provider: applies every object of a rendered app with server-side apply,
+/// labels it with the release, waits for workloads, and finds the release again by its labels.
+/// </summary>
+public class KubernetesProvider : IProvider
+{
+    private readonly KubernetesSettings _settings;
+    private KubernetesConnection? _connection;
+
+    /// <param name="settings">From the CLI's flags (and answers, see <see cref="KubernetesSettings.Over"/>).
+    /// For `run` the app's `[general]` answers fill what the settings leave open.</param>
+    public KubernetesProvider(KubernetesSettings settings)
+    {
+        _settings = settings;
+    }
+
+    public virtual string Name => "kubernetes";
+
+    /// <summary>The connection of `stop`, `status`, `logs`, `list`, `scale` (resolved on first use).</summary>
+    public KubernetesConnection Connection => _connection ??= KubernetesConnection.Resolve(_settings);
+
+    /// <summary>Kinds `scale` changes through their scale subresource.</summary>
+    internal virtual IReadOnlySet<string> ScalableKinds { get; } =
+        new HashSet<string>(StringComparer.Ordinal) { "Deployment", "ReplicationController", "ReplicaSet", "StatefulSet" };
+
+    /// <summary>`kubectl apply --server-side` of every object, in order; waits per component with `--wait`.</summary>
+    public async Task<DeployResult> RunAsync(RenderedApp app, RunOptions options, CancellationToken cancellationToken)
+    {
+        var settings = _settings.Over(KubernetesSettings.FromAnswers(app.Values.General));
+        using var connection = KubernetesConnection.Resolve(settings);
+        var masker = app.Values.Masker;
+        var reporter = options.Reporter;
+        var planned = ManifestPlanner.Plan(app, options.Release, options.Revision, (component, artifact, document) => Expand(component, artifact, document, app.Values));
+        foreach (var item in planned)
+        {
+            ((JsonObject)item.Body["metadata"]!["annotations"]!)[ManifestPlanner.NamespaceAnnotation] = connection.Namespace;
+        }
+
+        var api = connection.Api;
+        var discovery = new Discovery(api);
+        DeclareDefinitions(planned, discovery);
+        var applier = new Applier(api, discovery, connection.Namespace, settings.ForceConflicts, masker);
+        var waiter = new Waiter(api, masker, reporter);
+        var deadline = DateTimeOffset.UtcNow + options.Timeout;
+        var applied = new List<AppliedObject>();
+        var plan = new List<string>();
+        reporter.Info(masker.Mask($"{(options.DryRun ? "planning" : "deploying")} release {options.Release} to {connection.Target} ({connection.Source})"));
+        try
+        {
+            foreach (var component in planned.GroupBy(p => p.Component))
+            {
+                var ofComponent = new List<AppliedObject>();
+                foreach (var item in component)
+                {
+                    var result = await applier.ApplyAsync(item, options.DryRun, plan, cancellationToken);
+                    applied.Add(result);
+                    ofComponent.Add(result);
+                    if (!options.DryRun)
+                    {
+                        reporter.Detail(masker.Mask($"{result.Live.Display}: {result.Action.ToString().ToLowerInvariant()}"));
+                    }
+                }
+
+                if (options.Wait && !options.DryRun)
+                {
+                    await waiter.WaitAsync(ofComponent, deadline, options.Timeout, cancellationToken);
+                }
+            }
+        }
+        catch (OperationFailedException e) when (!options.DryRun)
+        {
+            throw await CleanUpAfterFailureAsync(e, applied, options, masker, api, cancellationToken);
+        }
+
+        var objects = applied.Select(a => new DeployedObject(a.Planned.Component, a.Live.Kind, a.Live.Name, a.Live.Namespace, a.Hash, a.Action)).ToList();
+        return new DeployResult(objects) { PlannedOperations = plan };
+    }
+
+    /// <summary>`kubectl delete` of the release's objects (found by label), in reverse order, waiting until gone.</summary>
+    public async Task<DeployResult> StopAsync(string release, StopOptions options, CancellationToken cancellationToken)
+    {
+        var connection = Connection;
+        var api = connection.Api;
+        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, Selectors.Release(release), cancellationToken);
+        var kept = found.Where(o => !options.RemoveVolumes && o.Annotation(ManifestPlanner.VolumeAnnotation) == "true").ToList();
+        foreach (var volume in kept)
+        {
+            options.Reporter.Info($"keeping {volume.Display} (a volume requirement; --remove-volumes deletes it)");
+        }
+
+        var doomed = found.Except(kept).OrderByDescending(o => o.Order).ToList();
+        if (found.Count == 0)
+        {
+            options.Reporter.Warn($"no objects of release {release} in namespace {connection.Namespace}");
+        }
+
+        if (options.DryRun)
+        {
+            var plan = doomed.Select(o => $"DELETE {o.Resource.Display} {(o.Namespace is null ? o.Name : $"{o.Namespace}/{o.Name}")} (propagationPolicy=Foreground)").ToList();
+            return new DeployResult(doomed.Select(o => ToDeployed(o, ObjectAction.Planned)).ToList()) { PlannedOperations = plan };
+        }
+
+        var deadline = DateTimeOffset.UtcNow + options.Timeout;
+        var remover = new Remover(api);
+        var deleted = new List<LiveObject>();
+
+        // Component by component, last first, so what a component depends on outlives it.
+        foreach (var component in doomed.GroupBy(o => o.Component))
+        {
+            deleted.AddRange(await remover.DeleteAsync(component.ToList(), deadline, options.Reporter, cancellationToken));
+        }
+
+        return new DeployResult(deleted.Select(o => ToDeployed(o, ObjectAction.Deleted)).ToList());
+    }
+
+    /// <summary>`kubectl get` of the release's objects and pods, grouped by component.</summary>
+    public async Task<ReleaseStatus> StatusAsync(string release, CancellationToken cancellationToken)
+    {
+        var connection = Connection;
+        var api = connection.Api;
+        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, Selectors.Release(release), cancellationToken);
+        var pods = await ReleaseObjects.PodsAsync(api, connection.Namespace, Selectors.PodsOf(release, null), cancellationToken);
+        var scopes = found.GroupBy(o => o.Label(Labels.Component) ?? "").ToDictionary(g => g.Key, g => g.First().Component, StringComparer.Ordinal);
+        var rows = found.Select(o => (o.Component, Status: StatusOf(o.Kind, o.Body))).ToList();
+        foreach (var pod in pods)
+        {
+            var label = (string?)pod["metadata"]?["labels"]?[Labels.Component] ?? "";
+            rows.Add((scopes.GetValueOrDefault(label, label), StatusOf("Pod", pod)));
+        }
+
+        var components = rows.GroupBy(r => r.Component).Select(g => new ComponentStatus(g.Key, g.Select(r => r.Status).ToList())).ToList();
+        return new ReleaseStatus(release, Name, connection.Target, components);
+    }
+
+    /// <summary>`kubectl logs` of the release's pods (every container), optionally following.</summary>
+    public async IAsyncEnumerable<LogLine> LogsAsync(string release, LogOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = Connection;
+        var api = connection.Api;
+        var pods = await ReleaseObjects.PodsAsync(api, connection.Namespace, Selectors.PodsOf(release, options.Component), cancellationToken);
+        var streams = new List<(string Component, string Pod, string Container)>();
+        foreach (var pod in pods.OrderBy(p => (string?)p["metadata"]?["name"], StringComparer.Ordinal))
+        {
+            var component = (string?)pod["metadata"]?["labels"]?[Labels.Component] ?? "";
+            foreach (var container in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                streams.Add((component, (string?)pod["metadata"]?["name"] ?? "", (string?)container["name"] ?? ""));
+            }
+        }
+
+        if (!options.Follow)
+        {
+            foreach (var (component, pod, container) in streams)
+            {
+                await foreach (var line in PodLogs.ReadAsync(api, connection.Namespace, component, pod, container, options, cancellationToken))
+                {
+                    yield return line;
+                }
+            }
+
+            yield break;
+        }
+
+        // Following: every container at once, lines as they come.
+        var channel = Channel.CreateUnbounded<LogLine>();
+        var readers = streams.Select(async s =>
+        {
+            await foreach (var line in PodLogs.ReadAsync(api, connection.Namespace, s.Component, s.Pod, s.Container, options, cancellationToken))
+            {
+                await channel.Writer.WriteAsync(line, cancellationToken);
+            }
+        }).ToList();
+        _ = Task.WhenAll(readers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
+        await foreach (var line in channel.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>Releases in the namespace, found by the managed-by label.</summary>
+    public async Task<IReadOnlyList<ReleaseSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        var connection = Connection;
+        var api = connection.Api;
+        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, $"{Labels.ManagedBy}={Labels.ManagedByValue},{Labels.Release}", cancellationToken);
+        return found.GroupBy(o => o.Label(Labels.Release) ?? "", StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var states = g.Select(o => ReadinessJudge.Judge(o.Kind, o.Body)?.State).OfType<ReadyState>().ToList();
+                var state = states.Contains(ReadyState.Failed) ? "failed" : states.All(s => s == ReadyState.Ready) ? "deployed" : "pending";
+                var revision = g.Max(o => int.TryParse(o.Label(Labels.Revision), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : 0);
+                return new ReleaseSummary(g.Key, Name, g.First().Label(Labels.AppId) ?? "", connection.Target, g.Count(), state, revision);
+            })
+            .ToList();
+    }
+
+    /// <summary>`kubectl scale` of the component's Deployments/RCs/RSs/StatefulSets through their scale subresource.</summary>
+    public async Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken)
+    {
+        if (replicas < 0)
+        {
+            throw new NuleculeException($"replicas must be 0 or more, not {replicas}");
+        }
+
+        var connection = Connection;
+        var api = connection.Api;
+        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, Selectors.Release(release), cancellationToken);
+        if (found.Count == 0)
+        {
+            throw new NuleculeException($"release {release} has no objects in namespace {connection.Namespace}", hint: "check the release name and --namespace");
+        }
+
+        var ofComponent = found.Where(o => o.Component == component || o.Label(Labels.Component) == LabelValue.From(component)).ToList();
+        var scalable = ofComponent.Where(o => ScalableKinds.Contains(o.Kind) && o.Resource.HasScale).ToList();
+        if (scalable.Count == 0)
+        {
+            var components = string.Join(", ", found.Select(o => o.Component).Distinct(StringComparer.Ordinal));
+            throw new NuleculeException(
+                ofComponent.Count == 0
+                    ? $"release {release} has no component '{component}' (components: {components})"
+                    : $"component {component} of release {release} has no scalable workload ({string.Join(", ", ScalableKinds)})");
+        }
+
+        var patch = new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } };
+        foreach (var item in scalable)
+        {
+            try
+            {
+                await api.SendAsync(HttpMethod.Patch, item.Path + "/scale", patch.DeepClone(), "application/merge-patch+json", cancellationToken);
+            }
+            catch (KubeApiException e)
+            {
+                throw new OperationFailedException($"cannot scale {item.Display}: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>Turns one document into the objects to apply (OpenShift processes Templates here).</summary>
+    internal virtual IEnumerable<JsonObject> Expand(string component, RenderedArtifact artifact, JsonObject document, ResolvedValues values)
+    {
+        if ((string?)document["kind"] == "Template" && ((string?)document["apiVersion"] ?? "").StartsWith("template.openshift.io", StringComparison.Ordinal))
+        {
+            throw new NuleculeException($"component {component}: {artifact.Source}: a Template is an OpenShift kind", hint: "use the openshift provider, which processes Templates");
+        }
+
+        yield return document;
+    }
+
+    private static DeployedObject ToDeployed(LiveObject o, ObjectAction action) =>
+        new(o.Component, o.Kind, o.Name, o.Namespace, o.Annotation(Labels.ConfigHash) ?? "", action);
+
+    private static ObjectStatus StatusOf(string kind, JsonObject obj)
+    {
+        var name = (string?)obj["metadata"]?["name"] ?? "";
+        if (kind == "Service")
+        {
+            var spec = obj["spec"];
+            var ports = string.Join(", ", (spec?["ports"] as JsonArray ?? []).OfType<JsonObject>().Select(p =>
+                $"{(int?)p["port"]}{((int?)p["nodePort"] is { } node ? $":{node}" : "")}/{(string?)p["protocol"] ?? "TCP"}"));
+            return new ObjectStatus(kind, name, $"{(string?)spec?["type"] ?? "ClusterIP"} {(string?)spec?["clusterIP"]}".Trim(), true, Ports: ports);
+        }
+
+        var readiness = ReadinessJudge.Judge(kind, obj);
+        return readiness is null
+            ? new ObjectStatus(kind, name, "present", true)
+            : new ObjectStatus(kind, name, readiness.State.ToString().ToLowerInvariant(), readiness.State == ReadyState.Ready, Message: readiness.Summary);
+    }
+
+    private static void DeclareDefinitions(IReadOnlyList<PlannedObject> planned, Discovery discovery)
+    {
+        // So a dry run can name the kinds a CRD of the same run will serve (not guessed: the CRD says).
+        foreach (var crd in planned.Where(p => p.Kind == "CustomResourceDefinition"))
+        {
+            var spec = crd.Body["spec"];
+            var group = (string?)spec?["group"];
+            var kind = (string?)spec?["names"]?["kind"];
+            var plural = (string?)spec?["names"]?["plural"];
+            if (group is null || kind is null || plural is null)
+            {
+                continue;
+            }
+
+            var scale = false;
+            foreach (var version in (spec?["versions"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                scale = version["subresources"]?["scale"] is not null;
+                discovery.Declare(new ApiResource(group, (string?)version["name"] ?? "v1", kind, plural, (string?)spec?["scope"] != "Cluster", ["get", "list", "patch", "delete"], scale));
+            }
+        }
+    }
+
+    private static async Task<OperationFailedException> CleanUpAfterFailureAsync(
+        OperationFailedException failure, List<AppliedObject> applied, RunOptions options, SecretMasker masker, KubeApi api, CancellationToken cancellationToken)
+    {
+        var firstRun = applied.Count > 0 && applied.All(a => a.Action == ObjectAction.Created);
+        if (!firstRun)
+        {
+            return failure;
+        }
+
+        if (options.KeepFailed)
+        {
+            return new OperationFailedException(failure.Message + $"\n  (kept the {applied.Count} objects this run created: --keep-failed)", failure);
+        }
+
+        options.Reporter.Warn($"removing the {applied.Count} objects this failed first run created");
+        try
+        {
+            var objects = applied.Select(a => a.Live).Reverse().ToList();
+            await new Remover(api).DeleteAsync(objects, DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2), options.Reporter, cancellationToken);
+            return new OperationFailedException(failure.Message + $"\n  (removed the {applied.Count} objects this first run created; --keep-failed keeps them for inspection)", failure);
+        }
+        catch (OperationFailedException cleanup)
+        {
+            return new OperationFailedException(masker.Mask(failure.Message + $"\n  (clean-up failed too: {cleanup.Message})"), failure);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+namespace Nulecule.Kubernetes;
+
+/// <summary>
+/// How to reach a cluster and how to apply to it. The CLI fills one from its flags and one from
+/// the answers' `[general]` section (<see cref="FromAnswers"/>) and combines them with
+/// <see cref="Over"/>: flags win, answers fill the gaps, kubeconfig and defaults come last.
+/// </summary>
+public sealed record KubernetesSettings
+{
+    /// <summary>`--kubeconfig` / `provider-config`: an explicit kubeconfig file (no KUBECONFIG merging then).</summary>
+    public string? KubeconfigPath { get; init; }
+
+    /// <summary>`--context`: the kubeconfig context to use instead of its current-context.</summary>
+    public string? Context { get; init; }
+
+    /// <summary>`--namespace` / `namespace`: the release namespace; else the context's, else `default`.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>`provider-api`: API server URL; with it the kubeconfig is not read.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>`provider-auth`: bearer token for <see cref="Server"/>. A secret: never printed.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>`provider-cafile`: PEM file with the CA that signed the API server's certificate.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>`provider-tlsverify`: TLS verification is on unless this is explicitly false.</summary>
+    public bool? TlsVerify { get; init; }
+
+    /// <summary>`--force-conflicts`: take over fields another field manager owns (server-side apply force=true).</summary>
+    public bool ForceConflicts { get; init; }
+
+    /// <summary>Answers keys of the `[general]` section this provider reads.</summary>
+    public static IReadOnlyList<string> AnswerKeys { get; } =
+        ["namespace", "provider-config", "provider-api", "provider-auth", "provider-cafile", "provider-tlsverify", "provider-context"];
+
+    /// <summary>Settings from the answers' `[general]` section (Atomic App's keys).</summary>
+    public static KubernetesSettings FromAnswers(IReadOnlyDictionary<string, string> general)
+    {
+        string? Get(string key) => general.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        return new KubernetesSettings
+        {
+            KubeconfigPath = Get("provider-config"),
+            Context = Get("provider-context"),
+            Namespace = Get("namespace"),
+            Server = Get("provider-api"),
+            Token = Get("provider-auth"),
+            CaFile = Get("provider-cafile"),
+            TlsVerify = ParseBool(Get("provider-tlsverify"), "provider-tlsverify"),
+        };
+    }
+
+    /// <summary>These settings where set, <paramref name="lower"/> where not (flags over answers).</summary>
+    public KubernetesSettings Over(KubernetesSettings lower) => new()
+    {
+        KubeconfigPath = KubeconfigPath ?? lower.KubeconfigPath,
+        Context = Context ?? lower.Context,
+        Namespace = Namespace ?? lower.Namespace,
+        Server = Server ?? lower.Server,
+        Token = Token ?? lower.Token,
+        CaFile = CaFile ?? lower.CaFile,
+        TlsVerify = TlsVerify ?? lower.TlsVerify,
+        ForceConflicts = ForceConflicts || lower.ForceConflicts,
+    };
+
+    internal static bool? ParseBool(string? text, string key)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return text.ToLowerInvariant() switch
+        {
+            "true" or "yes" or "1" or "on" => true,
+            "false" or "no" or "0" or "off" => false,
+            _ => throw new NuleculeException($"{key} must be true or false, not '{text}'", hint: "set it in the [general] section of the answers"),
+        };
+    }
+}
