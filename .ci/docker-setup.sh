@@ -25,3 +25,7 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 bash "$here/scripts/build-test-images.sh"
+# Real server images for the examples, from Debian packages (no registry here): a debootstrap
+# base, then MariaDB and WordPress on top. Each step is skipped when its image is current.
+bash "$here/scripts/build-debian-image.sh"
+bash "$here/scripts/build-wordpress-images.sh"

@@ -27,6 +27,9 @@ internal static class CliApp
             root.Subcommands.Add(command);
         }
 
+        // The built-in --version reads the entry assembly, which is the test host in tests.
+        var version = root.Options.OfType<VersionOption>().Single();
+        version.Action = new VersionAction();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -51,7 +54,11 @@ internal static class CliApp
         GenAnswersCommand.Create(context),
         InitCommand.Create(context),
         IndexCommand.Create(context),
-        RunCommand.Create(context),
+        LifecycleCommands.Run(context),
+        LifecycleCommands.Upgrade(context),
+        LifecycleCommands.Rollback(context),
+        LifecycleCommands.History(context),
+        LifecycleCommands.Diff(context),
         ReleaseCommands.Stop(context),
         ReleaseCommands.Status(context),
         ReleaseCommands.Logs(context),
@@ -60,4 +67,15 @@ internal static class CliApp
         ImageCommands.Fetch(context),
         ImageCommands.Build(context),
     ];
+
+    private sealed class VersionAction : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var info = typeof(CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0";
+            parseResult.InvocationConfiguration.Output.WriteLine(info);
+            return ExitCodes.Ok;
+        }
+    }
 }

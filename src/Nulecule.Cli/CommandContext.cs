@@ -9,10 +9,13 @@ internal sealed class GlobalOptions
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print only results and errors.", Recursive = true };
 
+    public Option<bool> NoPrompt { get; } = new("--no-prompt") { Description = "Never ask for missing values, even at a terminal: fail instead.", Recursive = true };
+
     public void AddTo(RootCommand root)
     {
         root.Options.Add(Verbose);
         root.Options.Add(Quiet);
+        root.Options.Add(NoPrompt);
     }
 }
 

@@ -21,7 +21,7 @@ internal sealed class ProviderOptions
     public Option<string?> TlsVerify { get; } = new("--provider-tlsverify") { Description = "true (default) or false: verify the API server's certificate." };
     public Option<bool> ForceConflicts { get; } = new("--force-conflicts") { Description = "Kubernetes: take over fields another manager owns instead of failing." };
 
-    /// <summary>Only on `run` (see <see cref="AddRunOptionsTo"/>): the other verbs start no pods.</summary>
+    /// <summary>Only on `run` and `upgrade` (see <see cref="AddRunOptionsTo"/>); kept with the release as `[general] image-pull-policy`.</summary>
     public Option<string?> ImagePullPolicy { get; } = new("--image-pull-policy")
     {
         Description = "Kubernetes/OpenShift: Always, IfNotPresent or Never, for every container that sets no imagePullPolicy (Never: use only images already on the node).",
@@ -36,7 +36,7 @@ internal sealed class ProviderOptions
         }
     }
 
-    /// <summary>The flags only `run` has, on top of <see cref="AddTo"/>.</summary>
+    /// <summary>The flags only the verbs that render and deploy an app have, on top of <see cref="AddTo"/>.</summary>
     public void AddRunOptionsTo(Command command) => command.Options.Add(ImagePullPolicy);
 
     /// <summary>`[general]` settings given by flags, for the answers resolver (flags outrank the file).</summary>
@@ -48,7 +48,12 @@ internal sealed class ProviderOptions
         ["provider-auth"] = parse.GetValue(Auth),
         ["provider-cafile"] = parse.GetValue(CaFile),
         ["provider-tlsverify"] = parse.GetValue(TlsVerify),
+        ["image-pull-policy"] = KubernetesSettings.ParseImagePullPolicy(RunValue(parse, ImagePullPolicy)),
     };
+
+    /// <summary>The value of an option only `run`/`upgrade` have; null on the other verbs.</summary>
+    private static string? RunValue(ParseResult parse, Option<string?> option) =>
+        parse.CommandResult.Command.Options.Contains(option) ? parse.GetValue(option) : null;
 
     /// <summary>The provider, configured from flags over <paramref name="general"/> (the answers' [general]).</summary>
     public IProvider Create(string provider, ParseResult parse, IReadOnlyDictionary<string, string> general, IReadOnlyDictionary<string, string> environment)
@@ -69,8 +74,7 @@ internal sealed class ProviderOptions
                     CaFile = parse.GetValue(CaFile),
                     TlsVerify = KubernetesSettingsText.Bool(parse.GetValue(TlsVerify)),
                     ForceConflicts = parse.GetValue(ForceConflicts),
-                    ImagePullPolicy = KubernetesSettings.ParseImagePullPolicy(
-                        parse.CommandResult.Command.Options.Contains(ImagePullPolicy) ? parse.GetValue(ImagePullPolicy) : null),
+                    ImagePullPolicy = KubernetesSettings.ParseImagePullPolicy(RunValue(parse, ImagePullPolicy)),
                 };
                 var settings = flags.Over(KubernetesSettings.FromAnswers(general));
                 return provider == "openshift" ? new OpenShiftProvider(settings) : new KubernetesProvider(settings);

@@ -32,15 +32,17 @@ public sealed record KubernetesSettings
     public bool ForceConflicts { get; init; }
 
     /// <summary>
-    /// `--image-pull-policy`: `Always`, `IfNotPresent` or `Never`, given to every container (and
-    /// initContainer) of the app's pods that sets none. For clusters that cannot pull the
-    /// artifacts' `:latest` images (which the kubelet would otherwise always pull). Null: untouched.
+    /// `--image-pull-policy` / `image-pull-policy`: `Always`, `IfNotPresent` or `Never`, given to
+    /// every container (and initContainer) of the app's pods that sets none. For clusters that
+    /// cannot pull the artifacts' `:latest` images (which the kubelet would otherwise always pull).
+    /// Null: untouched. As a `[general]` value it is stored with the release, so upgrade and
+    /// rollback keep it.
     /// </summary>
     public string? ImagePullPolicy { get; init; }
 
     /// <summary>Answers keys of the `[general]` section this provider reads.</summary>
     public static IReadOnlyList<string> AnswerKeys { get; } =
-        ["namespace", "provider-config", "provider-api", "provider-auth", "provider-cafile", "provider-tlsverify", "provider-context"];
+        ["namespace", "provider-config", "provider-api", "provider-auth", "provider-cafile", "provider-tlsverify", "provider-context", "image-pull-policy"];
 
     /// <summary>Settings from the answers' `[general]` section (Atomic App's keys).</summary>
     public static KubernetesSettings FromAnswers(IReadOnlyDictionary<string, string> general)
@@ -55,6 +57,7 @@ public sealed record KubernetesSettings
             Token = Get("provider-auth"),
             CaFile = Get("provider-cafile"),
             TlsVerify = ParseBool(Get("provider-tlsverify"), "provider-tlsverify"),
+            ImagePullPolicy = ParseImagePullPolicy(Get("image-pull-policy"), "image-pull-policy"),
         };
     }
 

@@ -32,7 +32,7 @@ internal static class IndexCommand
         {
             var entries = IndexAction.Read(parse.GetValue(indexFile)!);
             var table = new Spectre.Console.Table().AddColumns("ID", "NAME", "VERSION", "PROVIDERS", "LOCATION");
-            table.Border = Spectre.Console.TableBorder.Simple;
+            table.Border = Spectre.Console.TableBorder.None;
             foreach (var e in entries)
             {
                 table.AddRow(Esc(e.Id), Esc(e.Name ?? ""), Esc(e.AppVersion ?? ""), Esc(string.Join(",", e.Providers)), Esc(e.Location ?? e.Path));

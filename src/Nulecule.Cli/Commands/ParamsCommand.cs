@@ -45,7 +45,7 @@ internal static class ParamsCommand
                 return Task.FromResult(ExitCodes.Ok);
             }
 
-            var table = new Table { Border = TableBorder.Simple }.AddColumns("SCOPE", "NAME", "VALUE", "SOURCE", "DESCRIPTION");
+            var table = new Table { Border = TableBorder.None }.AddColumns("SCOPE", "NAME", "VALUE", "SOURCE", "DESCRIPTION");
             foreach (var p in values.Params)
             {
                 table.AddRow(Markup.Escape(p.Scope), Markup.Escape(p.Name), Markup.Escape(values.Masker.Mask(p.Display)), Markup.Escape(p.OriginText), Markup.Escape(p.Description ?? ""));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Nulecule.Actions;
 using Nulecule.Providers;
 using Spectre.Console;
 
@@ -13,8 +14,12 @@ internal static class ReleaseCommands
         Description = "The release's provider: docker (default), kubernetes or openshift.",
     };
 
-    private static IProvider Connect(CommandContext context, ParseResult parse, ProviderOptions engine, Option<string?> provider) =>
-        engine.Create(parse.GetValue(provider) ?? "docker", parse, new Dictionary<string, string>(), context.Environment);
+    /// <summary>The provider of a release: from its record when there is one, else --provider (default docker).</summary>
+    private static async Task<IProvider> ConnectAsync(CommandContext context, ParseResult parse, ProviderOptions engine, Option<string?> provider, string release, CancellationToken ct)
+    {
+        using var releases = ReleaseContext.Open(context);
+        return (await releases.ProviderForAsync(release, context, parse, engine, parse.GetValue(provider), ct)).Provider;
+    }
 
     public static Command Stop(CommandContext context)
     {
@@ -23,13 +28,29 @@ internal static class ReleaseCommands
         var volumes = new Option<bool>("--volumes") { Description = "Also remove the release's volumes (kept by default)." };
         var timeout = Arguments.Timeout("How long to wait for objects to go.", "2m");
         var engine = new ProviderOptions();
-        var command = new Command("stop", "Stop a release and remove what it deployed, in reverse order. Volumes are kept unless --volumes.") { release, provider, volumes, timeout };
+        var purge = new Option<bool>("--purge") { Description = "Also delete the release's history." };
+        var forceUnlock = new Option<bool>("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
+        var command = new Command("stop", "Stop a release and remove what it deployed, in reverse order. Volumes are kept unless --volumes; history is kept unless --purge.")
+        {
+            release, provider, volumes, timeout, purge, forceUnlock,
+        };
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var target = Connect(context, parse, engine, provider);
+            var name = parse.GetValue(release)!;
+            using var releases = ReleaseContext.Open(context);
+            var (target, record) = await releases.ProviderForAsync(name, context, parse, engine, parse.GetValue(provider), ct);
             using var owned = target as IDisposable;
-            var result = await target.StopAsync(parse.GetValue(release)!, new StopOptions { RemoveVolumes = parse.GetValue(volumes), Timeout = parse.GetValue(timeout), Reporter = output }, ct);
+            var result = record is null
+                ? await target.StopAsync(name, new StopOptions { RemoveVolumes = parse.GetValue(volumes), Timeout = parse.GetValue(timeout), Reporter = output }, ct)
+                : await new UninstallAction(releases.Configuration(target, record.Target, output))
+                {
+                    Release = name,
+                    RemoveVolumes = parse.GetValue(volumes),
+                    Timeout = parse.GetValue(timeout),
+                    Purge = parse.GetValue(purge),
+                    ForceUnlock = parse.GetValue(forceUnlock),
+                }.RunAsync(ct);
             Summary.Print(output, result, dryRun: false);
             output.Info(result.Objects.Count == 0 ? $"release '{parse.GetValue(release)}' has nothing deployed" : $"release '{parse.GetValue(release)}' stopped");
             return ExitCodes.Ok;
@@ -47,7 +68,7 @@ internal static class ReleaseCommands
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var target = Connect(context, parse, engine, provider);
+            var target = await ConnectAsync(context, parse, engine, provider, parse.GetValue(release)!, ct);
             using var owned = target as IDisposable;
             var status = await target.StatusAsync(parse.GetValue(release)!, ct);
             if (status.Components.Count == 0)
@@ -80,7 +101,7 @@ internal static class ReleaseCommands
             }
 
             output.Result($"release {status.Release} on {status.Provider} ({status.Target})");
-            var table = new Table { Border = TableBorder.Simple }.AddColumns("COMPONENT", "KIND", "NAME", "STATE", "READY", "HEALTH", "PORTS");
+            var table = new Table { Border = TableBorder.None }.AddColumns("COMPONENT", "KIND", "NAME", "STATE", "READY", "HEALTH", "PORTS");
             foreach (var c in status.Components)
             {
                 foreach (var o in c.Objects)
@@ -107,7 +128,7 @@ internal static class ReleaseCommands
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var target = Connect(context, parse, engine, provider);
+            var target = await ConnectAsync(context, parse, engine, provider, parse.GetValue(release)!, ct);
             using var owned = target as IDisposable;
             var options = new LogOptions { Component = parse.GetValue(component), Follow = parse.GetValue(follow), Tail = parse.GetValue(tail) };
             await foreach (var line in target.LogsAsync(parse.GetValue(release)!, options, ct))
@@ -122,19 +143,17 @@ internal static class ReleaseCommands
 
     public static Command List(CommandContext context)
     {
-        var provider = ProviderOfRelease();
-        var engine = new ProviderOptions();
-        var command = new Command("list", "List the releases deployed on an engine.") { provider };
-        engine.AddTo(command);
+        var all = new Option<bool>("--all") { Description = "Include stopped (uninstalled) releases." };
+        var command = new Command("list", "List every recorded release with its revision and state.") { all };
         context.Action(command, async (parse, output, ct) =>
         {
-            var target = Connect(context, parse, engine, provider);
-            using var owned = target as IDisposable;
-            var releases = await target.ListAsync(ct);
-            var table = new Table { Border = TableBorder.Simple }.AddColumns("RELEASE", "APP", "PROVIDER", "REVISION", "STATE", "OBJECTS", "TARGET");
-            foreach (var r in releases)
+            using var releases = ReleaseContext.Open(context);
+            var list = await new ListAction(releases.Store) { All = parse.GetValue(all) }.RunAsync(ct);
+            var table = new Table { Border = TableBorder.None }.AddColumns("RELEASE", "APP", "VERSION", "PROVIDER", "REVISION", "STATE", "UPDATED", "TARGET");
+            foreach (var r in list)
             {
-                table.AddRow(E(r.Release), E(r.AppId), E(r.Provider), r.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture), E(r.State), r.Objects.ToString(System.Globalization.CultureInfo.InvariantCulture), E(r.Target));
+                table.AddRow(E(r.Name), E(r.AppId), E(r.AppVersion ?? ""), E(r.Provider), r.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    r.State.ToString().ToLowerInvariant(), r.Updated.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), E(r.Target));
             }
 
             output.Stdout.Write(table);
@@ -159,7 +178,7 @@ internal static class ReleaseCommands
                 throw new NuleculeException("--replicas must be 0 or more");
             }
 
-            var target = Connect(context, parse, engine, provider);
+            var target = await ConnectAsync(context, parse, engine, provider, parse.GetValue(release)!, ct);
             using var owned = target as IDisposable;
             await target.ScaleAsync(parse.GetValue(release)!, parse.GetValue(component)!, parse.GetValue(replicas), ct);
             output.Info($"scaled {parse.GetValue(component)} of release '{parse.GetValue(release)}' to {parse.GetValue(replicas)} replica(s)");

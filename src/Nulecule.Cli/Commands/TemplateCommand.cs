@@ -56,6 +56,7 @@ internal static class Render
         Sets = parse.GetValue(set) ?? [],
         Environment = context.Environment,
         Settings = settings ?? new Dictionary<string, string?>(),
+        Prompt = Prompter.For(context.Environment, parse.GetValue(context.Globals.NoPrompt)),
     };
 
     public static void Report(Output output, RenderOutcome outcome)

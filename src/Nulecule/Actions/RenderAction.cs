@@ -14,6 +14,9 @@ public sealed record RenderOptions
     public string? Provider { get; init; }
     public string? AnswersFile { get; init; }
 
+    /// <summary>Answers under the file's (e.g. the values given to a release's previous revision); the file wins.</summary>
+    public AnswersFile? BaseAnswers { get; init; }
+
     /// <summary>`--set [SCOPE.]NAME=VALUE` texts, in command-line order.</summary>
     public IReadOnlyList<string> Sets { get; init; } = [];
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
@@ -116,7 +119,7 @@ public static class RenderAction
     {
         var sources = new AnswerSources
         {
-            File = options.AnswersFile is null ? null : AnswersFile.Load(options.AnswersFile),
+            File = Merge(KnownOnly(options.BaseAnswers, root), options.AnswersFile is null ? null : AnswersFile.Load(options.AnswersFile)),
             Environment = options.Environment,
             Overrides = options.Sets.Select(SetOverride.Parse).ToList(),
             Settings = options.Settings,
@@ -125,6 +128,47 @@ public static class RenderAction
         var values = ParamResolver.Resolve(root, sources, out var answerWarnings);
         warnings.AddRange(answerWarnings);
         return values;
+    }
+
+    /// <summary>
+    /// Keeps the base answers that still mean something in this app: a param removed from the
+    /// app, or a component that left it, is dropped rather than reported as unknown.
+    /// </summary>
+    private static AnswersFile? KnownOnly(AnswersFile? answers, AppNode root)
+    {
+        if (answers is null)
+        {
+            return null;
+        }
+
+        var known = new HashSet<(string, string)>(GeneralSettings.All.Select(n => (AnswerSection.General, n)));
+        foreach (var app in root.Apps())
+        {
+            known.UnionWith(app.App.Params.Select(p => (app.Scope ?? AnswerSection.General, p.Name)));
+        }
+
+        known.UnionWith(root.Walk().SelectMany(c => c.Component.Params.Select(p => (c.Scope, p.Name))));
+        var sections = answers.Sections
+            .Select(s => s with { Entries = s.Entries.Where(e => known.Contains((s.Name, e.Key))).ToList() })
+            .Where(s => s.Entries.Count > 0)
+            .ToList();
+        return new AnswersFile(sections, answers.Path, answers.Format);
+    }
+
+    /// <summary><paramref name="top"/>'s sections and keys over <paramref name="base"/>'s.</summary>
+    private static AnswersFile? Merge(AnswersFile? @base, AnswersFile? top)
+    {
+        if (@base is null || top is null)
+        {
+            return top ?? @base;
+        }
+
+        var sections = @base.Sections.Select(section =>
+        {
+            var over = top.Section(section.Name);
+            return over is null ? section : section with { Entries = [.. section.Entries.Where(e => over.Find(e.Key) is null), .. over.Entries] };
+        }).Concat(top.Sections.Where(s => @base.Section(s.Name) is null)).ToList();
+        return new AnswersFile(sections, top.Path, top.Format);
     }
 
     public static string ChooseProvider(string? explicitProvider, ResolvedValues values)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Nulecule.Templating;
 
 namespace Nulecule.Actions;
@@ -30,7 +31,7 @@ public static class TemplateOutput
                 }
 
                 var dir = component.Scope.Replace(':', Path.DirectorySeparatorChar);
-                files.Add(new RenderedFile(component.Scope, artifact.Source, Path.Combine(dir, candidate), masker.Mask(Text(artifact))));
+                files.Add(new RenderedFile(component.Scope, artifact.Source, Path.Combine(dir, candidate), Text(artifact, masker)));
             }
         }
 
@@ -56,13 +57,50 @@ public static class TemplateOutput
         return builder.ToString();
     }
 
-    public static string Text(RenderedArtifact artifact) => artifact.Format switch
+    /// <summary>
+    /// The artifact as text with secrets masked inside values (before writing), so the mask can
+    /// never make the document invalid: `******` as a plain YAML scalar would read as an alias.
+    /// </summary>
+    public static string Text(RenderedArtifact artifact, SecretMasker masker) => artifact.Format switch
     {
-        ArtifactFormat.Json => string.Concat(artifact.Documents.Select(d => DocumentWriter.ToJson(d).TrimEnd('\n') + "\n")),
-        ArtifactFormat.Yaml => DocumentWriter.ToYaml(artifact.Documents.ToList()),
-        ArtifactFormat.DockerRun => string.Concat(artifact.Commands.Select(c => "docker run " + string.Join(' ', c.Arguments.Select(ShellQuote)) + "\n")),
-        _ => artifact.Text,
+        ArtifactFormat.Json => string.Concat(artifact.Documents.Select(d => DocumentWriter.ToJson(Masked(d, masker)).TrimEnd('\n') + "\n")),
+        ArtifactFormat.Yaml => DocumentWriter.ToYaml(artifact.Documents.Select(d => Masked(d, masker)).ToList()),
+        ArtifactFormat.DockerRun => string.Concat(artifact.Commands.Select(c => "docker run " + string.Join(' ', c.Arguments.Select(a => ShellQuote(masker.Mask(a)))) + "\n")),
+        _ => masker.Mask(artifact.Text),
     };
+
+    /// <summary>A copy of <paramref name="node"/> with every scalar that holds a secret masked.</summary>
+    public static JsonNode? Masked(JsonNode? node, SecretMasker masker)
+    {
+        if (node is null || masker.IsEmpty)
+        {
+            return node;
+        }
+
+        switch (node)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, value) in obj)
+                {
+                    copy[masker.Mask(key)] = Masked(value, masker);
+                }
+
+                return copy;
+            case JsonArray array:
+                var items = new JsonArray();
+                foreach (var item in array)
+                {
+                    items.Add(Masked(item, masker));
+                }
+
+                return items;
+            default:
+                var text = node.GetValueKind() == System.Text.Json.JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+                var masked = masker.Mask(text);
+                return masked == text ? node.DeepClone() : JsonValue.Create(masked);
+        }
+    }
 
     /// <summary>Quotes a word for a POSIX shell only when it needs it.</summary>
     public static string ShellQuote(string word)

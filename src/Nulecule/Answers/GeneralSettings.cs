@@ -14,8 +14,11 @@ public static class GeneralSettings
     public const string ProviderCaFile = "provider-cafile";
     public const string ProviderTlsVerify = "provider-tlsverify";
 
+    /// <summary>Kubernetes/OpenShift: the imagePullPolicy for containers that set none (kept with the release).</summary>
+    public const string ImagePullPolicy = "image-pull-policy";
+
     public static IReadOnlyList<string> All { get; } =
-        [Provider, Namespace, ProviderConfig, ProviderApi, ProviderAuth, ProviderCaFile, ProviderTlsVerify];
+        [Provider, Namespace, ProviderConfig, ProviderApi, ProviderAuth, ProviderCaFile, ProviderTlsVerify, ImagePullPolicy];
 
     /// <summary>Settings that may hold a credential and are treated like a hidden param's value.</summary>
     public static IReadOnlyList<string> Secret { get; } = [ProviderAuth];

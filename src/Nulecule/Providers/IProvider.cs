@@ -104,7 +104,11 @@ public sealed record DeployResult(IReadOnlyList<DeployedObject> Objects)
     public IReadOnlyList<string> PlannedOperations { get; init; } = [];
 }
 
-public sealed record ObjectStatus(string Kind, string Name, string State, bool Ready, string? Health = null, string? Ports = null, string? Message = null);
+/// <summary>
+/// <see cref="Revision"/> is the object's `io.nulecule.revision` label when the provider reports it;
+/// recovery of an interrupted deployment uses it to tell whether that revision reached the engine.
+/// </summary>
+public sealed record ObjectStatus(string Kind, string Name, string State, bool Ready, string? Health = null, string? Ports = null, string? Message = null, int? Revision = null);
 
 public sealed record ComponentStatus(string Component, IReadOnlyList<ObjectStatus> Objects);
 

@@ -6,7 +6,19 @@ namespace Nulecule.Cli.Tests.EndToEnd;
 /// </summary>
 internal sealed class CorpusCopy : IDisposable
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory("nulecule-e2e-").FullName;
+    public CorpusCopy()
+    {
+        Root = Directory.CreateTempSubdirectory("nulecule-e2e-").FullName;
+        Environment = new Dictionary<string, string> { ["NO_COLOR"] = "1", ["NULECULE_STATE_DIR"] = Path.Combine(Root, "state") };
+    }
+
+    public string Root { get; }
+
+    /// <summary>For `Cli.RunAsync`: plain output and a release database of this copy's own.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    /// <summary>Runs `nulecule ARGS` in-process with <see cref="Environment"/>.</summary>
+    public Task<Cli.Result> Nulecule(params string[] args) => Cli.RunAsync(args, Environment);
 
     /// <summary>Copies corpus app <paramref name="name"/> into the temporary directory; returns its path.</summary>
     public string App(string name) => CopyInto(name, Path.Combine(Root, name));

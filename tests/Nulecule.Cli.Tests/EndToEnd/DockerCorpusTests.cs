@@ -23,7 +23,7 @@ public sealed class DockerCorpusTests : IAsyncLifetime
         if (_docker is not null && _release is not null)
         {
             // Leftovers of a failed test: stop first, then remove by force whatever remains.
-            await Cli.RunAsync("stop", _release, "--provider", "docker");
+            await _corpus.Nulecule("stop", _release, "--provider", "docker");
             foreach (var container in await Containers())
             {
                 await _docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
@@ -48,7 +48,7 @@ public sealed class DockerCorpusTests : IAsyncLifetime
         var port = Probes.FreePort();
 
         // When
-        var run = await Cli.RunAsync("run", app, "--provider", "docker", "--name", _release, "--set", $"hostport={port}", "--wait", "--timeout", "60s");
+        var run = await _corpus.Nulecule("run", app, "--provider", "docker", "--name", _release, "--set", $"hostport={port}", "--wait", "--timeout", "60s");
 
         // Then
         run.ExitCode.ShouldBe(0, Probes.Describe(run));
@@ -68,7 +68,7 @@ public sealed class DockerCorpusTests : IAsyncLifetime
         _release = Probes.Release("e2e-redis");
 
         // When
-        var run = await Cli.RunAsync("run", app, "--provider", "docker", "--name", _release, "--wait", "--timeout", "60s");
+        var run = await _corpus.Nulecule("run", app, "--provider", "docker", "--name", _release, "--wait", "--timeout", "60s");
 
         // Then
         run.ExitCode.ShouldBe(0, Probes.Describe(run));
@@ -94,7 +94,7 @@ public sealed class DockerCorpusTests : IAsyncLifetime
         var data = _corpus.EmptyDir("redis-data");
 
         // When
-        var run = await Cli.RunAsync("run", app, "--provider", "docker", "--name", _release,
+        var run = await _corpus.Nulecule("run", app, "--provider", "docker", "--name", _release,
             "--set", $"flask.NODE_PORT={port}", "--set", $"redis.redisPath={data}", "--wait", "--timeout", "60s");
 
         // Then
@@ -114,7 +114,7 @@ public sealed class DockerCorpusTests : IAsyncLifetime
 
     private async Task<JsonNode> StatusAsync()
     {
-        var status = await Cli.RunAsync("status", _release!, "--provider", "docker", "-o", "json");
+        var status = await _corpus.Nulecule("status", _release!, "--provider", "docker", "-o", "json");
         status.ExitCode.ShouldBe(0, Probes.Describe(status));
         var json = JsonNode.Parse(status.Stdout)!;
         ((string?)json["release"]).ShouldBe(_release);
@@ -123,11 +123,11 @@ public sealed class DockerCorpusTests : IAsyncLifetime
 
     private async Task StopAndAssertNothingLeftAsync()
     {
-        var stop = await Cli.RunAsync("stop", _release!, "--provider", "docker");
+        var stop = await _corpus.Nulecule("stop", _release!, "--provider", "docker");
         stop.ExitCode.ShouldBe(0, Probes.Describe(stop));
         (await Containers()).Select(c => string.Join(",", c.Names)).ShouldBeEmpty("containers of the release are left");
         (await Networks()).Select(n => n.Name).ShouldBeEmpty("networks of the release are left");
-        var list = await Cli.RunAsync("list", "--provider", "docker");
+        var list = await _corpus.Nulecule("list", "--provider", "docker");
         list.Stdout.ShouldNotContain(_release!);
     }
 

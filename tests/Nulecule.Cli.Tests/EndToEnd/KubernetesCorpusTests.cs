@@ -82,6 +82,14 @@ public sealed class KubernetesCorpusTests : IAsyncLifetime
         pods.ShouldNotBeEmpty();
         pods.ShouldAllBe(p => (bool?)p["ready"] == true && ((string?)p["message"] ?? "").StartsWith("Running", StringComparison.Ordinal));
         (await Probes.GetAsync($"http://127.0.0.1:{port}/")).ShouldContain("Hello from the corpus centos/httpd stand-in");
+
+        // When: upgraded without the flag, the policy kept with the release still applies
+        // (dropping it would try to change the pod's immutable imagePullPolicy).
+        var upgrade = await Kube("upgrade", release, "--wait", "--timeout", "1m");
+
+        // Then
+        upgrade.ExitCode.ShouldBe(0, Probes.Describe(upgrade));
+        (await _kube.CoreV1.ReadNamespacedPodAsync("helloapache", _namespace)).Spec.Containers.Single().ImagePullPolicy.ShouldBe("Never");
         await StopAndAssertNothingLeftAsync(release);
     }
 
@@ -137,14 +145,14 @@ public sealed class KubernetesCorpusTests : IAsyncLifetime
     {
         var app = _corpus.App("helloapache");
 
-        var run = await Cli.RunAsync("run", app, "--provider", "kubernetes", "--image-pull-policy", "sometimes");
+        var run = await _corpus.Nulecule("run", app, "--provider", "kubernetes", "--image-pull-policy", "sometimes");
 
         run.ExitCode.ShouldBe(2, Probes.Describe(run));
         run.Stderr.ShouldContain("--image-pull-policy must be Always, IfNotPresent or Never, not 'sometimes'");
     }
 
     private Task<Cli.Result> Kube(params string[] args) =>
-        Cli.RunAsync([.. args, "--provider", "kubernetes", "--kubeconfig", KubeCluster.Kubeconfig, "--namespace", _namespace]);
+        _corpus.Nulecule([.. args, "--provider", "kubernetes", "--kubeconfig", KubeCluster.Kubeconfig, "--namespace", _namespace]);
 
     /// <summary>`nulecule status -o json`: the Pod rows of every component.</summary>
     private async Task<List<JsonNode>> PodRowsAsync(string release)

@@ -104,6 +104,17 @@ public sealed class ImagePullPolicyTests
     }
 
     [Fact]
+    public void Should_read_the_policy_from_the_general_answers_that_keep_it_with_the_release()
+    {
+        var settings = KubernetesSettings.FromAnswers(new Dictionary<string, string> { ["image-pull-policy"] = "never" });
+
+        settings.ImagePullPolicy.ShouldBe("Never");
+        KubernetesSettings.AnswerKeys.ShouldContain("image-pull-policy");
+        Should.Throw<NuleculeException>(() => KubernetesSettings.FromAnswers(new Dictionary<string, string> { ["image-pull-policy"] = "often" }))
+            .Message.ShouldContain("image-pull-policy must be Always, IfNotPresent or Never, not 'often'");
+    }
+
+    [Fact]
     public void Should_let_a_flag_policy_win_over_a_lower_one_and_keep_the_lower_one_otherwise()
     {
         new KubernetesSettings { ImagePullPolicy = "Never" }.Over(new KubernetesSettings { ImagePullPolicy = "Always" }).ImagePullPolicy.ShouldBe("Never");

@@ -1,0 +1,268 @@
+using System.CommandLine;
+using Nulecule.Actions;
+using Nulecule.Answers;
+using Nulecule.Providers;
+using Nulecule.Releases;
+using Spectre.Console;
+
+namespace Nulecule.Cli.Commands;
+
+/// <summary>The release verbs that keep history: run, upgrade, rollback, history, diff.</summary>
+internal static class LifecycleCommands
+{
+    private sealed class DeployFlags
+    {
+        public Option<string?> Provider { get; } = Arguments.Provider();
+        public Option<string?> Answers { get; } = Arguments.Answers();
+        public Option<string[]> Set { get; } = Arguments.Set();
+        public Option<bool> Wait { get; } = new("--wait") { Description = "Start each component only when the previous ones are running (and healthy where they have a health check)." };
+        public Option<TimeSpan> Timeout { get; } = Arguments.Timeout("How long --wait waits in all (e.g. 90s, 5m).", "5m");
+        public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Print the engine operations that would be made; change nothing." };
+        public Option<bool> KeepFailed { get; } = new("--keep-failed") { Description = "Keep what a failed first run created, for inspection (default: remove it)." };
+        public Option<bool> Atomic { get; } = new("--atomic") { Description = "If the deployment fails or is not ready in time, go back to the last deployed revision (implies --wait)." };
+        public Option<bool> ForceUnlock { get; } = new("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
+        public ProviderOptions Engine { get; } = new();
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { Provider, Answers, Set, Wait, Timeout, DryRun, KeepFailed, Atomic, ForceUnlock })
+            {
+                command.Options.Add(option);
+            }
+
+            Engine.AddTo(command);
+            Engine.AddRunOptionsTo(command);
+        }
+    }
+
+    public static Command Run(CommandContext context)
+    {
+        var app = Arguments.App();
+        var name = Arguments.ReleaseName();
+        var flags = new DeployFlags();
+        var command = new Command("run", "Install an application as a release, or upgrade the release if it exists. APP is a directory or an image holding one.") { app, name };
+        flags.AddTo(command);
+        context.Action(command, async (parse, output, ct) =>
+        {
+            var appPath = await Apps.LocateAsync(context, parse.GetValue(app)!, output, ct);
+            var options = Render.Options(context, parse, app, flags.Provider, flags.Answers, flags.Set, flags.Engine.Settings(parse)) with { AppPath = appPath };
+            return await DeployAsync(context, parse, output, flags, options, parse.GetValue(name), ct);
+        });
+        return command;
+    }
+
+    public static Command Upgrade(CommandContext context)
+    {
+        var release = Arguments.ReleaseArgument();
+        var app = new Argument<string?>("APP") { Description = "The new version of the app. Default: the directory the release was last deployed from.", Arity = ArgumentArity.ZeroOrOne };
+        var reset = new Option<bool>("--reset-values") { Description = "Forget the values given to earlier revisions; use only this command's." };
+        var flags = new DeployFlags();
+        var command = new Command("upgrade", "Upgrade a release: render the app again with the values given before plus this command's, and converge (objects that left the app are removed).")
+        {
+            release, app, reset,
+        };
+        flags.AddTo(command);
+        context.Action(command, async (parse, output, ct) =>
+        {
+            var name = parse.GetValue(release)!;
+            using var releases = ReleaseContext.Open(context);
+            var history = await releases.Store.HistoryAsync(name, ct);
+            var last = history.LastOrDefault(r => r.State == ReleaseState.Deployed)
+                ?? throw new NuleculeException($"release '{name}' has no deployed revision in {releases.Store.Location}", null, "install it with `nulecule run APP --name " + name + "`");
+            var manifest = releases.Key.Open(last);
+            var appPath = parse.GetValue(app) ?? manifest.Apps.First(a => a.Scope is null).Directory;
+            if (!Directory.Exists(appPath))
+            {
+                throw new NuleculeException($"release '{name}' was deployed from {appPath}, which is gone", null, "give the app directory: `nulecule upgrade " + name + " APP`");
+            }
+
+            var options = Render.Options(context, parse, app!, flags.Provider, flags.Answers, flags.Set, flags.Engine.Settings(parse)) with
+            {
+                AppPath = appPath,
+                Provider = parse.GetValue(flags.Provider) ?? last.Provider,
+                BaseAnswers = parse.GetValue(reset) ? null : PreviousAnswers(manifest),
+            };
+            return await DeployAsync(context, parse, output, flags, options, name, ct, releases);
+        });
+        return command;
+    }
+
+    /// <summary>The values given explicitly to the last revision (defaults are re-read from the app).</summary>
+    private static AnswersFile PreviousAnswers(ReleaseManifest manifest)
+    {
+        var sections = manifest.Params
+            .Where(p => p.Origin != ValueOrigin.Default && p.Value is not null)
+            .GroupBy(p => p.Scope)
+            .Select(g => new AnswerSection(g.Key, g.Select(p => new AnswerEntry(p.Name, new Spec.Scalar(p.Value!, p.Kind))).ToList()))
+            .ToList();
+        // Where it was deployed (namespace, kubeconfig ...) goes with the values.
+        var general = manifest.General.Where(kv => kv.Key != "provider" && kv.Value.Length > 0).Select(kv => new AnswerEntry(kv.Key, Spec.Scalar.String(kv.Value))).ToList();
+        var index = sections.FindIndex(s => s.Name == AnswerSection.General);
+        if (index >= 0)
+        {
+            sections[index] = sections[index] with { Entries = [.. sections[index].Entries.Where(e => general.All(g => g.Key != e.Key)), .. general] };
+        }
+        else if (general.Count > 0)
+        {
+            sections.Insert(0, new AnswerSection(AnswerSection.General, general));
+        }
+
+        return new AnswersFile(sections, "previous revision");
+    }
+
+    private static async Task<int> DeployAsync(CommandContext context, ParseResult parse, Output output, DeployFlags flags, RenderOptions options, string? releaseName, CancellationToken ct, ReleaseContext? open = null)
+    {
+        var outcome = await RenderAction.RunAsync(options, ct);
+        Render.Report(output, outcome);
+        var rendered = outcome.App;
+        var release = Arguments.Release(releaseName, rendered.Root.App.Id);
+        var provider = flags.Engine.Create(rendered.Provider, parse, rendered.Values.General, context.Environment);
+        using var owned = provider as IDisposable;
+        using var created = open is null ? ReleaseContext.Open(context) : null;
+        var releases = open ?? created!;
+        var action = new InstallOrUpgradeAction(releases.Configuration(provider, ReleaseContext.TargetOf(provider, context), output))
+        {
+            Release = release,
+            Wait = parse.GetValue(flags.Wait),
+            Atomic = parse.GetValue(flags.Atomic),
+            Timeout = parse.GetValue(flags.Timeout),
+            KeepFailed = parse.GetValue(flags.KeepFailed),
+            DryRun = parse.GetValue(flags.DryRun),
+            ForceUnlock = parse.GetValue(flags.ForceUnlock),
+        };
+        var result = await action.RunAsync(rendered, ct);
+        Summary.Print(output, result.Result, action.DryRun);
+        if (result.Release is { } record)
+        {
+            output.Info($"release '{release}' revision {record.Revision} {record.State.ToString().ToLowerInvariant()} ({(result.Upgraded ? "upgrade" : "install")}); see `nulecule status {release}`");
+            return record.State == ReleaseState.Deployed ? ExitCodes.Ok : ExitCodes.Failed;
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    public static Command Rollback(CommandContext context)
+    {
+        var release = Arguments.ReleaseArgument();
+        var revision = new Argument<int?>("REVISION") { Description = "The revision to go back to. Default: the one deployed before the current one.", Arity = ArgumentArity.ZeroOrOne };
+        var wait = new Option<bool>("--wait") { Description = "Wait until the restored objects are ready." };
+        var timeout = Arguments.Timeout("How long --wait waits.", "5m");
+        var forceUnlock = new Option<bool>("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
+        var engine = new ProviderOptions();
+        var command = new Command("rollback", "Redeploy an earlier revision of a release (as a new revision). Needs no app directory.") { release, revision, wait, timeout, forceUnlock };
+        engine.AddTo(command);
+        context.Action(command, async (parse, output, ct) =>
+        {
+            using var releases = ReleaseContext.Open(context);
+            var name = parse.GetValue(release)!;
+            var (provider, record) = await releases.ProviderForAsync(name, context, parse, engine, null, ct);
+            using var owned = provider as IDisposable;
+            if (record is null)
+            {
+                throw new NuleculeException($"release '{name}' not found in {releases.Store.Location}", null, "see `nulecule list`");
+            }
+
+            var result = await new RollbackAction(releases.Configuration(provider, record.Target, output))
+            {
+                Release = name,
+                Revision = parse.GetValue(revision),
+                Wait = parse.GetValue(wait),
+                Timeout = parse.GetValue(timeout),
+                ForceUnlock = parse.GetValue(forceUnlock),
+            }.RunAsync(ct);
+            output.Result($"release '{name}' is at revision {result.Revision} ({result.Description})");
+            return result.State == ReleaseState.Deployed ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    public static Command History(CommandContext context)
+    {
+        var release = Arguments.ReleaseArgument();
+        var format = Arguments.Format("Output format: table or json.", "table", "json");
+        var command = new Command("history", "The revisions of a release, oldest first. Hidden values show as ******.") { release, format };
+        context.Action(command, async (parse, output, ct) =>
+        {
+            using var releases = ReleaseContext.Open(context);
+            var revisions = await new HistoryAction(releases.Store) { Release = parse.GetValue(release)! }.RunAsync(ct);
+            if (revisions.Count == 0)
+            {
+                throw new NuleculeException($"release '{parse.GetValue(release)}' not found in {releases.Store.Location}", null, "see `nulecule list`");
+            }
+
+            if (parse.GetValue(format) == "json")
+            {
+                var array = new System.Text.Json.Nodes.JsonArray();
+                foreach (var r in revisions)
+                {
+                    var values = new System.Text.Json.Nodes.JsonArray();
+                    foreach (var v in r.Values)
+                    {
+                        values.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["scope"] = v.Scope, ["name"] = v.Name, ["value"] = v.Display, ["hidden"] = v.Hidden, ["source"] = v.Origin });
+                    }
+
+                    array.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["revision"] = r.Revision, ["state"] = r.State.ToString().ToLowerInvariant(), ["provider"] = r.Provider, ["target"] = r.Target,
+                        ["app"] = r.AppId, ["appVersion"] = r.AppVersion, ["created"] = r.Created.ToString("o"), ["updated"] = r.Updated.ToString("o"),
+                        ["description"] = r.Description, ["objects"] = r.Objects.Count, ["values"] = values,
+                    });
+                }
+
+                output.Result(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table { Border = TableBorder.None }.AddColumns("REVISION", "UPDATED", "STATE", "PROVIDER", "APP VERSION", "DESCRIPTION");
+            foreach (var r in revisions)
+            {
+                table.AddRow(r.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Updated.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+                    r.State.ToString().ToLowerInvariant(), Markup.Escape(r.Provider), Markup.Escape(r.AppVersion ?? ""), Markup.Escape(r.Description));
+            }
+
+            output.Stdout.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Diff(CommandContext context)
+    {
+        var release = Arguments.ReleaseArgument();
+        var app = new Argument<string?>("APP") { Description = "The app to compare with. Default: the directory the release was last deployed from.", Arity = ArgumentArity.ZeroOrOne };
+        var provider = Arguments.Provider();
+        var answers = Arguments.Answers();
+        var set = Arguments.Set();
+        var reset = new Option<bool>("--reset-values") { Description = "Compare without the values given to earlier revisions." };
+        var command = new Command("diff", "Show what an upgrade would change, object by object (hidden values masked). Exit code 0: no change, 1: changes, 2: error.")
+        {
+            release, app, provider, answers, set, reset,
+        };
+        context.Action(command, async (parse, output, ct) =>
+        {
+            var name = parse.GetValue(release)!;
+            using var releases = ReleaseContext.Open(context);
+            var last = (await releases.Store.HistoryAsync(name, ct)).LastOrDefault(r => r.State == ReleaseState.Deployed)
+                ?? throw new NuleculeException($"release '{name}' has no deployed revision in {releases.Store.Location}", null, "see `nulecule list`");
+            var manifest = releases.Key.Open(last);
+            var options = Render.Options(context, parse, app!, provider, answers, set) with
+            {
+                AppPath = parse.GetValue(app) ?? manifest.Apps.First(a => a.Scope is null).Directory,
+                Provider = parse.GetValue(provider) ?? last.Provider,
+                BaseAnswers = parse.GetValue(reset) ? null : PreviousAnswers(manifest),
+            };
+            var outcome = await RenderAction.RunAsync(options, ct);
+            Render.Report(output, outcome);
+            output.Masker = outcome.App.Values.Masker.With(manifest.HiddenValues);
+            var diff = await new DiffAction(releases.Store, releases.Key) { Release = name }.RunAsync(outcome.App, ct);
+            foreach (var line in diff.Lines)
+            {
+                output.Result(line);
+            }
+
+            output.Info(diff.HasChanges ? $"{diff.Changes.Count} object(s) would change" : "no changes");
+            return diff.HasChanges ? ExitCodes.Failed : ExitCodes.Ok;
+        });
+        return command;
+    }
+}

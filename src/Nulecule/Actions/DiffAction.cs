@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using Nulecule.Actions.Internal;
+using Nulecule.Releases;
+using Nulecule.Templating;
+
+namespace Nulecule.Actions;
+
+public enum ObjectChangeKind
+{
+    Added,
+    Removed,
+    Changed,
+}
+
+/// <summary>One object (component + kind + name) that differs.</summary>
+public sealed record ObjectChange(string Component, string Kind, string Name, ObjectChangeKind Change);
+
+/// <summary>
+/// The difference between what runs and what would run: <see cref="Lines"/> is unified-diff-like
+/// text with hidden values masked (a changed secret shows as a changed line of stars).
+/// </summary>
+public sealed record DiffResult(int? AgainstRevision, IReadOnlyList<ObjectChange> Changes, IReadOnlyList<string> Lines)
+{
+    /// <summary>The CLI exits 1 when true, 0 when false.</summary>
+    public bool HasChanges => Changes.Count > 0;
+}
+
+/// <summary>
+/// `nulecule diff`: compares the stored manifest of the latest deployed revision with a newly
+/// rendered app, object by object. Touches no engine and takes no lock.
+/// </summary>
+public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
+{
+    public required string Release { get; init; }
+
+    public async Task<DiffResult> RunAsync(RenderedApp app, CancellationToken cancellationToken = default)
+    {
+        var history = await store.HistoryAsync(Release, cancellationToken);
+        var deployed = history.LastOrDefault(r => r.State == ReleaseState.Deployed);
+        var after = ReleaseManifest.From(app);
+        var before = deployed is null ? null : key.Open(deployed);
+        var masker = new SecretMasker(after.HiddenValues.Concat(before?.HiddenValues ?? []));
+        var lines = new List<string>();
+        if (before is null)
+        {
+            lines.Add($"release '{Release}' has no deployed revision: every object would be created");
+        }
+        else if (before.Provider != after.Provider)
+        {
+            lines.Add($"provider changes: {before.Provider} -> {after.Provider}");
+        }
+
+        var oldObjects = before is null ? [] : Objects(before);
+        var newObjects = Objects(after);
+        var changes = new List<ObjectChange>();
+        var label = deployed is null ? "(none)" : $"(revision {deployed.Revision})";
+        foreach (var old in oldObjects)
+        {
+            var current = newObjects.FirstOrDefault(n => n.Key == old.Key);
+            var hunks = LineDiff.Unified(old.Lines, current?.Lines ?? [], masker.Mask);
+            if (hunks.Count == 0)
+            {
+                continue;
+            }
+
+            changes.Add(new ObjectChange(old.Component, old.Kind, old.Name, current is null ? ObjectChangeKind.Removed : ObjectChangeKind.Changed));
+            lines.Add($"--- {masker.Mask(old.Key)} {label}");
+            lines.Add($"+++ {masker.Mask(old.Key)} {(current is null ? "(removed)" : "(new)")}");
+            lines.AddRange(hunks);
+        }
+
+        foreach (var added in newObjects.Where(n => oldObjects.All(o => o.Key != n.Key)))
+        {
+            changes.Add(new ObjectChange(added.Component, added.Kind, added.Name, ObjectChangeKind.Added));
+            lines.Add($"--- {masker.Mask(added.Key)} (absent)");
+            lines.Add($"+++ {masker.Mask(added.Key)} (new)");
+            lines.AddRange(LineDiff.Unified([], added.Lines, masker.Mask));
+        }
+
+        return new DiffResult(deployed?.Revision, changes, lines);
+    }
+
+    private sealed record DiffObject(string Component, string Kind, string Name, IReadOnlyList<string> Lines)
+    {
+        public string Key => $"{Component} {Kind}/{Name}";
+    }
+
+    private static List<DiffObject> Objects(ReleaseManifest manifest)
+    {
+        var objects = new List<DiffObject>();
+        foreach (var component in manifest.Components)
+        {
+            foreach (var artifact in component.Artifacts)
+            {
+                for (var i = 0; i < artifact.Documents.Count; i++)
+                {
+                    var node = JsonNode.Parse(artifact.Documents[i]);
+                    var kind = (node as JsonObject)?["kind"]?.ToString() ?? "document";
+                    var name = ((node as JsonObject)?["metadata"] as JsonObject)?["name"]?.ToString() ?? $"{artifact.Source}#{i + 1}";
+                    objects.Add(new DiffObject(component.Scope, kind, name, SplitLines(DocumentWriter.ToYaml(node))));
+                }
+
+                for (var i = 0; i < artifact.Commands.Count; i++)
+                {
+                    var args = artifact.Commands[i];
+                    var name = NameOf(args) ?? $"{artifact.Source}#{i + 1}";
+                    objects.Add(new DiffObject(component.Scope, "container", name, args.ToList()));
+                }
+
+                if (artifact.Documents.Count == 0 && artifact.Commands.Count == 0)
+                {
+                    objects.Add(new DiffObject(component.Scope, "file", artifact.Source, SplitLines(artifact.Text)));
+                }
+            }
+        }
+
+        return objects;
+    }
+
+    private static string? NameOf(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--name" && i + 1 < args.Count)
+            {
+                return args[i + 1];
+            }
+
+            if (args[i].StartsWith("--name=", StringComparison.Ordinal))
+            {
+                return args[i]["--name=".Length..];
+            }
+        }
+
+        return null;
+    }
+
+    private static List<string> SplitLines(string text) =>
+        text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n').ToList();
+}

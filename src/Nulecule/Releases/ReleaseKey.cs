@@ -1,0 +1,152 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Nulecule.Releases;
+
+/// <summary>
+/// The per-user key that seals release manifests. Why encrypt: a manifest is the rendered app
+/// after substitution, so it holds every hidden param value (passwords, tokens) in plain text;
+/// keeping it lets `rollback` work without the app directory, but the database is an ordinary
+/// file that gets backed up and copied. AES-256-GCM (authenticated, in the base library, no
+/// native dependency beyond the platform's crypto) with a random 32-byte key in `release.key`,
+/// created on first use with mode 0600 in the state directory. The key never leaves that file;
+/// losing it makes old manifests unreadable (history stays readable, rollback to them does not).
+/// </summary>
+public sealed class ReleaseKey
+{
+    public const string FileName = "release.key";
+    private const string Prefix = "aesgcm1";
+    private const int KeySize = 32;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    private readonly byte[] _key;
+
+    private ReleaseKey(byte[] key, string? path)
+    {
+        _key = key;
+        Path = path;
+        Id = Convert.ToHexStringLower(SHA256.HashData(key))[..12];
+    }
+
+    /// <summary>The key file, or null for an in-memory key.</summary>
+    public string? Path { get; }
+
+    /// <summary>A fingerprint written beside each sealed blob so a wrong key is named as such.</summary>
+    public string Id { get; }
+
+    /// <summary>A random key that lives as long as this object (tests, the memory store).</summary>
+    public static ReleaseKey Ephemeral() => new(RandomNumberGenerator.GetBytes(KeySize), null);
+
+    /// <summary>Reads `release.key` from the state directory, creating it (0600) when absent.</summary>
+    public static ReleaseKey LoadOrCreate(string stateDirectory)
+    {
+        StateDirectory.Ensure(stateDirectory);
+        var path = System.IO.Path.Combine(stateDirectory, FileName);
+        if (!File.Exists(path))
+        {
+            var fresh = RandomNumberGenerator.GetBytes(KeySize);
+            try
+            {
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                using (var stream = new FileStream(path, options))
+                {
+                    stream.Write(fresh);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                return new ReleaseKey(fresh, path);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first: use theirs.
+            }
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+            {
+                throw new NuleculeException(
+                    $"the release key {path} can be read or written by other users (mode {Convert.ToString((int)mode, 8)})",
+                    null,
+                    $"run: chmod 600 {path}");
+            }
+        }
+
+        var key = File.ReadAllBytes(path);
+        if (key.Length != KeySize)
+        {
+            throw new NuleculeException(
+                $"the release key {path} has {key.Length} bytes, expected {KeySize}",
+                null,
+                "restore it from a backup; removing it makes the stored manifests unreadable (rollback to old revisions will fail)");
+        }
+
+        return new ReleaseKey(key, path);
+    }
+
+    /// <summary>Encrypts a manifest for one record; <paramref name="release"/> and <paramref name="revision"/> are bound to it.</summary>
+    public string Seal(ReleaseManifest manifest, string release, int revision)
+    {
+        var plain = ReleaseJson.Serialize(manifest);
+        var nonce = RandomNumberGenerator.GetBytes(NonceSize);
+        var blob = new byte[NonceSize + TagSize + plain.Length];
+        nonce.CopyTo(blob, 0);
+        using (var aes = new AesGcm(_key, TagSize))
+        {
+            aes.Encrypt(nonce, plain, blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), Associated(release, revision));
+        }
+
+        CryptographicOperations.ZeroMemory(plain);
+        return $"{Prefix}:{Id}:{Convert.ToBase64String(blob)}";
+    }
+
+    /// <summary>Decrypts the manifest of a record.</summary>
+    public ReleaseManifest Open(Release record) => Open(record.SealedManifest, record.Name, record.Revision);
+
+    public ReleaseManifest Open(string sealedManifest, string release, int revision)
+    {
+        var parts = sealedManifest.Split(':', 3);
+        if (parts.Length != 3 || parts[0] != Prefix)
+        {
+            throw new OperationFailedException($"the stored manifest of release '{release}' revision {revision} is not in a format this nulecule reads");
+        }
+
+        if (parts[1] != Id)
+        {
+            throw new OperationFailedException(
+                $"the stored manifest of release '{release}' revision {revision} was sealed with another key ({parts[1]}) than {Path ?? "this one"} ({Id}); restore the key file it was written with");
+        }
+
+        var blob = Convert.FromBase64String(parts[2]);
+        if (blob.Length < NonceSize + TagSize)
+        {
+            throw new OperationFailedException($"the stored manifest of release '{release}' revision {revision} is truncated");
+        }
+
+        var plain = new byte[blob.Length - NonceSize - TagSize];
+        try
+        {
+            using var aes = new AesGcm(_key, TagSize);
+            aes.Decrypt(blob.AsSpan(0, NonceSize), blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), plain, Associated(release, revision));
+            return ReleaseJson.DeserializeManifest(plain);
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            throw new OperationFailedException($"the stored manifest of release '{release}' revision {revision} does not match its record (altered or moved)", ex);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    private static byte[] Associated(string release, int revision) => Encoding.UTF8.GetBytes($"nulecule-release\n{release}\n{revision}");
+}

@@ -1,0 +1,62 @@
+using Nulecule.Releases;
+using Nulecule.Tests.Actions;
+using Nulecule.Tests.TestSupport;
+
+namespace Nulecule.Tests.Releases;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public class ReleaseKeyTests
+{
+    private static readonly ReleaseManifest Manifest = ReleaseManifest.From(ReleaseTestApps.Make(password: "canary-key-0b7e"));
+
+    [Fact]
+    public void Should_seal_without_the_plain_text_and_open_again()
+    {
+        var key = ReleaseKey.Ephemeral();
+
+        var sealedText = key.Seal(Manifest, "shop", 3);
+
+        sealedText.ShouldStartWith($"aesgcm1:{key.Id}:");
+        sealedText.ShouldNotContain("canary-key-0b7e");
+        sealedText.ShouldNotContain(Convert.ToBase64String("canary-key-0b7e"u8.ToArray()));
+        key.Open(sealedText, "shop", 3).HiddenValues.ShouldBe(["canary-key-0b7e"]);
+    }
+
+    [Fact]
+    public void Should_not_open_a_blob_moved_to_another_revision_or_with_another_key()
+    {
+        var key = ReleaseKey.Ephemeral();
+        var sealedText = key.Seal(Manifest, "shop", 3);
+
+        Should.Throw<OperationFailedException>(() => key.Open(sealedText, "shop", 4)).Message.ShouldContain("altered or moved");
+        Should.Throw<OperationFailedException>(() => ReleaseKey.Ephemeral().Open(sealedText, "shop", 3)).Message.ShouldContain("sealed with another key");
+    }
+
+    [Fact]
+    public void Should_create_the_key_file_with_mode_0600_once_and_reuse_it()
+    {
+        using var dir = new TempDir();
+        var state = Path.Combine(dir.Path, "state");
+
+        var first = ReleaseKey.LoadOrCreate(state);
+        var second = ReleaseKey.LoadOrCreate(state);
+
+        first.Path.ShouldBe(Path.Combine(state, ReleaseKey.FileName));
+        File.GetUnixFileMode(first.Path!).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.GetUnixFileMode(state).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        second.Id.ShouldBe(first.Id);
+        second.Open(first.Seal(Manifest, "shop", 1), "shop", 1).AppId.ShouldBe("shop");
+    }
+
+    [Fact]
+    public void Should_refuse_a_key_file_others_can_read()
+    {
+        using var dir = new TempDir();
+        var key = ReleaseKey.LoadOrCreate(dir.Path);
+        File.SetUnixFileMode(key.Path!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var error = Should.Throw<NuleculeException>(() => ReleaseKey.LoadOrCreate(dir.Path));
+
+        error.Message.ShouldContain("chmod 600");
+    }
+}
