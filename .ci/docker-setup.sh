@@ -29,3 +29,4 @@ bash "$here/scripts/build-test-images.sh"
 # base, then MariaDB and WordPress on top. Each step is skipped when its image is current.
 bash "$here/scripts/build-debian-image.sh"
 bash "$here/scripts/build-wordpress-images.sh"
+bash "$here/scripts/build-corpus-images.sh"
