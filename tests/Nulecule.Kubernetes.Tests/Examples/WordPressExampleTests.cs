@@ -18,7 +18,7 @@ public sealed class WordPressExampleTests : IClassFixture<TestNamespace>, IDispo
     private readonly TestNamespace _ns;
     private readonly string _app;
     private readonly KubernetesProvider _provider;
-    private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = true }) { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = true }) { Timeout = TimeSpan.FromSeconds(120) };
 
     public WordPressExampleTests(TestNamespace ns)
     {
