@@ -138,7 +138,9 @@ public class KubernetesProvider : IProvider
         var pods = await ReleaseObjects.PodsAsync(api, connection.Namespace, Selectors.PodsOf(release, null), cancellationToken);
         var scopes = found.GroupBy(o => o.Label(Labels.Component) ?? "").ToDictionary(g => g.Key, g => g.First().Component, StringComparer.Ordinal);
         var rows = found.Select(o => (o.Component, Status: StatusOf(o.Kind, o.Body))).ToList();
-        foreach (var pod in pods)
+        // A Pod the release applied itself is already a row; add only the pods its workloads made.
+        var applied = found.Where(o => o.Kind == "Pod").Select(o => (string?)o.Body["metadata"]?["name"]).ToHashSet(StringComparer.Ordinal);
+        foreach (var pod in pods.Where(p => !applied.Contains((string?)p["metadata"]?["name"])))
         {
             var label = (string?)pod["metadata"]?["labels"]?[Labels.Component] ?? "";
             rows.Add((scopes.GetValueOrDefault(label, label), StatusOf("Pod", pod)));
