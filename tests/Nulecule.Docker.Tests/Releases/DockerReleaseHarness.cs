@@ -99,8 +99,10 @@ internal sealed class DockerReleaseHarness : IDisposable
     /// <summary>A lock as a killed `nulecule` would leave it: its pid belongs to a process that has exited.</summary>
     public async Task<ReleaseLock> AbandonLockAsync()
     {
-        using var gone = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        // A real process, seen alive (its start time read), then killed: its pid is a dead owner.
+        using var gone = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
         var started = new DateTimeOffset(gone.StartTime.ToUniversalTime(), TimeSpan.Zero);
+        gone.Kill();
         await gone.WaitForExitAsync();
         var stale = new ReleaseLock(Release, gone.Id, Environment.MachineName, started, DateTimeOffset.UtcNow.AddMinutes(-1), "run");
         using var other = new SqliteReleaseStore(Store.Location);
