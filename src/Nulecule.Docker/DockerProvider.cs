@@ -686,7 +686,8 @@ public sealed class DockerProvider : IProvider, IDisposable
                 .Distinct())
             : null;
         var ready = c.State == "running" && health is null or "healthy";
-        return new ObjectStatus("container", NameOf(c), c.State, ready, health, ports, c.Status);
+        var revision = int.TryParse(Label(c, Labels.Revision), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : (int?)null;
+        return new ObjectStatus("container", NameOf(c), c.State, ready, health, ports, c.Status, revision);
     }
 
     /// <summary>Engines before API 1.52 put health only in the status text: `Up 5 seconds (healthy)`.</summary>

@@ -276,14 +276,18 @@ public class KubernetesProvider : IProvider
             var spec = obj["spec"];
             var ports = string.Join(", ", (spec?["ports"] as JsonArray ?? []).OfType<JsonObject>().Select(p =>
                 $"{(int?)p["port"]}{((int?)p["nodePort"] is { } node ? $":{node}" : "")}/{(string?)p["protocol"] ?? "TCP"}"));
-            return new ObjectStatus(kind, name, $"{(string?)spec?["type"] ?? "ClusterIP"} {(string?)spec?["clusterIP"]}".Trim(), true, Ports: ports);
+            return new ObjectStatus(kind, name, $"{(string?)spec?["type"] ?? "ClusterIP"} {(string?)spec?["clusterIP"]}".Trim(), true, Ports: ports, Revision: RevisionOf(obj));
         }
 
         var readiness = ReadinessJudge.Judge(kind, obj);
         return readiness is null
-            ? new ObjectStatus(kind, name, "present", true)
-            : new ObjectStatus(kind, name, readiness.State.ToString().ToLowerInvariant(), readiness.State == ReadyState.Ready, Message: readiness.Summary);
+            ? new ObjectStatus(kind, name, "present", true, Revision: RevisionOf(obj))
+            : new ObjectStatus(kind, name, readiness.State.ToString().ToLowerInvariant(), readiness.State == ReadyState.Ready, Message: readiness.Summary, Revision: RevisionOf(obj));
     }
+
+    /// <summary>The revision that last applied the object; pods carry none (a new revision must not restart them).</summary>
+    private static int? RevisionOf(JsonObject obj) =>
+        int.TryParse((string?)obj["metadata"]?["labels"]?[Labels.Revision], NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : null;
 
     private static void DeclareDefinitions(IReadOnlyList<PlannedObject> planned, Discovery discovery)
     {

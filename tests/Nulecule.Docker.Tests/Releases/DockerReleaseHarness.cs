@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Nulecule.Actions;
+using Nulecule.Docker.Endpoints;
+using Nulecule.Providers;
+using Nulecule.Releases;
+using Nulecule.Templating;
+
+namespace Nulecule.Docker.Tests.Releases;
+
+/// <summary>
+/// One release on the real engine, driven through the release actions: the Docker provider, a
+/// SQLite store and a key in a temporary state directory, a recording reporter, the app in a
+/// temporary directory. Dispose removes the containers, the network and the directories.
+/// </summary>
+internal sealed class DockerReleaseHarness : IDisposable
+{
+    public const string Target = "unix:///var/run/docker.sock";
+
+    public DockerReleaseHarness()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "nulecule-rel-" + Guid.NewGuid().ToString("N")[..10]);
+        StateDir = Path.Combine(Root, "state");
+        AppDir = DockerReleaseApp.Write(Path.Combine(Root, "app"));
+        Client = DockerConnector.CreateClient(new DockerEndpointResolver().Resolve());
+        Provider = new DockerProvider(Client, Target) { PollInterval = TimeSpan.FromMilliseconds(200), SettleTime = TimeSpan.FromMilliseconds(500) };
+        Store = new SqliteReleaseStore(Path.Combine(StateDir, SqliteReleaseStore.FileName));
+        Key = ReleaseKey.LoadOrCreate(StateDir);
+        Config = new ReleaseConfiguration { Provider = Provider, Store = Store, Key = Key, Target = Target, Reporter = Reporter };
+    }
+
+    public string Release { get; } = "rel-" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>The hidden `token` value; it must never show up in stored state or output.</summary>
+    public string Canary { get; } = "canary-" + Guid.NewGuid().ToString("N");
+
+    public string Root { get; }
+
+    public string StateDir { get; }
+
+    public string AppDir { get; }
+
+    public DockerClient Client { get; }
+
+    public DockerProvider Provider { get; }
+
+    public SqliteReleaseStore Store { get; }
+
+    public ReleaseKey Key { get; }
+
+    public RecordingReporter Reporter { get; } = new();
+
+    public ReleaseConfiguration Config { get; }
+
+    /// <summary>Every message of every exception a test saw, for the canary check.</summary>
+    public List<string> Errors { get; } = [];
+
+    public string Container(string logical) => $"{Release}-{logical}";
+
+    /// <summary>Renders the app (or another directory) with the canary token and the given `--set`s.</summary>
+    public async Task<RenderedApp> RenderAsync(string[] sets, string? appDir = null) =>
+        (await RenderAction.RunAsync(new RenderOptions { AppPath = appDir ?? AppDir, Provider = "docker", Sets = [$"token={Canary}", .. sets] })).App;
+
+    public async Task<InstallOrUpgradeResult> RunAsync(params string[] sets) =>
+        await new InstallOrUpgradeAction(Config) { Release = Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync(await RenderAsync(sets));
+
+    public async Task<T> FailsAsync<T>(Func<Task> action)
+        where T : Exception
+    {
+        var error = await Should.ThrowAsync<T>(action);
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            Errors.Add(e.Message);
+        }
+
+        return error;
+    }
+
+    public async Task<IReadOnlyList<(int Revision, ReleaseState State)>> StatesAsync() =>
+        (await Store.HistoryAsync(Release)).Select(r => (r.Revision, r.State)).ToList();
+
+    public async Task<ContainerInspectResponse?> InspectAsync(string logical)
+    {
+        try
+        {
+            return await Client.Containers.InspectContainerAsync(Container(logical));
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string?> EnvAsync(string logical, string name) =>
+        (await InspectAsync(logical))?.Config?.Env?.FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+
+    /// <summary>A lock as a killed `nulecule` would leave it: its pid belongs to a process that has exited.</summary>
+    public async Task<ReleaseLock> AbandonLockAsync()
+    {
+        // A real process, seen alive (its start time read), then killed: its pid is a dead owner.
+        using var gone = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        var started = new DateTimeOffset(gone.StartTime.ToUniversalTime(), TimeSpan.Zero);
+        gone.Kill();
+        await gone.WaitForExitAsync();
+        var stale = new ReleaseLock(Release, gone.Id, Environment.MachineName, started, DateTimeOffset.UtcNow.AddMinutes(-1), "run");
+        using var other = new SqliteReleaseStore(Store.Location);
+        (await other.TryLockAsync(stale)).ShouldBeNull();
+        return stale;
+    }
+
+    /// <summary>Writes a pending revision as a command would just before touching the engine.</summary>
+    public async Task<Release> WritePendingAsync(RenderedApp app, int revision)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var manifest = ReleaseManifest.From(app);
+        var pending = new Release
+        {
+            Name = Release,
+            Revision = revision,
+            AppId = manifest.AppId,
+            AppVersion = manifest.AppVersion,
+            Provider = app.Provider,
+            Target = Target,
+            State = ReleaseState.Pending,
+            Created = now,
+            Updated = now,
+            Description = "Upgrade",
+            Values = app.Values.Params.Select(p => new ReleaseValue(p.Scope, p.Name, p.Hidden ? null : p.Value?.Text, p.Hidden, p.OriginText)).ToList(),
+            SealedManifest = Key.Seal(manifest, Release, revision),
+        };
+        await Store.CreateAsync(pending);
+        return pending;
+    }
+
+    /// <summary>The canary is in no file of the state directory, no reported line, no error message.</summary>
+    public void ShouldNotLeakTheCanary()
+    {
+        var needle = Encoding.UTF8.GetBytes(Canary);
+        var files = Directory.GetFiles(StateDir, "*", SearchOption.AllDirectories);
+        files.ShouldContain(f => Path.GetFileName(f) == SqliteReleaseStore.FileName);
+        foreach (var file in files)
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            memory.ToArray().AsSpan().IndexOf(needle).ShouldBe(-1, $"the hidden value is in {file}");
+        }
+
+        Reporter.Lines.ShouldNotBeEmpty();
+        Reporter.Lines.ShouldAllBe(l => !l.Contains(Canary, StringComparison.Ordinal));
+        Errors.ShouldAllBe(l => !l.Contains(Canary, StringComparison.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Provider.StopAsync(Release, new StopOptions { RemoveVolumes = true, Timeout = TimeSpan.FromSeconds(2) }, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // Skipped test or engine gone: nothing to clean.
+        }
+
+        Store.Dispose();
+        Client.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}

@@ -1,0 +1,259 @@
+using Nulecule.Actions;
+using Nulecule.Providers;
+using Nulecule.Releases;
+
+namespace Nulecule.Docker.Tests.Releases;
+
+/// <summary>
+/// install, upgrade, rollback, diff, prune, --atomic, locking and recovery of one release each,
+/// through the release actions on the real Docker engine with a SQLite store.
+/// </summary>
+public sealed class DockerReleaseLifecycleTests : IDisposable
+{
+    private readonly DockerReleaseHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    [DockerFact]
+    public async Task Should_install_upgrade_only_the_changed_component_and_roll_back()
+    {
+        // When: install
+        var installed = await _h.RunAsync();
+
+        // Then
+        installed.Upgraded.ShouldBeFalse();
+        installed.Release!.Revision.ShouldBe(1);
+        installed.Result.Objects.Where(o => o.Kind == "container").ShouldAllBe(o => o.Action == ObjectAction.Created);
+        (await _h.EnvAsync("web", "GREETING")).ShouldBe("hello");
+        var web1 = (await _h.InspectAsync("web"))!.ID;
+        var worker1 = (await _h.InspectAsync("worker"))!.ID;
+
+        // When: upgrade the web greeting only
+        var upgraded = await _h.RunAsync("web.greeting=bye");
+
+        // Then: web recreated, worker untouched
+        upgraded.Upgraded.ShouldBeTrue();
+        upgraded.Release!.Revision.ShouldBe(2);
+        upgraded.Result.Objects.Single(o => o.Name == _h.Container("web")).Action.ShouldBe(ObjectAction.Updated);
+        upgraded.Result.Objects.Single(o => o.Name == _h.Container("worker")).Action.ShouldBe(ObjectAction.Unchanged);
+        (await _h.EnvAsync("web", "GREETING")).ShouldBe("bye");
+        (await _h.InspectAsync("web"))!.ID.ShouldNotBe(web1);
+        (await _h.InspectAsync("worker"))!.ID.ShouldBe(worker1);
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Superseded), (2, ReleaseState.Deployed)]);
+
+        // Then: status reports which revision last wrote each object
+        var status = await _h.Provider.StatusAsync(_h.Release, CancellationToken.None);
+        status.Components.Single(c => c.Component == "web").Objects.Single().Revision.ShouldBe(2);
+        status.Components.Single(c => c.Component == "worker").Objects.Single().Revision.ShouldBe(1);
+
+        // When: rollback (no app directory needed)
+        var back = await new RollbackAction(_h.Config) { Release = _h.Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync();
+
+        // Then: the previous environment is back, as a new revision
+        back.Revision.ShouldBe(3);
+        back.Description.ShouldBe("Rollback to 1 complete");
+        (await _h.EnvAsync("web", "GREETING")).ShouldBe("hello");
+        (await _h.EnvAsync("web", "TOKEN")).ShouldBe(_h.Canary);
+        (await _h.InspectAsync("worker"))!.ID.ShouldBe(worker1);
+        (await _h.InspectAsync("web"))!.State!.Running.ShouldBe(true);
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Superseded), (2, ReleaseState.Superseded), (3, ReleaseState.Deployed)]);
+        _h.ShouldNotLeakTheCanary();
+    }
+
+    [DockerFact]
+    public async Task Should_diff_against_the_deployed_revision_with_secrets_masked()
+    {
+        // Given
+        await _h.RunAsync();
+        var diff = new DiffAction(_h.Store, _h.Key) { Release = _h.Release };
+
+        // When / Then: same values, no change
+        var same = await diff.RunAsync(await _h.RenderAsync([]));
+        same.HasChanges.ShouldBeFalse();
+        same.AgainstRevision.ShouldBe(1);
+
+        // When / Then: a changed param changes exactly its component's container
+        var changed = await diff.RunAsync(await _h.RenderAsync(["worker.mode=two"]));
+        changed.HasChanges.ShouldBeTrue();
+        changed.Changes.ShouldBe([new ObjectChange("worker", "container", "worker", ObjectChangeKind.Changed)]);
+        changed.Lines.ShouldContain(l => l.StartsWith('+') && l.Contains("MODE=two", StringComparison.Ordinal));
+
+        // When / Then: a changed secret shows as a change, masked on both sides
+        var otherSecret = "other-secret-" + Guid.NewGuid().ToString("N")[..8];
+        var secret = await diff.RunAsync(await _h.RenderAsync([$"token={otherSecret}"]));
+        secret.HasChanges.ShouldBeTrue();
+        secret.Changes.Select(c => c.Component).ShouldBe(["web"]);
+        secret.Lines.ShouldContain(l => l.Contains("TOKEN=" + SecretMasker.Stars, StringComparison.Ordinal));
+        secret.Lines.ShouldAllBe(l => !l.Contains(otherSecret, StringComparison.Ordinal) && !l.Contains(_h.Canary, StringComparison.Ordinal));
+        _h.ShouldNotLeakTheCanary();
+    }
+
+    [DockerFact]
+    public async Task Should_prune_the_container_of_a_component_the_upgrade_drops()
+    {
+        // Given
+        await _h.RunAsync();
+        (await _h.InspectAsync("worker")).ShouldNotBeNull();
+        var withoutWorker = DockerReleaseApp.Write(Path.Combine(_h.Root, "app-v2"), withWorker: false);
+
+        // When
+        var upgraded = await new InstallOrUpgradeAction(_h.Config) { Release = _h.Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }
+            .RunAsync(await _h.RenderAsync([], withoutWorker));
+
+        // Then
+        upgraded.Result.Objects.ShouldContain(o => o.Name == _h.Container("worker") && o.Action == ObjectAction.Deleted);
+        (await _h.InspectAsync("worker")).ShouldBeNull();
+        (await _h.InspectAsync("web"))!.State!.Running.ShouldBe(true);
+        upgraded.Release!.Objects.ShouldNotContain(o => o.Component == "worker" && o.Action != ObjectAction.Deleted);
+
+        // And a rollback brings it back
+        await new RollbackAction(_h.Config) { Release = _h.Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync();
+        (await _h.InspectAsync("worker"))!.State!.Running.ShouldBe(true);
+    }
+
+    [DockerFact]
+    public async Task Should_roll_a_failed_atomic_upgrade_back_to_the_running_revision()
+    {
+        // Given
+        await _h.RunAsync();
+
+        // When: upgrade to an image that cannot be pulled
+        var error = await _h.FailsAsync<OperationFailedException>(async () =>
+            await new InstallOrUpgradeAction(_h.Config) { Release = _h.Release, Atomic = true, Wait = true, Timeout = TimeSpan.FromSeconds(60) }
+                .RunAsync(await _h.RenderAsync([$"web.image={DockerReleaseApp.MissingImage}"])));
+
+        // Then: told, recorded, and running the previous revision again
+        error.Message.ShouldContain("rolled back to revision 1");
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Superseded), (2, ReleaseState.Failed), (3, ReleaseState.Deployed)]);
+        (await _h.Store.GetAsync(_h.Release, 3))!.Description.ShouldBe("Rollback to 1 (--atomic) complete");
+        var web = (await _h.InspectAsync("web"))!;
+        web.State!.Running.ShouldBe(true);
+        web.Config!.Image.ShouldBe(TestImages.Busybox);
+        (await _h.InspectAsync("worker"))!.State!.Running.ShouldBe(true);
+        _h.ShouldNotLeakTheCanary();
+    }
+
+    [DockerFact]
+    public async Task Should_refuse_a_run_while_another_holds_the_lock()
+    {
+        // Given: another handle on the same database holds the lock for a live process (this one)
+        await _h.RunAsync();
+        using var other = new SqliteReleaseStore(_h.Store.Location);
+        var held = ReleaseLock.ForCurrentProcess(_h.Release, "rollback", DateTimeOffset.UtcNow);
+        (await other.TryLockAsync(held)).ShouldBeNull();
+
+        // When
+        var error = await _h.FailsAsync<OperationFailedException>(() => _h.RunAsync("web.greeting=bye"));
+
+        // Then: a clear message, nothing recorded, nothing changed
+        error.Message.ShouldContain($"release '{_h.Release}' is locked by pid {Environment.ProcessId} on {Environment.MachineName}");
+        error.Message.ShouldContain("(rollback)");
+        error.Message.ShouldContain("--force-unlock");
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Deployed)]);
+        (await _h.EnvAsync("web", "GREETING")).ShouldBe("hello");
+
+        // When: the holder lets go
+        (await other.UnlockAsync(held)).ShouldBeTrue();
+        await _h.RunAsync("web.greeting=bye");
+        (await _h.EnvAsync("web", "GREETING")).ShouldBe("bye");
+    }
+
+    [DockerFact]
+    public async Task Should_finish_an_install_cancelled_after_its_first_component()
+    {
+        // Given: a run cancelled when it starts creating the second component
+        using var cancel = new CancellationTokenSource();
+        _h.Reporter.OnLine = line =>
+        {
+            if (line.Contains($"creating {_h.Container("worker")}", StringComparison.Ordinal))
+            {
+                cancel.Cancel();
+            }
+        };
+        var app = await _h.RenderAsync([]);
+        await _h.FailsAsync<OperationCanceledException>(() =>
+            new InstallOrUpgradeAction(_h.Config) { Release = _h.Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync(app, cancel.Token));
+        _h.Reporter.OnLine = null;
+        (await _h.InspectAsync("web")).ShouldNotBeNull();
+        (await _h.InspectAsync("worker")).ShouldBeNull();
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Failed)]);
+        (await _h.Store.GetLockAsync(_h.Release)).ShouldBeNull();
+
+        // When: run again
+        var finished = await _h.RunAsync();
+
+        // Then: the half-made release is completed, web kept as it was
+        finished.Release!.Revision.ShouldBe(2);
+        finished.Result.Objects.Single(o => o.Name == _h.Container("web")).Action.ShouldBe(ObjectAction.Unchanged);
+        finished.Result.Objects.Single(o => o.Name == _h.Container("worker")).Action.ShouldBe(ObjectAction.Created);
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Failed), (2, ReleaseState.Deployed)]);
+        (await _h.InspectAsync("worker"))!.State!.Running.ShouldBe(true);
+    }
+
+    [DockerFact]
+    public async Task Should_finish_a_pending_revision_that_reached_the_engine_under_a_dead_lock()
+    {
+        // Given: revision 1 deployed; revision 2 recorded pending and applied, then the process died
+        await _h.RunAsync();
+        var app2 = await _h.RenderAsync(["web.greeting=bye"]);
+        await _h.WritePendingAsync(app2, 2);
+        await _h.Provider.RunAsync(app2, new RunOptions { Release = _h.Release, Revision = 2, Wait = true, Timeout = TimeSpan.FromSeconds(60) }, CancellationToken.None);
+        var stale = await _h.AbandonLockAsync();
+
+        // When: the next run
+        var result = await _h.RunAsync("web.greeting=bye");
+
+        // Then: the dead lock was taken over, revision 2 finished forward, the run went on
+        _h.Reporter.Lines.ShouldContain(l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains($"pid {stale.Pid}") && l.Contains("no longer running"));
+        _h.Reporter.Lines.ShouldContain(l => l.Contains("revision 2 reached the engine and everything is running: finishing it", StringComparison.Ordinal));
+        (await _h.Store.GetAsync(_h.Release, 2))!.Description.ShouldContain("finished after an interruption");
+        result.Release!.Revision.ShouldBe(3);
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Superseded), (2, ReleaseState.Superseded), (3, ReleaseState.Deployed)]);
+        (await _h.EnvAsync("web", "GREETING")).ShouldBe("bye");
+        (await _h.Store.GetLockAsync(_h.Release)).ShouldBeNull();
+        _h.ShouldNotLeakTheCanary();
+    }
+
+    [DockerFact]
+    public async Task Should_roll_back_a_pending_revision_that_never_reached_the_engine()
+    {
+        // Given: revision 1 deployed; revision 2 recorded pending, then the process died before the engine
+        await _h.RunAsync();
+        await _h.WritePendingAsync(await _h.RenderAsync(["web.greeting=bye"]), 2);
+        await _h.AbandonLockAsync();
+
+        // When: a rollback command comes next
+        var back = await new RollbackAction(_h.Config) { Release = _h.Release, Revision = 1, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync();
+
+        // Then: the interrupted revision is failed, the release runs revision 1's manifest
+        var history = await _h.Store.HistoryAsync(_h.Release);
+        history[1].State.ShouldBe(ReleaseState.Failed);
+        history[1].Description.ShouldContain("interrupted, rolled back to 1");
+        history.Last().Revision.ShouldBe(back.Revision);
+        history.Last().State.ShouldBe(ReleaseState.Deployed);
+        (await _h.EnvAsync("web", "GREETING")).ShouldBe("hello");
+    }
+
+    [DockerFact]
+    public async Task Should_keep_the_hidden_value_out_of_the_state_directory_and_the_output()
+    {
+        // Given / When: every verb once
+        await _h.RunAsync();
+        await _h.RunAsync("worker.mode=two");
+        await new DiffAction(_h.Store, _h.Key) { Release = _h.Release }.RunAsync(await _h.RenderAsync(["web.greeting=x"]));
+        await new RollbackAction(_h.Config) { Release = _h.Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync();
+        var history = await new HistoryAction(_h.Store) { Release = _h.Release }.RunAsync();
+        await new UninstallAction(_h.Config) { Release = _h.Release, Timeout = TimeSpan.FromSeconds(5) }.RunAsync();
+
+        // Then: the container did get it (the engine needs it) ...
+        history.ShouldAllBe(r => r.Values.Single(v => v.Name == "token").Hidden && r.Values.Single(v => v.Name == "token").Value == null);
+
+        // ... but no stored byte, reported line or error does
+        _h.ShouldNotLeakTheCanary();
+        (await _h.StatesAsync()).Last().State.ShouldBe(ReleaseState.Uninstalled);
+        (await _h.InspectAsync("web")).ShouldBeNull();
+
+        // And the sealed manifest still holds it for a later rollback
+        _h.Key.Open(history.Last()).HiddenValues.ShouldContain(_h.Canary);
+    }
+}

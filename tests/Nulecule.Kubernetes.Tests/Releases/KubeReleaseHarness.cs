@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Nulecule.Actions;
+using Nulecule.Kubernetes.Releases;
+using Nulecule.Kubernetes.Tests.Support;
+using Nulecule.Providers;
+using Nulecule.Releases;
+using Nulecule.Templating;
+
+namespace Nulecule.Kubernetes.Tests.Releases;
+
+/// <summary>Keeps every progress line; can fire on a line (a test cancels a run from there).</summary>
+internal sealed class TriggeringReporter : IReporter
+{
+    private readonly Lock _gate = new();
+
+    public List<string> Lines { get; } = [];
+
+    public Action<string>? OnLine { get; set; }
+
+    public void Info(string message) => Add("info: " + message);
+
+    public void Detail(string message) => Add("detail: " + message);
+
+    public void Warn(string message) => Add("warn: " + message);
+
+    private void Add(string line)
+    {
+        lock (_gate)
+        {
+            Lines.Add(line);
+        }
+
+        OnLine?.Invoke(line);
+    }
+}
+
+/// <summary>
+/// One release on the real cluster, in a namespace of its own, driven through the release actions
+/// with the Kubernetes provider, the Secrets store and a key in a temporary state directory.
+/// Dispose deletes the namespace (objects, records and locks with it) and the directories.
+/// </summary>
+internal sealed class KubeReleaseHarness : IAsyncDisposable
+{
+    private KubeReleaseHarness(TestNamespace ns)
+    {
+        Ns = ns;
+        Root = Path.Combine(Path.GetTempPath(), "nulecule-krel-" + Guid.NewGuid().ToString("N")[..10]);
+        AppDir = KubeReleaseApp.Write(Path.Combine(Root, "app"));
+        Provider = new KubernetesProvider(Cluster.Settings(ns.Name));
+        Store = new KubernetesSecretReleaseStore(Provider.Connection);
+        Key = ReleaseKey.LoadOrCreate(Path.Combine(Root, "state"));
+        Config = new ReleaseConfiguration { Provider = Provider, Store = Store, Key = Key, Target = Provider.Connection.Target, Reporter = Reporter };
+    }
+
+    public TestNamespace Ns { get; }
+
+    public string Release { get; } = "rel-" + Guid.NewGuid().ToString("N")[..10];
+
+    public string Canary { get; } = "canary-" + Guid.NewGuid().ToString("N");
+
+    public string Root { get; }
+
+    public string AppDir { get; }
+
+    public KubernetesProvider Provider { get; }
+
+    public KubernetesSecretReleaseStore Store { get; }
+
+    public ReleaseKey Key { get; }
+
+    public TriggeringReporter Reporter { get; } = new();
+
+    public ReleaseConfiguration Config { get; }
+
+    public List<string> Errors { get; } = [];
+
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    public static async Task<KubeReleaseHarness> CreateAsync()
+    {
+        var ns = new TestNamespace();
+        await ns.InitializeAsync();
+        return new KubeReleaseHarness(ns);
+    }
+
+    public async Task<RenderedApp> RenderAsync(string[] sets, string? appDir = null) =>
+        (await RenderAction.RunAsync(new RenderOptions { AppPath = appDir ?? AppDir, Provider = "kubernetes", Sets = [$"token={Canary}", .. sets] })).App;
+
+    public InstallOrUpgradeAction Run(bool atomic = false) => new(Config) { Release = Release, Wait = true, Atomic = atomic, Timeout = Timeout };
+
+    public async Task<InstallOrUpgradeResult> RunAsync(params string[] sets) => await Run().RunAsync(await RenderAsync(sets));
+
+    public RollbackAction Rollback(int? revision = null) => new(Config) { Release = Release, Revision = revision, Wait = true, Timeout = Timeout };
+
+    public async Task<T> FailsAsync<T>(Func<Task> action)
+        where T : Exception
+    {
+        var error = await Should.ThrowAsync<T>(action);
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            Errors.Add(e.Message);
+        }
+
+        return error;
+    }
+
+    public async Task<IReadOnlyList<(int Revision, ReleaseState State)>> StatesAsync() =>
+        (await Store.HistoryAsync(Release)).Select(r => (r.Revision, r.State)).ToList();
+
+    public Task<JsonObject?> DeploymentAsync(string name) => Ns.GetAsync($"/apis/apps/v1/namespaces/{Ns.Name}/deployments/{name}");
+
+    public async Task<string?> EnvAsync(string deployment, string name)
+    {
+        var env = (await DeploymentAsync(deployment))?["spec"]?["template"]?["spec"]?["containers"]?[0]?["env"] as JsonArray ?? [];
+        return env.OfType<JsonObject>().Where(e => (string?)e["name"] == name).Select(e => (string?)e["value"]).FirstOrDefault();
+    }
+
+    /// <summary>The running pods of a Deployment (by its `app` label), names sorted.</summary>
+    public async Task<List<string>> PodsAsync(string app) =>
+        (await Ns.ListAsync($"/api/v1/namespaces/{Ns.Name}/pods?labelSelector=app%3D{app}"))
+            .Where(p => p["metadata"]?["deletionTimestamp"] is null)
+            .Select(p => (string)p["metadata"]!["name"]!).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Until every object and pod of the release is ready and no pod is terminating (a rollout settled).</summary>
+    public async Task SettleAsync()
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            var status = await Provider.StatusAsync(Release, CancellationToken.None);
+            var terminating = (await Ns.ListAsync($"/api/v1/namespaces/{Ns.Name}/pods")).Any(p => p["metadata"]?["deletionTimestamp"] is not null);
+            if (!terminating && status.Components.SelectMany(c => c.Objects).All(o => o.Ready))
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"release {Release} did not settle");
+    }
+
+    public async Task<ReleaseLock> AbandonLockAsync()
+    {
+        // A real process, seen alive (its start time read), then killed: its pid is a dead owner.
+        using var gone = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        var started = new DateTimeOffset(gone.StartTime.ToUniversalTime(), TimeSpan.Zero);
+        gone.Kill();
+        await gone.WaitForExitAsync();
+        var stale = new ReleaseLock(Release, gone.Id, Environment.MachineName, started, DateTimeOffset.UtcNow.AddMinutes(-1), "run");
+        using var other = KubernetesSecretReleaseStore.Open(Cluster.Settings(Ns.Name));
+        (await other.TryLockAsync(stale)).ShouldBeNull();
+        return stale;
+    }
+
+    public async Task<Release> WritePendingAsync(RenderedApp app, int revision)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var manifest = ReleaseManifest.From(app);
+        var pending = new Release
+        {
+            Name = Release,
+            Revision = revision,
+            AppId = manifest.AppId,
+            AppVersion = manifest.AppVersion,
+            Provider = app.Provider,
+            Target = Config.Target,
+            State = ReleaseState.Pending,
+            Created = now,
+            Updated = now,
+            Description = "Upgrade",
+            Values = app.Values.Params.Select(p => new ReleaseValue(p.Scope, p.Name, p.Hidden ? null : p.Value?.Text, p.Hidden, p.OriginText)).ToList(),
+            SealedManifest = Key.Seal(manifest, Release, revision),
+        };
+        await Store.CreateAsync(pending);
+        return pending;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Ns.DisposeAsync();
+        Provider.Connection.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}
