@@ -89,10 +89,41 @@ public class KubernetesProvider : IProvider
         }
 
         var objects = applied.Select(a => new DeployedObject(a.Planned.Component, a.Live.Kind, a.Live.Name, a.Live.Namespace, a.Hash, a.Action)).ToList();
+        if (!options.DryRun)
+        {
+            objects.AddRange(await PruneAsync(api, discovery, connection.Namespace, options, applied, deadline, cancellationToken));
+        }
+
         return new DeployResult(objects) { PlannedOperations = plan };
     }
 
     /// <summary>`kubectl delete` of the release's objects (found by label), in reverse order, waiting until gone.</summary>
+    /// <summary>
+    /// Deletes the release's objects this run did not apply: they left the app (a component or an
+    /// artifact was removed). Volume-requirement claims are kept, as on stop.
+    /// </summary>
+    private static async Task<List<DeployedObject>> PruneAsync(KubeApi api, Discovery discovery, string ns, RunOptions options, List<AppliedObject> applied, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var keep = applied.Select(a => (a.Live.Kind, a.Live.Namespace, a.Live.Name)).ToHashSet();
+        var found = await ReleaseObjects.FindAsync(api, discovery, ns, Selectors.Release(options.Release), cancellationToken);
+        var stale = found
+            .Where(o => !keep.Contains((o.Kind, o.Namespace, o.Name)) && o.Annotation(ManifestPlanner.VolumeAnnotation) != "true")
+            .OrderByDescending(o => o.Order)
+            .ToList();
+        if (stale.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var o in stale)
+        {
+            options.Reporter.Info($"removing {o.Display}: it is no longer part of the app");
+        }
+
+        var deleted = await new Remover(api).DeleteAsync(stale, deadline + TimeSpan.FromMinutes(1), options.Reporter, cancellationToken);
+        return deleted.Select(o => ToDeployed(o, ObjectAction.Deleted)).ToList();
+    }
+
     public async Task<DeployResult> StopAsync(string release, StopOptions options, CancellationToken cancellationToken)
     {
         var connection = Connection;

@@ -33,6 +33,14 @@ internal sealed class Applier
         _masker = masker;
     }
 
+    public static string HashWithoutRevision(JsonObject body)
+    {
+        var copy = (JsonObject)body.DeepClone();
+        (copy["metadata"]?["labels"] as JsonObject)?.Remove(Labels.Revision);
+        (copy["metadata"]?["annotations"] as JsonObject)?.Remove(Labels.ConfigHash);
+        return Hash(copy);
+    }
+
     public static string Hash(JsonObject body) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body.ToJsonString())));
 
     public async Task<ApiResource> ResolveAsync(PlannedObject item, CancellationToken cancellationToken)
@@ -68,7 +76,8 @@ internal sealed class Applier
             metadata.Remove("namespace");
         }
 
-        var hash = Hash(body);
+        // The hash leaves out the revision label, so a new revision alone changes nothing.
+        var hash = HashWithoutRevision(body);
         ((JsonObject)body["metadata"]!)["annotations"]![Labels.ConfigHash] = hash;
         var path = resource.ObjectPath(ns, item.Name);
         var where = ns is null ? item.Name : $"{ns}/{item.Name}";
@@ -79,6 +88,13 @@ internal sealed class Applier
         }
 
         var before = await _api.GetAsync(path, cancellationToken);
+        if ((string?)before?["metadata"]?["annotations"]?[Labels.ConfigHash] == hash && before is JsonObject unchanged && !_force)
+        {
+            // What we applied last time is what we would apply now: leave the object alone, so
+            // its resourceVersion, generation and pods stay as they are.
+            return new AppliedObject(item, new LiveObject(resource, unchanged), ObjectAction.Unchanged, hash);
+        }
+
         var query = $"?fieldManager={FieldManager}&force={(_force ? "true" : "false")}";
         JsonNode after;
         try

@@ -98,8 +98,33 @@ internal sealed class Waiter
             return [];
         }
 
-        var list = await _api.GetAsync($"/api/v1/namespaces/{Uri.EscapeDataString(workload.Namespace)}/pods?{Selectors.Query(selector)}", cancellationToken);
-        return (list?["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var ns = Uri.EscapeDataString(workload.Namespace);
+        var list = await _api.GetAsync($"/api/v1/namespaces/{ns}/pods?{Selectors.Query(selector)}", cancellationToken);
+        var pods = (list?["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        if (workload.Kind != "Deployment")
+        {
+            return pods;
+        }
+
+        // Only the pods of the Deployment's current ReplicaSet count: a broken pod of a rollout
+        // that was abandoned (a failed upgrade rolled back) is being replaced, not waited for.
+        const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+        if ((long?)workload.Body["status"]?["observedGeneration"] < (long?)workload.Body["metadata"]?["generation"])
+        {
+            return []; // the controller has not picked the current ReplicaSet yet: nothing to judge
+        }
+
+        var revision = (string?)workload.Body["metadata"]?["annotations"]?[RevisionAnnotation];
+        if (revision is null)
+        {
+            return pods;
+        }
+
+        var sets = await _api.GetAsync($"/apis/apps/v1/namespaces/{ns}/replicasets?{Selectors.Query(selector)}", cancellationToken);
+        var current = (sets?["items"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(rs => (string?)rs["metadata"]?["annotations"]?[RevisionAnnotation] == revision);
+        var hash = (string?)current?["metadata"]?["labels"]?["pod-template-hash"];
+        return hash is null ? pods : pods.Where(p => (string?)p["metadata"]?["labels"]?["pod-template-hash"] == hash).ToList();
     }
 
     private static string PodName(JsonObject pod) => (string?)pod["metadata"]?["name"] ?? "";

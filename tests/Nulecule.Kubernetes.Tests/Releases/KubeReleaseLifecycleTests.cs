@@ -82,7 +82,7 @@ public sealed class KubeReleaseLifecycleTests : IAsyncLifetime
         (await H.StatesAsync()).ShouldBe([(1, ReleaseState.Superseded), (2, ReleaseState.Superseded), (3, ReleaseState.Deployed)]);
     }
 
-    [ClusterFact(Skip = "KNOWN GAP in KubernetesProvider: every run rewrites the io.nulecule.revision label and a config-hash annotation computed over it, so an untouched object is reported Updated and gets a new resourceVersion (pods are not restarted)")]
+    [ClusterFact]
     public async Task Should_report_an_untouched_object_as_unchanged_and_keep_its_resource_version()
     {
         // Given
@@ -120,7 +120,7 @@ public sealed class KubeReleaseLifecycleTests : IAsyncLifetime
         secret.Lines.ShouldAllBe(l => !l.Contains(otherSecret, StringComparison.Ordinal) && !l.Contains(H.Canary, StringComparison.Ordinal));
     }
 
-    [ClusterFact(Skip = "KNOWN GAP in KubernetesProvider.RunAsync: it applies the rendered objects but never deletes objects of the release that are no longer rendered (no prune)")]
+    [ClusterFact]
     public async Task Should_prune_the_deployment_of_a_component_the_upgrade_drops()
     {
         await H.RunAsync();
@@ -137,7 +137,7 @@ public sealed class KubeReleaseLifecycleTests : IAsyncLifetime
         (await H.DeploymentAsync("worker")).ShouldNotBeNull();
     }
 
-    [ClusterFact(Skip = "KNOWN BUG in Kubernetes Waiter: it judges every pod matching the Deployment selector, so the --atomic rollback's wait fails on the ErrImageNeverPull pod of the abandoned ReplicaSet")]
+    [ClusterFact]
     public async Task Should_roll_a_failed_atomic_upgrade_back_to_the_running_revision()
     {
         await H.RunAsync();
