@@ -47,8 +47,8 @@ mkdir -p "$app/artifacts" "$compose"
 } >"$compose/docker-compose.yml"
 
 cleanup() {
-  "$jit" stop bench-nul -q >/dev/null 2>&1 || true
-  "$jit" stop bench-aot -q >/dev/null 2>&1 || true
+  "$jit" stop bench-nul --timeout 1s -q >/dev/null 2>&1 || true
+  "$jit" stop bench-aot --timeout 1s -q >/dev/null 2>&1 || true
   docker-compose -p benchcmp -f "$compose/docker-compose.yml" down -t 0 >/dev/null 2>&1 || true
   "$floor" down bench-floor "$n" >/dev/null 2>&1 || true
 }
