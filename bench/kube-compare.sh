@@ -29,6 +29,7 @@ rm -f "$samples"
 
 work="$(mktemp -d)"
 app="$work/app" rendered="$work/rendered"
+mkdir -p "$app"
 {
   printf 'specversion: 0.0.2\nid: bench-kube\nmetadata:\n  name: bench-kube\ngraph:\n'
   for ((i = 0; i < components; i++)); do
