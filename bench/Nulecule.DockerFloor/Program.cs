@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+// The floor for bench/docker-compare.sh: the Engine API calls a deployment of N containers cannot
+// avoid (one network; per container, create and start), made directly, with no planning, no
+// records and no checks. Sequential by default, as nulecule deploys; --parallel starts them all at once.
+//   Nulecule.DockerFloor up PREFIX N IMAGE [--parallel]    prints the elapsed milliseconds
+//   Nulecule.DockerFloor down PREFIX N
+if (args.Length < 3 || args[0] is not ("up" or "down"))
+{
+    Console.Error.WriteLine("usage: Nulecule.DockerFloor up PREFIX N IMAGE [--parallel] | down PREFIX N");
+    return 2;
+}
+
+var prefix = args[1];
+var count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+var network = $"{prefix}-net";
+using var client = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
+
+if (args[0] == "down")
+{
+    for (var i = 0; i < count; i++)
+    {
+        try
+        {
+            await client.Containers.RemoveContainerAsync(Name(i), new ContainerRemoveParameters { Force = true });
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    try
+    {
+        await client.Networks.DeleteNetworkAsync(network);
+    }
+    catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+    {
+    }
+
+    return 0;
+}
+
+var image = args[3];
+var parallel = args.Contains("--parallel");
+
+var clock = Stopwatch.StartNew();
+await client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = network, Driver = "bridge" });
+if (parallel)
+{
+    await Task.WhenAll(Enumerable.Range(0, count).Select(UpAsync));
+}
+else
+{
+    for (var i = 0; i < count; i++)
+    {
+        await UpAsync(i);
+    }
+}
+
+Console.WriteLine(clock.ElapsedMilliseconds);
+return 0;
+
+async Task UpAsync(int i)
+{
+    var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters
+    {
+        Name = Name(i),
+        Image = image,
+        Cmd = ["sleep", "3600"],
+        Labels = new Dictionary<string, string> { ["bench.floor"] = prefix },
+        HostConfig = new HostConfig { NetworkMode = network },
+        NetworkingConfig = new NetworkingConfig
+        {
+            EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new EndpointSettings { Aliases = [$"s{i:D2}"] } },
+        },
+    });
+    await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+}
+
+string Name(int i) => $"{prefix}-s{i:D2}";

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Publishes the nulecule CLI as a NativeAOT binary (out/aot/nulecule) and fails if the publish
+# reports any trim/AOT analysis warning (ILxxxx): those mean the binary may misbehave at run time
+# where reflection or dynamic code was cut away.
+#   scripts/publish-aot.sh [OUTDIR]     (default out/aot, relative to the repository root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-out/aot}"
+
+# NativeAOT links with clang and needs zlib's headers/static lib.
+missing=()
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing NativeAOT prerequisites: ${missing[*]}" >&2
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y "${missing[@]}"; else sudo apt-get install -y "${missing[@]}"; fi
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+# ILC would turn IL warnings into errors (TreatWarningsAsErrors) and stop without a binary; let it
+# finish so the binary can be inspected, and fail below on the warnings ourselves.
+# -clp:NoSummary keeps each warning printed once.
+set +e
+dotnet publish src/Nulecule.Cli -c Release -r linux-x64 -p:PublishAot=true -p:IlcTreatWarningsAsErrors=false \
+  -o "$out" -clp:NoSummary 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -ne 0 ]; then
+  echo "publish-aot: dotnet publish failed (exit $rc)" >&2
+  exit "$rc"
+fi
+
+# Trim (IL2xxx) and AOT (IL3xxx) analysis warnings; Directory.Build.props makes most of them errors
+# already, but ILCompiler's own warnings for package code are not covered by TreatWarningsAsErrors.
+warnings="$(grep -E '(warning|error) IL[0-9]{4}' "$log" | sort -u || true)"
+if [ -n "$warnings" ]; then
+  echo >&2
+  echo "publish-aot: $(printf '%s\n' "$warnings" | wc -l) trim/AOT warning(s):" >&2
+  printf '%s\n' "$warnings" >&2
+  [ -f "$out/nulecule" ] && echo "publish-aot: (binary left at $out/nulecule, $(stat -c %s "$out/nulecule") bytes, for inspection only)" >&2
+  exit 3
+fi
+
+bin="$out/nulecule"
+size=$(stat -c %s "$bin")
+echo "publish-aot: $bin, $size bytes ($((size / 1024 / 1024)) MiB), no trim/AOT warnings"
