@@ -57,6 +57,9 @@ public sealed class DockerProvider : IProvider, IDisposable
 
     public TimeSpan SettleTime { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a stopping container may take to exit after SIGTERM before it is killed.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
     public async Task<DeployResult> RunAsync(RenderedApp app, RunOptions options, CancellationToken cancellationToken)
     {
         var plan = ReleasePlanner.Plan(app, options, _environment);
@@ -163,6 +166,9 @@ public sealed class DockerProvider : IProvider, IDisposable
             options.Reporter.Warn($"no Docker objects labelled with release {release} were found");
         }
 
+        // Like `docker stop`: each container gets up to 10 s to exit after SIGTERM, and all of them
+        // together no more than --timeout (a process that ignores SIGTERM must not cost the whole timeout).
+        var deadline = DateTimeOffset.UtcNow + options.Timeout;
         foreach (var container in containers)
         {
             planned.Add($"POST /containers/{NameOf(container)}/stop");
@@ -170,7 +176,9 @@ public sealed class DockerProvider : IProvider, IDisposable
             if (!options.DryRun)
             {
                 options.Reporter.Info($"stopping {NameOf(container)}");
-                await RemoveContainerAsync(client, container.ID, options.Timeout, cancellationToken);
+                var left = deadline - DateTimeOffset.UtcNow;
+                var grace = left > StopGrace ? StopGrace : left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left;
+                await RemoveContainerAsync(client, container.ID, grace, cancellationToken);
             }
 
             objects.Add(new DeployedObject(ComponentOf(container), "container", NameOf(container), null, HashOf(container), options.DryRun ? ObjectAction.Planned : ObjectAction.Deleted));

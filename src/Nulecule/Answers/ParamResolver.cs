@@ -235,12 +235,13 @@ public static class ParamResolver
         }
 
         var contexts = new Dictionary<string, IReadOnlyDictionary<string, Scalar>>(StringComparer.Ordinal);
+        var byScope = resolved.Where(p => p.Value is not null).ToLookup(p => p.Scope, StringComparer.Ordinal);
         foreach (var scope in tree.Scopes)
         {
             var context = new Dictionary<string, Scalar>(general, StringComparer.Ordinal);
             foreach (var section in ScopeTree.Chain(scope).Reverse())
             {
-                foreach (var param in resolved.Where(p => p.Scope == section && p.Value is not null))
+                foreach (var param in byScope[section])
                 {
                     context[param.Name] = param.Value!;
                 }
