@@ -49,9 +49,8 @@ public static class RenderAction
         var warnings = loaded.Diagnostics.Where(d => !d.IsError).ToList();
         var values = ResolveValues(root, options, warnings);
         var provider = ChooseProvider(options.Provider, values);
-        var components = new List<RenderedComponent>();
         var errors = new List<Diagnostic>();
-        var notes = new List<string>();
+        var work = new List<(ComponentRef Reference, IReadOnlyList<ArtifactFile> Files)>();
         foreach (var reference in root.Walk())
         {
             var component = reference.Component;
@@ -64,32 +63,48 @@ public static class RenderAction
                 continue;
             }
 
-            var context = values.ContextFor(reference.Scope);
-            var files = await options.Resolver.ResolveAsync(reference.Owner.App, component, provider, root.App.Directory, cancellationToken).ConfigureAwait(false);
-            var artifacts = new List<RenderedArtifact>();
-            foreach (var file in files)
+            work.Add((reference, await options.Resolver.ResolveAsync(reference.Owner.App, component, provider, root.App.Directory, cancellationToken).ConfigureAwait(false)));
+        }
+
+        // Artifacts are independent of each other: render them on every core, keep their order.
+        var jobs = work.SelectMany((w, c) => w.Files.Select(f => (Component: c, w.Reference, File: f))).ToArray();
+        var results = new (ArtifactRendering? Rendering, NuleculeException? Error)[jobs.Length];
+        Parallel.For(0, jobs.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var (_, reference, file) = jobs[i];
+            try
             {
-                try
-                {
-                    var rendering = ArtifactRenderer.RenderWithReport(reference.Scope, provider, file.Display, file.Text, context, file.Pointers);
-                    artifacts.Add(rendering.Artifact);
-                    if (rendering.Unresolved.Count > 0)
-                    {
-                        notes.Add($"{file.Display}: left as written (no param of that name): {string.Join(", ", rendering.Unresolved.Select(n => "$" + n))}");
-                    }
-                }
-                catch (NuleculeException ex)
-                {
-                    // Artifact paths are relative to the root app; locate them from the working directory.
-                    var appDir = NuleculeLoader.DisplayPath(root.App.Directory);
-                    errors.AddRange(ex.Diagnostics.Select(d => d.Location is { } at && !Path.IsPathRooted(at.File) && !at.File.Contains("://", StringComparison.Ordinal)
-                        ? d with { Location = at with { File = Path.Combine(appDir, at.File) } }
-                        : d));
-                }
+                results[i] = (ArtifactRenderer.RenderWithReport(reference.Scope, provider, file.Display, file.Text, values.ContextFor(reference.Scope), file.Pointers), null);
+            }
+            catch (NuleculeException ex)
+            {
+                results[i] = (null, ex);
+            }
+        });
+
+        var notes = new List<string>();
+        var artifacts = work.Select(_ => new List<RenderedArtifact>()).ToList();
+        var appDir = NuleculeLoader.DisplayPath(root.App.Directory);
+        for (var i = 0; i < jobs.Length; i++)
+        {
+            var (rendering, error) = results[i];
+            if (error is not null)
+            {
+                // Artifact paths are relative to the root app; locate them from the working directory.
+                errors.AddRange(error.Diagnostics.Select(d => d.Location is { } at && !Path.IsPathRooted(at.File) && !at.File.Contains("://", StringComparison.Ordinal)
+                    ? d with { Location = at with { File = Path.Combine(appDir, at.File) } }
+                    : d));
+                continue;
             }
 
-            components.Add(new RenderedComponent(reference.Scope, component.Name, reference.Owner, artifacts));
+            artifacts[jobs[i].Component].Add(rendering!.Artifact);
+            if (rendering.Unresolved.Count > 0)
+            {
+                notes.Add($"{jobs[i].File.Display}: left as written (no param of that name): {string.Join(", ", rendering.Unresolved.Select(n => "$" + n))}");
+            }
         }
+
+        var components = work.Select((w, c) => new RenderedComponent(w.Reference.Scope, w.Reference.Component.Name, w.Reference.Owner, artifacts[c])).ToList();
 
         if (errors.Count > 0)
         {

@@ -17,7 +17,7 @@ public static class TemplateOutput
     public static IReadOnlyList<RenderedFile> Files(RenderedApp app, bool showSecrets)
     {
         var masker = showSecrets ? SecretMasker.None : app.Values.Masker;
-        var files = new List<RenderedFile>();
+        var named = new List<(string Component, RenderedArtifact Artifact, string Path)>();
         foreach (var component in app.Components)
         {
             var used = new HashSet<string>(StringComparer.Ordinal);
@@ -31,11 +31,14 @@ public static class TemplateOutput
                 }
 
                 var dir = component.Scope.Replace(':', Path.DirectorySeparatorChar);
-                files.Add(new RenderedFile(component.Scope, artifact.Source, Path.Combine(dir, candidate), Text(artifact, masker)));
+                named.Add((component.Scope, artifact, Path.Combine(dir, candidate)));
             }
         }
 
-        return files;
+        // Writing documents out is independent per artifact: use every core, keep the order.
+        return named.AsParallel().AsOrdered()
+            .Select(n => new RenderedFile(n.Component, n.Artifact.Source, n.Path, Text(n.Artifact, masker)))
+            .ToList();
     }
 
     /// <summary>The whole app as one stream: each document headed by its component and source.</summary>
@@ -61,12 +64,19 @@ public static class TemplateOutput
     /// The artifact as text with secrets masked inside values (before writing), so the mask can
     /// never make the document invalid: `******` as a plain YAML scalar would read as an alias.
     /// </summary>
-    public static string Text(RenderedArtifact artifact, SecretMasker masker) => artifact.Format switch
+    public static string Text(RenderedArtifact artifact, SecretMasker masker) => masker.IsEmpty ? Plain(artifact) : artifact.Format switch
     {
         ArtifactFormat.Json => string.Concat(artifact.Documents.Select(d => DocumentWriter.ToJson(Masked(d, masker)).TrimEnd('\n') + "\n")),
         ArtifactFormat.Yaml => DocumentWriter.ToYaml(artifact.Documents.Select(d => Masked(d, masker)).ToList()),
         ArtifactFormat.DockerRun => string.Concat(artifact.Commands.Select(c => "docker run " + string.Join(' ', c.Arguments.Select(a => ShellQuote(masker.Mask(a)))) + "\n")),
         _ => masker.Mask(artifact.Text),
+    };
+
+    private static string Plain(RenderedArtifact artifact) => artifact.Format switch
+    {
+        ArtifactFormat.Json => artifact.Text.TrimEnd('\n') + "\n",
+        ArtifactFormat.DockerRun => string.Concat(artifact.Commands.Select(c => "docker run " + string.Join(' ', c.Arguments.Select(ShellQuote)) + "\n")),
+        _ => artifact.Text,
     };
 
     /// <summary>A copy of <paramref name="node"/> with every scalar that holds a secret masked.</summary>

@@ -81,7 +81,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
                 .OrderBy(f => f.Name, StringComparer.Ordinal);
             foreach (var file in entries)
             {
-                files.Add(new ArtifactFile(provider, Display(file.FullName), await File.ReadAllTextAsync(file.FullName, ct).ConfigureAwait(false), pointers, at));
+                files.Add(new ArtifactFile(provider, Display(file.FullName), File.ReadAllText(file.FullName), pointers, at));
             }
 
             return;
@@ -92,7 +92,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
             throw new NuleculeException($"artifact '{reference}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})", at);
         }
 
-        files.Add(new ArtifactFile(provider, Display(local), await File.ReadAllTextAsync(local, ct).ConfigureAwait(false), pointers, at));
+        files.Add(new ArtifactFile(provider, Display(local), File.ReadAllText(local), pointers, at));
     }
 
     private async Task<string> DownloadAsync(Uri url, SourceLocation at, CancellationToken ct)

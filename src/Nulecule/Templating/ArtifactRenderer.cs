@@ -58,8 +58,15 @@ public static class ArtifactRenderer
             _ => null,
         };
 
-        // Whether the source parses before substitution decides structural vs textual substitution.
-        var parsesAsIs = StructuredRenderer.TryRender(file, text, null, out var plain, out _);
+        // Whether the source parses decides structural vs textual substitution. Parse and substitute
+        // in one pass; only when that fails, ask whether the source itself is not YAML/JSON (then
+        // text substitution is the fallback) or the values broke a rule (then that is the error).
+        var parsesAsIs = StructuredRenderer.TryRender(file, text, context, out var plain, out var failure);
+        if (!parsesAsIs && StructuredRenderer.TryRender(file, text, null, out _, out _))
+        {
+            throw failure!;
+        }
+
         IReadOnlyList<JsonNode> documents;
         IReadOnlyList<string> used;
         IReadOnlyList<string> unresolved;
@@ -69,8 +76,7 @@ public static class ArtifactRenderer
             format = known;
             if (parsesAsIs)
             {
-                var structured = StructuredRenderer.Render(file, text, context);
-                (documents, used, unresolved) = (structured.Documents, structured.Used, structured.Unresolved);
+                (documents, used, unresolved) = (plain!.Documents, plain.Used, plain.Unresolved);
             }
             else
             {
@@ -82,8 +88,7 @@ public static class ArtifactRenderer
         {
             // A README or a script can parse as a single YAML string; only mappings and lists are documents.
             format = text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[') ? ArtifactFormat.Json : ArtifactFormat.Yaml;
-            var structured = StructuredRenderer.Render(file, text, context);
-            (documents, used, unresolved) = (structured.Documents, structured.Used, structured.Unresolved);
+            (documents, used, unresolved) = (plain.Documents, plain.Used, plain.Unresolved);
         }
         else
         {
@@ -105,19 +110,16 @@ public static class ArtifactRenderer
             used = used.Concat(pointers.Pointers.Keys).Distinct(StringComparer.Ordinal).ToList();
         }
 
-        var rendered = format == ArtifactFormat.Json ? DocumentWriter.ToJson(documents) : DocumentWriter.ToYaml(documents);
+        // Text is written from the documents when first asked for (template output, records).
         return new ArtifactRendering(
-            Artifact(component, provider, file, format, rendered) with { Documents = documents },
+            Artifact(component, provider, file, format, null) with { Documents = documents },
             used,
             unresolved);
     }
 
-    private static RenderedArtifact Artifact(string component, string provider, string file, ArtifactFormat format, string text) => new()
+    private static RenderedArtifact Artifact(string component, string provider, string file, ArtifactFormat format, string? text)
     {
-        Component = component,
-        Provider = provider,
-        Source = file,
-        Format = format,
-        Text = text,
-    };
+        var artifact = new RenderedArtifact { Component = component, Provider = provider, Source = file, Format = format };
+        return text is null ? artifact : artifact with { Text = text };
+    }
 }

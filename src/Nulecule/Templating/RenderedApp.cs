@@ -31,7 +31,23 @@ public sealed record RenderedArtifact
     public required ArtifactFormat Format { get; init; }
     public IReadOnlyList<JsonNode> Documents { get; init; } = [];
     public IReadOnlyList<DockerRunCommand> Commands { get; init; } = [];
-    public required string Text { get; init; }
+    /// <summary>
+    /// The rendered text. For JSON/YAML it is written from <see cref="Documents"/> when first read
+    /// (most deployments never need it), for docker artifacts from <see cref="Commands"/>.
+    /// </summary>
+    public string Text
+    {
+        get => _text ??= Format switch
+        {
+            ArtifactFormat.Json => DocumentWriter.ToJson(Documents.ToList()),
+            ArtifactFormat.Yaml => DocumentWriter.ToYaml(Documents.ToList()),
+            ArtifactFormat.DockerRun => DockerRunParser.Format(Commands),
+            _ => "",
+        };
+        init => _text = value;
+    }
+
+    private string? _text;
 }
 
 public sealed record RenderedComponent(string Scope, string Name, AppNode Owner, IReadOnlyList<RenderedArtifact> Artifacts);

@@ -86,12 +86,14 @@ internal sealed class ScopeTree
         }
     }
 
+    private readonly HashSet<(string Scope, string Name)> _declared = [];
+
     private void AddParams(string scope, IEnumerable<Param> parameters)
     {
         foreach (var param in parameters)
         {
             // A name declared twice in one scope is the spec validator's to report; the first one counts here.
-            if (!_params.Any(p => p.Scope == scope && p.Param.Name == param.Name))
+            if (_declared.Add((scope, param.Name)))
             {
                 _params.Add(new ScopedParam(scope, param));
             }
