@@ -50,7 +50,7 @@ public static class RenderAction
         var values = ResolveValues(root, options, warnings);
         var provider = ChooseProvider(options.Provider, values);
         var errors = new List<Diagnostic>();
-        var work = new List<(ComponentRef Reference, IReadOnlyList<ArtifactFile> Files)>();
+        var references = new List<ComponentRef>();
         foreach (var reference in root.Walk())
         {
             var component = reference.Component;
@@ -63,8 +63,13 @@ public static class RenderAction
                 continue;
             }
 
-            work.Add((reference, await options.Resolver.ResolveAsync(reference.Owner.App, component, provider, root.App.Directory, cancellationToken).ConfigureAwait(false)));
+            references.Add(reference);
         }
+
+        // Reading thousands of small files is system calls: read components side by side too.
+        var files = await Task.WhenAll(references.Select(r => Task.Run(
+            () => options.Resolver.ResolveAsync(r.Owner.App, r.Component, provider, root.App.Directory, cancellationToken), cancellationToken))).ConfigureAwait(false);
+        var work = references.Select((r, i) => (Reference: r, Files: files[i])).ToList();
 
         // Artifacts are independent of each other: render them on every core, keep their order.
         var jobs = work.SelectMany((w, c) => w.Files.Select(f => (Component: c, w.Reference, File: f))).ToArray();

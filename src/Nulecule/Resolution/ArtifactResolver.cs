@@ -12,7 +12,6 @@ public sealed record ArtifactFile(string Provider, string Display, string Text, 
 /// </summary>
 public sealed class ArtifactResolver(HttpClient? http = null)
 {
-    private string _displayRoot = "";
 
     /// <summary>URL artifacts are small text files; refuse anything larger.</summary>
     public const long MaxDownloadBytes = 8 * 1024 * 1024;
@@ -21,12 +20,11 @@ public sealed class ArtifactResolver(HttpClient? http = null)
     public async Task<IReadOnlyList<ArtifactFile>> ResolveAsync(Application app, Component component, string provider, string? displayRoot = null, CancellationToken cancellationToken = default)
     {
         var files = new List<ArtifactFile>();
-        _displayRoot = displayRoot ?? app.Directory;
-        await CollectAsync(app, component, provider, provider, files, [], cancellationToken).ConfigureAwait(false);
+        await CollectAsync(app, component, provider, provider, displayRoot ?? app.Directory, files, [], cancellationToken).ConfigureAwait(false);
         return files;
     }
 
-    private async Task CollectAsync(Application app, Component component, string provider, string renderAs, List<ArtifactFile> files, HashSet<string> visiting, CancellationToken ct)
+    private async Task CollectAsync(Application app, Component component, string provider, string renderAs, string root, List<ArtifactFile> files, HashSet<string> visiting, CancellationToken ct)
     {
         if (!component.Artifacts.TryGetValue(provider, out var entries) || !visiting.Add(provider))
         {
@@ -40,15 +38,15 @@ public sealed class ArtifactResolver(HttpClient? http = null)
                 case InheritArtifact inherit:
                     foreach (var target in inherit.Providers)
                     {
-                        await CollectAsync(app, component, target, renderAs, files, visiting, ct).ConfigureAwait(false);
+                        await CollectAsync(app, component, target, renderAs, root, files, visiting, ct).ConfigureAwait(false);
                     }
 
                     break;
                 case PathArtifact path:
-                    await AddAsync(app, path.Reference, path.Location, null, renderAs, files, ct).ConfigureAwait(false);
+                    await AddAsync(app, path.Reference, path.Location, null, renderAs, root, files, ct).ConfigureAwait(false);
                     break;
                 case PointerArtifact pointer:
-                    await AddAsync(app, pointer.Resource, pointer.Location, pointer, renderAs, files, ct).ConfigureAwait(false);
+                    await AddAsync(app, pointer.Resource, pointer.Location, pointer, renderAs, root, files, ct).ConfigureAwait(false);
                     break;
                 case RepositoryArtifact repo:
                     throw new NuleculeException($"component '{component.Name}' takes artifacts from repository {repo.Source}; fetching repositories is not supported yet",
@@ -59,7 +57,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
         visiting.Remove(provider);
     }
 
-    private async Task AddAsync(Application app, string reference, SourceLocation at, PointerArtifact? pointers, string provider, List<ArtifactFile> files, CancellationToken ct)
+    private async Task AddAsync(Application app, string reference, SourceLocation at, PointerArtifact? pointers, string provider, string root, List<ArtifactFile> files, CancellationToken ct)
     {
         var location = ArtifactPath.Resolve(reference, app.Directory, at);
         if (location.Url is { } url)
@@ -81,7 +79,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
                 .OrderBy(f => f.Name, StringComparer.Ordinal);
             foreach (var file in entries)
             {
-                files.Add(new ArtifactFile(provider, Display(file.FullName), File.ReadAllText(file.FullName), pointers, at));
+                files.Add(new ArtifactFile(provider, Display(root, file.FullName), File.ReadAllText(file.FullName), pointers, at));
             }
 
             return;
@@ -92,7 +90,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
             throw new NuleculeException($"artifact '{reference}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})", at);
         }
 
-        files.Add(new ArtifactFile(provider, Display(local), File.ReadAllText(local), pointers, at));
+        files.Add(new ArtifactFile(provider, Display(root, local), File.ReadAllText(local), pointers, at));
     }
 
     private async Task<string> DownloadAsync(Uri url, SourceLocation at, CancellationToken ct)
@@ -138,9 +136,9 @@ public sealed class ArtifactResolver(HttpClient? http = null)
 
     private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
 
-    private string Display(string path)
+    private static string Display(string root, string path)
     {
-        var relative = Path.GetRelativePath(_displayRoot, path);
+        var relative = Path.GetRelativePath(root, path);
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 }

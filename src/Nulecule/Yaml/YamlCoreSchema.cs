@@ -17,6 +17,10 @@ public static partial class YamlCoreSchema
     public static ScalarKind Classify(string plain)
     {
         ArgumentNullException.ThrowIfNull(plain);
+        if (plain.Length > 0 && char.IsAsciiLetter(plain[0]) && "tTfFnN".IndexOf(plain[0], StringComparison.Ordinal) < 0)
+        {
+            return ScalarKind.String; // most scalars: no null, boolean or number starts with another letter
+        }
         if (NullPattern().IsMatch(plain))
         {
             return ScalarKind.Null;
@@ -153,6 +157,11 @@ public static partial class YamlCoreSchema
     public static bool IsAmbiguousAsPlain(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > 0 && char.IsAsciiLetter(text[0]) && "tTfFnNyYoO".IndexOf(text[0], StringComparison.Ordinal) < 0)
+        {
+            return false; // no typed or YAML 1.1 word starts with another letter
+        }
+
         return Classify(text) != ScalarKind.String
             || Yaml11Words().IsMatch(text)
             || NumberLike().IsMatch(text);
