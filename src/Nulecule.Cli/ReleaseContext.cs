@@ -2,6 +2,7 @@ using System.CommandLine;
 using Nulecule.Actions;
 using Nulecule.Docker.Endpoints;
 using Nulecule.Kubernetes;
+using Nulecule.Kubernetes.Releases;
 using Nulecule.Providers;
 using Nulecule.Releases;
 
@@ -15,6 +16,7 @@ namespace Nulecule.Cli;
 internal sealed class ReleaseContext : IDisposable
 {
     private readonly SqliteReleaseStore _store;
+    private readonly List<IDisposable> _owned = [];
 
     private ReleaseContext(SqliteReleaseStore store, ReleaseKey key)
     {
@@ -22,6 +24,7 @@ internal sealed class ReleaseContext : IDisposable
         Key = key;
     }
 
+    /// <summary>The local history (SQLite): the store of Docker releases.</summary>
     public IReleaseStore Store => _store;
 
     public ReleaseKey Key { get; }
@@ -33,10 +36,26 @@ internal sealed class ReleaseContext : IDisposable
         return new ReleaseContext(new SqliteReleaseStore(Path.Combine(dir, SqliteReleaseStore.FileName)), ReleaseKey.LoadOrCreate(dir));
     }
 
+    /// <summary>
+    /// Where a provider's releases are recorded: Kubernetes and OpenShift releases as Secrets in
+    /// the release namespace (so every user of the cluster sees them), others locally.
+    /// </summary>
+    public IReleaseStore StoreFor(IProvider provider)
+    {
+        if (provider is not KubernetesProvider kube)
+        {
+            return _store;
+        }
+
+        var store = new KubernetesSecretReleaseStore(kube.Connection);
+        _owned.Add(store);
+        return store;
+    }
+
     public ReleaseConfiguration Configuration(IProvider provider, string target, IReporter reporter) => new()
     {
         Provider = provider,
-        Store = Store,
+        Store = StoreFor(provider),
         Key = Key,
         Target = target,
         Reporter = reporter,
@@ -49,27 +68,93 @@ internal sealed class ReleaseContext : IDisposable
         _ => new DockerEndpointResolver().Resolve(Commands.Apps.Endpoint(context)).Uri.ToString(),
     };
 
+    /// <summary>A release found by name: the provider it runs on, its latest record (if any) and its store.</summary>
+    public sealed record Found(IProvider Provider, Release? Record, IReleaseStore Store);
+
     /// <summary>
-    /// The provider a recorded release runs on, connected as it was deployed (the answers'
-    /// `[general]` settings it was deployed with, under today's flags). Falls back to the
-    /// `--provider` flag (default docker) for releases with no record.
+    /// Finds a release by its name alone: in the local history, else (when a cluster is
+    /// configured) among the Secrets of the namespace, else it is taken to be an unrecorded
+    /// release of the `--provider` given (default docker), found by its labels.
     /// </summary>
-    public async Task<(IProvider Provider, Release? Record)> ProviderForAsync(string release, CommandContext context, ParseResult parse, ProviderOptions engine, string? explicitProvider, CancellationToken ct)
+    public async Task<Found> FindAsync(string release, CommandContext context, ParseResult parse, ProviderOptions engine, string? explicitProvider, CancellationToken ct)
     {
         var record = await Store.LatestAsync(release, ct);
-        if (record is null)
+        if (record is not null)
         {
-            return (engine.Create(explicitProvider ?? "docker", parse, new Dictionary<string, string>(), context.Environment), null);
+            if (explicitProvider is not null && explicitProvider != record.Provider)
+            {
+                throw new NuleculeException($"release '{release}' was deployed with {record.Provider}, not {explicitProvider}", null, $"drop --provider, or use --provider {record.Provider}");
+            }
+
+            var provider = engine.Create(record.Provider, parse, Key.Open(record).General, context.Environment);
+            return new Found(provider, record, StoreFor(provider));
         }
 
-        if (explicitProvider is not null && explicitProvider != record.Provider)
+        if (explicitProvider is null or "kubernetes" or "openshift" && ClusterConfigured(parse, engine, context))
         {
-            throw new NuleculeException($"release '{release}' was deployed with {record.Provider}, not {explicitProvider}", null, $"drop --provider, or use --provider {record.Provider}");
+            var kube = engine.Create(explicitProvider ?? "kubernetes", parse, new Dictionary<string, string>(), context.Environment);
+            try
+            {
+                var store = StoreFor(kube);
+                var remote = await store.LatestAsync(release, ct);
+                if (remote is not null)
+                {
+                    var provider = remote.Provider == kube.Name ? kube : engine.Create(remote.Provider, parse, Key.Open(remote).General, context.Environment);
+                    return new Found(provider, remote, provider == kube ? store : StoreFor(provider));
+                }
+            }
+            catch (Exception e) when (e is OperationFailedException or HttpRequestException or IOException or NuleculeException && explicitProvider is null)
+            {
+                // No cluster answering is not an error here: the release may be a Docker one.
+            }
+
+            if (explicitProvider is not null)
+            {
+                return new Found(kube, null, StoreFor(kube));
+            }
+
+            (kube as IDisposable)?.Dispose();
         }
 
-        var general = Key.Open(record).General;
-        return (engine.Create(record.Provider, parse, general, context.Environment), record);
+        var fallback = engine.Create(explicitProvider ?? "docker", parse, new Dictionary<string, string>(), context.Environment);
+        return new Found(fallback, null, StoreFor(fallback));
     }
 
-    public void Dispose() => _store.Dispose();
+    /// <summary>Every release the user can see: the local history and, when a cluster is configured, the namespace's.</summary>
+    public async Task<IReadOnlyList<Release>> ListAsync(CommandContext context, ParseResult parse, ProviderOptions engine, bool all, IReporter reporter, CancellationToken ct)
+    {
+        var releases = (await new ListAction(Store) { All = all }.RunAsync(ct)).ToList();
+        if (ClusterConfigured(parse, engine, context))
+        {
+            var kube = engine.Create("kubernetes", parse, new Dictionary<string, string>(), context.Environment);
+            using var owned = kube as IDisposable;
+            try
+            {
+                releases.AddRange(await new ListAction(StoreFor(kube)) { All = all }.RunAsync(ct));
+            }
+            catch (Exception e) when (e is OperationFailedException or HttpRequestException or IOException or NuleculeException)
+            {
+                reporter.Warn($"the cluster's releases are not listed: {e.Message}");
+            }
+        }
+
+        return releases;
+    }
+
+    /// <summary>A kubeconfig or API server is given or present, so releases may live in a cluster.</summary>
+    private static bool ClusterConfigured(ParseResult parse, ProviderOptions engine, CommandContext context) =>
+        parse.GetValue(engine.Kubeconfig) is not null
+        || parse.GetValue(engine.Api) is not null
+        || !string.IsNullOrEmpty(context.Environment.GetValueOrDefault("KUBECONFIG"))
+        || File.Exists(Path.Combine(context.Environment.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config"));
+
+    public void Dispose()
+    {
+        foreach (var store in _owned)
+        {
+            store.Dispose();
+        }
+
+        _store.Dispose();
+    }
 }

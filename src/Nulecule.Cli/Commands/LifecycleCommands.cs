@@ -66,9 +66,11 @@ internal static class LifecycleCommands
         {
             var name = parse.GetValue(release)!;
             using var releases = ReleaseContext.Open(context);
-            var history = await releases.Store.HistoryAsync(name, ct);
+            var found = await releases.FindAsync(name, context, parse, flags.Engine, parse.GetValue(flags.Provider), ct);
+            using var owned = found.Provider as IDisposable;
+            var history = await found.Store.HistoryAsync(name, ct);
             var last = history.LastOrDefault(r => r.State == ReleaseState.Deployed)
-                ?? throw new NuleculeException($"release '{name}' has no deployed revision in {releases.Store.Location}", null, "install it with `nulecule run APP --name " + name + "`");
+                ?? throw new NuleculeException($"release '{name}' has no deployed revision in {found.Store.Location}", null, "install it with `nulecule run APP --name " + name + "`");
             var manifest = releases.Key.Open(last);
             var appPath = parse.GetValue(app) ?? manifest.Apps.First(a => a.Scope is null).Directory;
             if (!Directory.Exists(appPath))
@@ -155,11 +157,11 @@ internal static class LifecycleCommands
         {
             using var releases = ReleaseContext.Open(context);
             var name = parse.GetValue(release)!;
-            var (provider, record) = await releases.ProviderForAsync(name, context, parse, engine, null, ct);
+            var (provider, record, store) = await releases.FindAsync(name, context, parse, engine, null, ct);
             using var owned = provider as IDisposable;
             if (record is null)
             {
-                throw new NuleculeException($"release '{name}' not found in {releases.Store.Location}", null, "see `nulecule list`");
+                throw new NuleculeException($"release '{name}' not found in {store.Location}", null, "see `nulecule list`");
             }
 
             var result = await new RollbackAction(releases.Configuration(provider, record.Target, output))
@@ -180,14 +182,18 @@ internal static class LifecycleCommands
     {
         var release = Arguments.ReleaseArgument();
         var format = Arguments.Format("Output format: table or json.", "table", "json");
+        var engine = new ProviderOptions();
         var command = new Command("history", "The revisions of a release, oldest first. Hidden values show as ******.") { release, format };
+        engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
             using var releases = ReleaseContext.Open(context);
-            var revisions = await new HistoryAction(releases.Store) { Release = parse.GetValue(release)! }.RunAsync(ct);
+            var found = await releases.FindAsync(parse.GetValue(release)!, context, parse, engine, null, ct);
+            using var owned = found.Provider as IDisposable;
+            var revisions = await new HistoryAction(found.Store) { Release = parse.GetValue(release)! }.RunAsync(ct);
             if (revisions.Count == 0)
             {
-                throw new NuleculeException($"release '{parse.GetValue(release)}' not found in {releases.Store.Location}", null, "see `nulecule list`");
+                throw new NuleculeException($"release '{parse.GetValue(release)}' not found in {found.Store.Location}", null, "see `nulecule list`");
             }
 
             if (parse.GetValue(format) == "json")
@@ -234,16 +240,20 @@ internal static class LifecycleCommands
         var answers = Arguments.Answers();
         var set = Arguments.Set();
         var reset = new Option<bool>("--reset-values") { Description = "Compare without the values given to earlier revisions." };
+        var engine = new ProviderOptions();
         var command = new Command("diff", "Show what an upgrade would change, object by object (hidden values masked). Exit code 0: no change, 1: changes, 2: error.")
         {
             release, app, provider, answers, set, reset,
         };
+        engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
             var name = parse.GetValue(release)!;
             using var releases = ReleaseContext.Open(context);
-            var last = (await releases.Store.HistoryAsync(name, ct)).LastOrDefault(r => r.State == ReleaseState.Deployed)
-                ?? throw new NuleculeException($"release '{name}' has no deployed revision in {releases.Store.Location}", null, "see `nulecule list`");
+            var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct);
+            using var owned = found.Provider as IDisposable;
+            var last = (await found.Store.HistoryAsync(name, ct)).LastOrDefault(r => r.State == ReleaseState.Deployed)
+                ?? throw new NuleculeException($"release '{name}' has no deployed revision in {found.Store.Location}", null, "see `nulecule list`");
             var manifest = releases.Key.Open(last);
             var options = Render.Options(context, parse, app!, provider, answers, set) with
             {
@@ -254,7 +264,7 @@ internal static class LifecycleCommands
             var outcome = await RenderAction.RunAsync(options, ct);
             Render.Report(output, outcome);
             output.Masker = outcome.App.Values.Masker.With(manifest.HiddenValues);
-            var diff = await new DiffAction(releases.Store, releases.Key) { Release = name }.RunAsync(outcome.App, ct);
+            var diff = await new DiffAction(found.Store, releases.Key) { Release = name }.RunAsync(outcome.App, ct);
             foreach (var line in diff.Lines)
             {
                 output.Result(line);

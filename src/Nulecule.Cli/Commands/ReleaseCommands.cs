@@ -18,7 +18,7 @@ internal static class ReleaseCommands
     private static async Task<IProvider> ConnectAsync(CommandContext context, ParseResult parse, ProviderOptions engine, Option<string?> provider, string release, CancellationToken ct)
     {
         using var releases = ReleaseContext.Open(context);
-        return (await releases.ProviderForAsync(release, context, parse, engine, parse.GetValue(provider), ct)).Provider;
+        return (await releases.FindAsync(release, context, parse, engine, parse.GetValue(provider), ct)).Provider;
     }
 
     public static Command Stop(CommandContext context)
@@ -39,7 +39,7 @@ internal static class ReleaseCommands
         {
             var name = parse.GetValue(release)!;
             using var releases = ReleaseContext.Open(context);
-            var (target, record) = await releases.ProviderForAsync(name, context, parse, engine, parse.GetValue(provider), ct);
+            var (target, record, _) = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct);
             using var owned = target as IDisposable;
             var result = record is null
                 ? await target.StopAsync(name, new StopOptions { RemoveVolumes = parse.GetValue(volumes), Timeout = parse.GetValue(timeout), Reporter = output }, ct)
@@ -144,11 +144,15 @@ internal static class ReleaseCommands
     public static Command List(CommandContext context)
     {
         var all = new Option<bool>("--all") { Description = "Include stopped (uninstalled) releases." };
-        var command = new Command("list", "List every recorded release with its revision and state.") { all };
+        var engine = new ProviderOptions();
+        var provider = new Option<string?>("--provider", "-p") { Description = "Only the releases of this provider." };
+        var command = new Command("list", "List every recorded release with its revision and state: the local history and, when a cluster is configured, the namespace's.") { all, provider };
+        engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
             using var releases = ReleaseContext.Open(context);
-            var list = await new ListAction(releases.Store) { All = parse.GetValue(all) }.RunAsync(ct);
+            var list = (await releases.ListAsync(context, parse, engine, parse.GetValue(all), output, ct))
+                .Where(r => parse.GetValue(provider) is not { } only || r.Provider == only).ToList();
             var table = new Table { Border = TableBorder.None }.AddColumns("RELEASE", "APP", "VERSION", "PROVIDER", "REVISION", "STATE", "UPDATED", "TARGET");
             foreach (var r in list)
             {
