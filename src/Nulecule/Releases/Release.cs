@@ -1,3 +1,4 @@
+using Nulecule.Templating;
 using Nulecule.Providers;
 
 namespace Nulecule.Releases;
@@ -43,6 +44,32 @@ public sealed record Release
     public required string SealedManifest { get; init; }
 
     public override string ToString() => $"{Name} revision {Revision} ({State})";
+
+    /// <summary>
+    /// The record a command writes before it touches the engine: values without hidden ones, the
+    /// manifest sealed with <paramref name="key"/>, the description masked.
+    /// </summary>
+    public static Release Pending(RenderedApp app, string release, int revision, string target, DateTimeOffset now, string description, ReleaseKey key)
+    {
+        var manifest = ReleaseManifest.From(app);
+        return new Release
+        {
+            Name = release,
+            Revision = revision,
+            AppId = manifest.AppId,
+            AppVersion = manifest.AppVersion,
+            Provider = app.Provider,
+            Target = target,
+            State = ReleaseState.Pending,
+            Created = now,
+            Updated = now,
+            Description = app.Values.Masker.Mask(description),
+            Values = app.Values.Params
+                .Select(p => new ReleaseValue(p.Scope, p.Name, p.Hidden ? null : p.Value?.Text, p.Hidden, p.OriginText))
+                .ToList(),
+            SealedManifest = key.Seal(manifest, release, revision),
+        };
+    }
 }
 
 /// <summary>A resolved param as kept in the readable part of a record.</summary>

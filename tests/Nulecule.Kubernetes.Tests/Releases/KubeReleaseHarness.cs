@@ -155,23 +155,7 @@ internal sealed class KubeReleaseHarness : IAsyncDisposable
 
     public async Task<Release> WritePendingAsync(RenderedApp app, int revision)
     {
-        var now = DateTimeOffset.UtcNow;
-        var manifest = ReleaseManifest.From(app);
-        var pending = new Release
-        {
-            Name = Release,
-            Revision = revision,
-            AppId = manifest.AppId,
-            AppVersion = manifest.AppVersion,
-            Provider = app.Provider,
-            Target = Config.Target,
-            State = ReleaseState.Pending,
-            Created = now,
-            Updated = now,
-            Description = "Upgrade",
-            Values = app.Values.Params.Select(p => new ReleaseValue(p.Scope, p.Name, p.Hidden ? null : p.Value?.Text, p.Hidden, p.OriginText)).ToList(),
-            SealedManifest = Key.Seal(manifest, Release, revision),
-        };
+        var pending = Nulecule.Releases.Release.Pending(app, Release, revision, Config.Target, DateTimeOffset.UtcNow, "Upgrade", Key);
         await Store.CreateAsync(pending);
         return pending;
     }

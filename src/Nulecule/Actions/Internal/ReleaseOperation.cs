@@ -133,25 +133,8 @@ internal sealed class ReleaseOperation : IAsyncDisposable
         var history = await _config.Store.HistoryAsync(Release, cancellationToken);
         var revision = (history.LastOrDefault()?.Revision ?? 0) + 1;
         var now = _config.Clock.GetUtcNow();
-        var manifest = ReleaseManifest.From(app);
         var masker = app.Values.Masker;
-        var pending = new Release
-        {
-            Name = Release,
-            Revision = revision,
-            AppId = manifest.AppId,
-            AppVersion = manifest.AppVersion,
-            Provider = app.Provider,
-            Target = _config.Target,
-            State = ReleaseState.Pending,
-            Created = now,
-            Updated = now,
-            Description = masker.Mask(description),
-            Values = app.Values.Params
-                .Select(p => new ReleaseValue(p.Scope, p.Name, p.Hidden ? null : p.Value?.Text, p.Hidden, p.OriginText))
-                .ToList(),
-            SealedManifest = _config.Key.Seal(manifest, Release, revision),
-        };
+        var pending = Nulecule.Releases.Release.Pending(app, Release, revision, _config.Target, now, description, _config.Key);
 
         // Written before the engine is touched: if we die from here on, the next command finds it.
         await _config.Store.CreateAsync(pending, cancellationToken);
