@@ -20,9 +20,10 @@ internal static class TemplateCommand
         };
         context.Action(command, async (parse, output, ct) =>
         {
-            var outcome = await RenderAction.RunAsync(Render.Options(context, parse, app, provider, answers, set), ct);
-            Render.Report(output, outcome);
             var secrets = parse.GetValue(showSecrets);
+            var options = Render.Options(context, parse, app, provider, answers, set) with { Print = secrets ? PrintMode.ShowSecrets : PrintMode.MaskSecrets };
+            var outcome = await RenderAction.RunAsync(options, ct);
+            Render.Report(output, outcome);
             if (parse.GetValue(outputDir) is { } dir)
             {
                 var files = TemplateOutput.Files(outcome.App, secrets);
@@ -35,7 +36,8 @@ internal static class TemplateCommand
             }
             else
             {
-                await output.Out.WriteAsync(TemplateOutput.Stream(outcome.App, secrets));
+                TemplateOutput.WriteStream(outcome.App, secrets, output.Out);
+                await output.Out.FlushAsync(ct);
             }
 
             return ExitCodes.Ok;

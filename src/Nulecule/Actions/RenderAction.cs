@@ -25,6 +25,20 @@ public sealed record RenderOptions
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
     public Func<PromptRequest, string?>? Prompt { get; init; }
     public ArtifactResolver Resolver { get; init; } = new();
+
+    /// <summary>
+    /// For `template`: write each artifact as printed text on the core that rendered it, keep only
+    /// that text (<see cref="RenderedArtifact.Printed"/>) and drop its documents, so a large app
+    /// never holds every parsed document at once. Deploying verbs leave it null.
+    /// </summary>
+    public PrintMode? Print { get; init; }
+}
+
+/// <summary>How <see cref="RenderOptions.Print"/> treats hidden values.</summary>
+public enum PrintMode
+{
+    MaskSecrets,
+    ShowSecrets,
 }
 
 public sealed record RenderOutcome(RenderedApp App, IReadOnlyList<Diagnostic> Warnings, IReadOnlyList<string> Notes);
@@ -74,12 +88,19 @@ public static class RenderAction
         // Artifacts are independent of each other: render them on every core, keep their order.
         var jobs = work.SelectMany((w, c) => w.Files.Select(f => (Component: c, w.Reference, File: f))).ToArray();
         var results = new (ArtifactRendering? Rendering, NuleculeException? Error)[jobs.Length];
+        var printMasker = options.Print == PrintMode.ShowSecrets ? SecretMasker.None : values.Masker;
         Parallel.For(0, jobs.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             var (_, reference, file) = jobs[i];
             try
             {
-                results[i] = (ArtifactRenderer.RenderWithReport(reference.Scope, provider, file.Display, file.Text, values.ContextFor(reference.Scope), file.Pointers), null);
+                var rendering = ArtifactRenderer.RenderWithReport(reference.Scope, provider, file.Display, file.Text, values.ContextFor(reference.Scope), file.Pointers);
+                if (options.Print is not null)
+                {
+                    rendering = rendering with { Artifact = TemplateOutput.PrintedOnly(rendering.Artifact, printMasker) };
+                }
+
+                results[i] = (rendering, null);
             }
             catch (NuleculeException ex)
             {

@@ -35,30 +35,55 @@ public static class TemplateOutput
             }
         }
 
-        // Writing documents out is independent per artifact: use every core, keep the order.
+        // Artifacts rendered with RenderOptions.Print carry their text already; writing the others
+        // out is independent per artifact: use every core, keep the order.
         return named.AsParallel().AsOrdered()
-            .Select(n => new RenderedFile(n.Component, n.Artifact.Source, n.Path, Text(n.Artifact, masker)))
+            .Select(n => new RenderedFile(n.Component, n.Artifact.Source, n.Path, n.Artifact.Printed ?? Text(n.Artifact, masker)))
             .ToList();
     }
 
     /// <summary>The whole app as one stream: each document headed by its component and source.</summary>
     public static string Stream(RenderedApp app, bool showSecrets)
     {
-        var builder = new StringBuilder();
+        using var writer = new StringWriter();
+        WriteStream(app, showSecrets, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// Writes <see cref="Stream"/> to <paramref name="writer"/> in chunks of about 64 KiB: few
+    /// writes to an unbuffered console, and never the whole stream in memory at once.
+    /// </summary>
+    public static void WriteStream(RenderedApp app, bool showSecrets, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        const int Chunk = 64 * 1024;
+        var builder = new StringBuilder(Chunk + 4096);
         foreach (var file in Files(app, showSecrets))
         {
-            builder.Append("---\n");
-            builder.Append("# component: ").Append(file.Component).Append('\n');
-            builder.Append("# source: ").Append(file.Source).Append('\n');
+            builder.Append("---\n# component: ").Append(file.Component).Append("\n# source: ").Append(file.Source).Append('\n');
             builder.Append(file.Text);
             if (!file.Text.EndsWith('\n'))
             {
                 builder.Append('\n');
             }
+
+            if (builder.Length >= Chunk)
+            {
+                writer.Write(builder);
+                builder.Clear();
+            }
         }
 
-        return builder.ToString();
+        writer.Write(builder);
     }
+
+    /// <summary>
+    /// The artifact reduced to its printed text (<see cref="RenderedArtifact.Printed"/>), its
+    /// documents and commands dropped: what `template` keeps of each artifact while the others render.
+    /// </summary>
+    public static RenderedArtifact PrintedOnly(RenderedArtifact artifact, SecretMasker masker) =>
+        artifact.Printed is not null ? artifact : artifact with { Printed = Text(artifact, masker), Documents = [], Commands = [] };
 
     /// <summary>
     /// The artifact as text with secrets masked inside values (before writing), so the mask can

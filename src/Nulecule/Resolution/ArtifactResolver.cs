@@ -79,7 +79,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
                 .OrderBy(f => f.Name, StringComparer.Ordinal);
             foreach (var file in entries)
             {
-                files.Add(new ArtifactFile(provider, Display(root, file.FullName), File.ReadAllText(file.FullName), pointers, at));
+                files.Add(new ArtifactFile(provider, Display(root, file.FullName), TextFile.Read(file.FullName), pointers, at));
             }
 
             return;
@@ -90,7 +90,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
             throw new NuleculeException($"artifact '{reference}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})", at);
         }
 
-        files.Add(new ArtifactFile(provider, Display(root, local), File.ReadAllText(local), pointers, at));
+        files.Add(new ArtifactFile(provider, Display(root, local), TextFile.Read(local), pointers, at));
     }
 
     private async Task<string> DownloadAsync(Uri url, SourceLocation at, CancellationToken ct)

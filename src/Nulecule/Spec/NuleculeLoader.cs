@@ -52,7 +52,7 @@ public static class NuleculeLoader
             return Fail(Diagnostic.Error($"no such application directory or file: {path}", new SourceLocation(path, 0, 0)));
         }
 
-        return Parse(File.ReadAllText(file), file, DisplayPath(file));
+        return Parse(TextFile.Read(file), file, DisplayPath(file));
     }
 
     /// <summary>Parses Nulecule text. <paramref name="file"/> locates artifacts; <paramref name="display"/> names it in diagnostics.</summary>

@@ -26,6 +26,22 @@ public static class DocumentWriter
             return "";
         }
 
+        // Most documents hold only keys and values that are written plain or in plain double quotes;
+        // those are written directly. A document with anything else (line breaks, escapes, quotes,
+        // non-ASCII, long keys, a scalar root) goes through YamlDotNet's emitter, whose choices the
+        // direct writer reproduces byte for byte (DocumentWriterTests compares the two).
+        var builder = new StringBuilder(256 * documents.Count);
+        if (TryWriteYaml(documents, builder))
+        {
+            return builder.ToString();
+        }
+
+        return ToYamlWithEmitter(documents);
+    }
+
+    /// <summary>The YAML text as YamlDotNet's emitter writes it: the reference for the direct writer.</summary>
+    internal static string ToYamlWithEmitter(IReadOnlyList<JsonNode?> documents)
+    {
         using var writer = new StringWriter();
         writer.NewLine = "\n";
 
@@ -42,6 +58,243 @@ public static class DocumentWriter
         emitter.Emit(new StreamEnd());
         return writer.ToString();
     }
+
+    /// <summary>
+    /// Writes block-style YAML for documents whose every key and string is simple (see
+    /// <see cref="TryAppendString"/>); false, with <paramref name="builder"/> in an unspecified
+    /// state, when one is not.
+    /// </summary>
+    internal static bool TryWriteYaml(IReadOnlyList<JsonNode?> documents, StringBuilder builder)
+    {
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append("---\n");
+            }
+
+            switch (documents[i])
+            {
+                case JsonObject { Count: > 0 } mapping:
+                    if (!TryWriteMapping(mapping, 0, firstInline: false, builder))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case JsonArray { Count: > 0 } sequence:
+                    if (!TryWriteSequence(sequence, 0, firstInline: false, builder))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    return false; // scalars and empty collections at the root: rare, left to the emitter
+            }
+        }
+
+        return true;
+    }
+
+    // A block mapping at `indent`; when `firstInline`, its first key follows a `- ` already written.
+    private static bool TryWriteMapping(JsonObject mapping, int indent, bool firstInline, StringBuilder builder)
+    {
+        var first = true;
+        foreach (var (key, value) in mapping)
+        {
+            if (!(first && firstInline))
+            {
+                builder.Append(' ', indent);
+            }
+
+            first = false;
+
+            // YAML keys longer than this are written as complex (`? key`) keys by the emitter.
+            if (key.Length > MaxSimpleKeyLength || !TryAppendString(key, builder))
+            {
+                return false;
+            }
+
+            builder.Append(':');
+            switch (value)
+            {
+                case JsonObject { Count: > 0 } nested:
+                    builder.Append('\n');
+                    if (!TryWriteMapping(nested, indent + 2, firstInline: false, builder))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case JsonArray { Count: > 0 } items:
+                    // Sequences in a mapping are not indented further, as kubectl writes them.
+                    builder.Append('\n');
+                    if (!TryWriteSequence(items, indent, firstInline: false, builder))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    builder.Append(' ');
+                    if (!TryAppendLeaf(value, builder))
+                    {
+                        return false;
+                    }
+
+                    builder.Append('\n');
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    // A block sequence at `indent`; when `firstInline`, its first `- ` follows a `- ` already written.
+    private static bool TryWriteSequence(JsonArray sequence, int indent, bool firstInline, StringBuilder builder)
+    {
+        var first = true;
+        foreach (var item in sequence)
+        {
+            if (!(first && firstInline))
+            {
+                builder.Append(' ', indent);
+            }
+
+            first = false;
+            builder.Append("- ");
+            switch (item)
+            {
+                case JsonObject { Count: > 0 } nested:
+                    if (!TryWriteMapping(nested, indent + 2, firstInline: true, builder))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case JsonArray { Count: > 0 } items:
+                    if (!TryWriteSequence(items, indent + 2, firstInline: true, builder))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    if (!TryAppendLeaf(item, builder))
+                    {
+                        return false;
+                    }
+
+                    builder.Append('\n');
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryAppendLeaf(JsonNode? node, StringBuilder builder)
+    {
+        switch (node)
+        {
+            case null:
+                builder.Append("null");
+                return true;
+            case JsonObject:
+                builder.Append("{}");
+                return true;
+            case JsonArray:
+                builder.Append("[]");
+                return true;
+            case JsonValue value:
+                var kind = value.GetValueKind();
+                if (kind == JsonValueKind.String && value.TryGetValue<string>(out var text))
+                {
+                    return TryAppendString(text, builder);
+                }
+
+                var scalar = ValueScalar(value);
+                if (scalar.Style == ScalarStyle.Plain)
+                {
+                    builder.Append(scalar.Value); // true, false, null, numbers: always plain
+                    return true;
+                }
+
+                return TryAppendString(scalar.Value, builder);
+            default:
+                return false;
+        }
+    }
+
+    private const int MaxSimpleKeyLength = 100;
+
+    /// <summary>
+    /// Appends a string the way the emitter would, when that is one of two simple forms: plain, or
+    /// in double quotes without escapes (for strings a reader would otherwise type, like `"80"`).
+    /// Only printable ASCII qualifies; anything that needs single quotes or escapes answers false.
+    /// </summary>
+    private static bool TryAppendString(string text, StringBuilder builder)
+    {
+        foreach (var c in text)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        if (YamlCoreSchema.IsAmbiguousAsPlain(text))
+        {
+            if (text.AsSpan().IndexOfAny('"', '\\') >= 0 || text.StartsWith(' ') || text.EndsWith(' '))
+            {
+                return false;
+            }
+
+            builder.Append('"').Append(text).Append('"');
+            return true;
+        }
+
+        if (!IsPlainInBlock(text))
+        {
+            return false;
+        }
+
+        builder.Append(text);
+        return true;
+    }
+
+    // The emitter's rule for a plain scalar in block context, for printable ASCII text: no leading
+    // indicator, no `: ` or ` #` inside, no edge spaces, not starting like a document marker.
+    private static bool IsPlainInBlock(string text)
+    {
+        if (text.Length == 0 || text[0] == ' ' || text[^1] == ' '
+            || text.StartsWith("---", StringComparison.Ordinal) || text.StartsWith("...", StringComparison.Ordinal)
+            || LeadingIndicators.Contains(text[0]))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var followedBySpace = i + 1 >= text.Length || text[i + 1] == ' ';
+            if (i == 0 && c is '?' or ':' or '-' && followedBySpace)
+            {
+                return false;
+            }
+
+            if (i > 0 && ((c == ':' && followedBySpace) || (c == '#' && text[i - 1] == ' ')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> LeadingIndicators =
+        System.Buffers.SearchValues.Create("#,[]{}&*!|>'\"%@`");
 
     /// <summary>Indented JSON; several documents are written one after another.</summary>
     public static string ToJson(IReadOnlyList<JsonNode?> documents)

@@ -37,7 +37,9 @@ public sealed record RenderedArtifact
     /// </summary>
     public string Text
     {
-        get => _text ??= Format switch
+        get => _text ??= Printed is not null
+            ? throw new InvalidOperationException($"{Source} was rendered for printing only; its documents were not kept")
+            : Format switch
         {
             ArtifactFormat.Json => DocumentWriter.ToJson(Documents.ToList()),
             ArtifactFormat.Yaml => DocumentWriter.ToYaml(Documents.ToList()),
@@ -46,6 +48,13 @@ public sealed record RenderedArtifact
         };
         init => _text = value;
     }
+
+    /// <summary>
+    /// The text `template` prints (hidden values masked unless asked otherwise), when the render
+    /// was asked to print as it went (<c>RenderOptions.Print</c>); <see cref="Documents"/> and
+    /// <see cref="Commands"/> are then empty.
+    /// </summary>
+    public string? Printed { get; init; }
 
     private string? _text;
 }
