@@ -40,37 +40,57 @@ public static class AppTreeLoader
             return null;
         }
 
+        // Nested apps are independent files: load them side by side, then report in graph order.
+        var children = app.Graph.Where(c => c.IsNested).Select(component => new Child(component, scope is null ? component.Name : $"{scope}:{component.Name}")).ToList();
+        Parallel.ForEach(children, child => LoadChild(app, child, requireNested, depth));
         var nested = new Dictionary<string, AppNode>(StringComparer.Ordinal);
-        foreach (var component in app.Graph.Where(c => c.IsNested))
+        foreach (var child in children)
         {
-            var childScope = scope is null ? component.Name : $"{scope}:{component.Name}";
-            var dir = Path.Combine(app.Directory, ExternalDirectory, component.Name);
-            if (!File.Exists(Path.Combine(dir, NuleculeLoader.FileName)))
+            diagnostics.AddRange(child.Diagnostics);
+            missing.AddRange(child.Missing);
+            if (child.Node is { } node)
             {
-                missing.Add((childScope, component));
-                if (requireNested)
-                {
-                    diagnostics.Add(Diagnostic.Error(
-                        $"nested application '{component.Name}' ({component.Source}) has not been fetched: no {NuleculeLoader.DisplayPath(Path.Combine(dir, NuleculeLoader.FileName))}",
-                        component.Location,
-                        $"run `nulecule fetch {NuleculeLoader.DisplayPath(app.Directory)}` to extract it from its image into {ExternalDirectory}/{component.Name}/"));
-                }
-
-                continue;
-            }
-
-            if (depth > 16)
-            {
-                diagnostics.Add(Diagnostic.Error($"nested applications are more than 16 levels deep at '{childScope}'; is an app nesting itself?", component.Location));
-                continue;
-            }
-
-            if (LoadNode(dir, childScope, diagnostics, missing, requireNested, depth + 1) is { } child)
-            {
-                nested[component.Name] = child;
+                nested[child.Component.Name] = node;
             }
         }
 
         return new AppNode(app, scope, nested);
+    }
+
+    private static void LoadChild(Application app, Child child, bool requireNested, int depth)
+    {
+        var component = child.Component;
+        var dir = Path.Combine(app.Directory, ExternalDirectory, component.Name);
+        if (!File.Exists(Path.Combine(dir, NuleculeLoader.FileName)))
+        {
+            child.Missing.Add((child.Scope, component));
+            if (requireNested)
+            {
+                child.Diagnostics.Add(Diagnostic.Error(
+                    $"nested application '{component.Name}' ({component.Source}) has not been fetched: no {NuleculeLoader.DisplayPath(Path.Combine(dir, NuleculeLoader.FileName))}",
+                    component.Location,
+                    $"run `nulecule fetch {NuleculeLoader.DisplayPath(app.Directory)}` to extract it from its image into {ExternalDirectory}/{component.Name}/"));
+            }
+
+            return;
+        }
+
+        if (depth > 16)
+        {
+            child.Diagnostics.Add(Diagnostic.Error($"nested applications are more than 16 levels deep at '{child.Scope}'; is an app nesting itself?", component.Location));
+            return;
+        }
+
+        child.Node = LoadNode(dir, child.Scope, child.Diagnostics, child.Missing, requireNested, depth + 1);
+    }
+
+    /// <summary>One nested app being loaded, with what its loading found.</summary>
+    private sealed class Child(Component component, string scope)
+    {
+        public Component Component { get; } = component;
+        public string Scope { get; } = scope;
+        public List<Diagnostic> Diagnostics { get; } = [];
+        public List<(string, Component)> Missing { get; } = [];
+        public AppNode? Node { get; set; }
     }
 }

@@ -71,26 +71,26 @@ public sealed class ArtifactResolver(HttpClient? http = null)
             return;
         }
 
+        // One stat for the common case, a file; directories are rarer.
         var local = location.LocalPath!;
-        if (Directory.Exists(local))
+        if (File.Exists(local))
         {
-            var entries = new DirectoryInfo(local).EnumerateFiles()
-                .Where(f => !f.Name.StartsWith('.') && (f.Attributes & FileAttributes.Hidden) == 0 && f.LinkTarget is null)
-                .OrderBy(f => f.Name, StringComparer.Ordinal);
-            foreach (var file in entries)
-            {
-                files.Add(new ArtifactFile(provider, Display(root, file.FullName), TextFile.Read(file.FullName), pointers, at));
-            }
-
+            files.Add(new ArtifactFile(provider, Display(root, local), TextFile.Read(local), pointers, at));
             return;
         }
 
-        if (!File.Exists(local))
+        if (!Directory.Exists(local))
         {
             throw new NuleculeException($"artifact '{reference}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})", at);
         }
 
-        files.Add(new ArtifactFile(provider, Display(root, local), TextFile.Read(local), pointers, at));
+        var entries = new DirectoryInfo(local).EnumerateFiles()
+            .Where(f => !f.Name.StartsWith('.') && (f.Attributes & FileAttributes.Hidden) == 0 && f.LinkTarget is null)
+            .OrderBy(f => f.Name, StringComparer.Ordinal);
+        foreach (var file in entries)
+        {
+            files.Add(new ArtifactFile(provider, Display(root, file.FullName), TextFile.Read(file.FullName), pointers, at));
+        }
     }
 
     private async Task<string> DownloadAsync(Uri url, SourceLocation at, CancellationToken ct)

@@ -1,6 +1,10 @@
 namespace Nulecule.Spec;
 
-/// <summary>Where an artifact reference points: a local path (file or directory) or a URL.</summary>
+/// <summary>
+/// Where an artifact reference points: a local path (file or directory) or a URL.
+/// <see cref="IsDirectory"/> says the reference ends with `/`; whether a local path is a directory
+/// on disk is for the reader to find out (resolving touches no file).
+/// </summary>
 public sealed record ArtifactLocation(string? LocalPath, Uri? Url, bool IsDirectory);
 
 /// <summary>
@@ -63,6 +67,6 @@ public static class ArtifactPath
             }
         }
 
-        return new ArtifactLocation(full, null, isDirectory || Directory.Exists(full));
+        return new ArtifactLocation(full, null, isDirectory);
     }
 }

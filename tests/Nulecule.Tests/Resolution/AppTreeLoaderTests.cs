@@ -42,4 +42,29 @@ public class AppTreeLoaderTests
         lenient.Succeeded.ShouldBeTrue();
         lenient.Missing.Single().Scope.ShouldBe("db");
     }
+
+    [Fact]
+    public void Should_report_many_nested_apps_in_graph_order_although_they_load_side_by_side()
+    {
+        // Given: twelve nested apps, the even ones fetched (each with a warning), the odd ones not
+        using var dir = new TempDir();
+        var graph = string.Concat(Enumerable.Range(0, 12).Select(i => $"  - name: n{i:00}\n    source: docker://x/n{i:00}\n"));
+        dir.Write("Nulecule", "specversion: 0.0.2\nid: root\ngraph:\n" + graph);
+        foreach (var i in Enumerable.Range(0, 12).Where(i => i % 2 == 0))
+        {
+            dir.Write($"external/n{i:00}/run", "docker run -d busybox\n");
+            dir.Write($"external/n{i:00}/Nulecule", $"specversion: 0.0.2\nid: n{i:00}\nunknown{i:00}: x\ngraph:\n  - name: c\n    artifacts:\n      docker:\n        - file://run\n");
+        }
+
+        // When
+        var result = AppTreeLoader.Load(dir.Path, requireNested: false);
+
+        // Then: warnings of fetched apps and missing apps both come in graph order
+        result.Succeeded.ShouldBeTrue();
+        result.Missing.Select(m => m.Scope).ShouldBe(Enumerable.Range(0, 12).Where(i => i % 2 == 1).Select(i => $"n{i:00}"));
+        result.Diagnostics.Select(d => d.Message).Where(m => m.Contains("'unknown", StringComparison.Ordinal))
+            .Select(m => m[(m.IndexOf("'unknown", StringComparison.Ordinal) + 1)..][..9])
+            .ShouldBe(Enumerable.Range(0, 12).Where(i => i % 2 == 0).Select(i => $"unknown{i:00}"));
+        result.Root!.Walk().Select(c => c.Scope).ShouldBe(Enumerable.Range(0, 12).Where(i => i % 2 == 0).Select(i => $"n{i:00}:c"));
+    }
 }
