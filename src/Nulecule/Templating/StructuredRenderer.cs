@@ -24,6 +24,19 @@ public static partial class StructuredRenderer
     public static StructuredResult Render(string file, string text, IReadOnlyDictionary<string, Spec.Scalar>? context)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return TryRenderJson(file, text, context) ?? RenderYaml(file, text, context);
+    }
+
+    /// <summary>The JSON fast path alone: null when it leaves the text to the YAML parser.</summary>
+    internal static StructuredResult? TryRenderJson(string file, string text, IReadOnlyDictionary<string, Spec.Scalar>? context)
+    {
+        var builder = new Builder(file, context);
+        return JsonReader.TryRead(text, builder) is { } json ? builder.Result([json]) : null;
+    }
+
+    /// <summary>The YAML parser alone (what the JSON fast path must agree with).</summary>
+    internal static StructuredResult RenderYaml(string file, string text, IReadOnlyDictionary<string, Spec.Scalar>? context)
+    {
         var builder = new Builder(file, context);
         try
         {
@@ -239,29 +252,38 @@ public static partial class StructuredRenderer
             }
 
             // `!` on a scalar means "string" in YAML; so does any quoting or block style.
-            if (scalar.Style != ScalarStyle.Plain || tag.IsNonSpecific)
-            {
-                return JsonValue.Create(Substitute(scalar.Value));
-            }
+            return scalar.Style != ScalarStyle.Plain || tag.IsNonSpecific ? QuotedNode(scalar.Value) : PlainNode(scalar.Value);
+        }
 
+        /// <summary>A quoted (or block) scalar: always a string, substituted.</summary>
+        public JsonNode QuotedNode(string text) => JsonValue.Create(Substitute(text));
+
+        /// <summary>
+        /// A plain scalar: exactly one known reference takes the value's own type; other text is
+        /// substituted, and typed by the YAML core schema when nothing was substituted.
+        /// </summary>
+        public JsonNode? PlainNode(string text)
+        {
             if (context is not null
-                && Substitution.TryGetSingleReference(scalar.Value, out var name)
+                && Substitution.TryGetSingleReference(text, out var name)
                 && context.TryGetValue(name, out var value))
             {
-                Substitute(scalar.Value);
+                Substitute(text);
                 return ScalarValues.ToNode(value);
             }
 
             if (context is null)
             {
-                return YamlCoreSchema.ToNode(scalar.Value);
+                return YamlCoreSchema.ToNode(text);
             }
 
-            var result = Apply(scalar.Value);
-            return result.Changed ? JsonValue.Create(result.Text) : YamlCoreSchema.ToNode(scalar.Value);
+            var result = Apply(text);
+            return result.Changed ? JsonValue.Create(result.Text) : YamlCoreSchema.ToNode(text);
         }
 
-        private string Substitute(string text) => context is null ? text : Apply(text).Text;
+        public string Substitute(string text) => context is null ? text : Apply(text).Text;
+
+        public StructuredResult Result(List<JsonNode> documents) => new(documents, _used, _unresolved);
 
         private SubstitutionResult Apply(string text)
         {
