@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -66,17 +65,8 @@ internal sealed class DockerReleaseHarness : IDisposable
     public async Task<InstallOrUpgradeResult> RunAsync(params string[] sets) =>
         await new InstallOrUpgradeAction(Config) { Release = Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync(await RenderAsync(sets));
 
-    public async Task<T> FailsAsync<T>(Func<Task> action)
-        where T : Exception
-    {
-        var error = await Should.ThrowAsync<T>(action);
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            Errors.Add(e.Message);
-        }
-
-        return error;
-    }
+    public Task<T> FailsAsync<T>(Func<Task> action)
+        where T : Exception => ReleaseTestSupport.FailsAsync<T>(action, Errors);
 
     public async Task<IReadOnlyList<(int Revision, ReleaseState State)>> StatesAsync() =>
         (await Store.HistoryAsync(Release)).Select(r => (r.Revision, r.State)).ToList();
@@ -99,12 +89,7 @@ internal sealed class DockerReleaseHarness : IDisposable
     /// <summary>A lock as a killed `nulecule` would leave it: its pid belongs to a process that has exited.</summary>
     public async Task<ReleaseLock> AbandonLockAsync()
     {
-        // A real process, seen alive (its start time read), then killed: its pid is a dead owner.
-        using var gone = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
-        var started = new DateTimeOffset(gone.StartTime.ToUniversalTime(), TimeSpan.Zero);
-        gone.Kill();
-        await gone.WaitForExitAsync();
-        var stale = new ReleaseLock(Release, gone.Id, Environment.MachineName, started, DateTimeOffset.UtcNow.AddMinutes(-1), "run");
+        var stale = await ReleaseTestSupport.StaleLockAsync(Release);
         using var other = new SqliteReleaseStore(Store.Location);
         (await other.TryLockAsync(stale)).ShouldBeNull();
         return stale;

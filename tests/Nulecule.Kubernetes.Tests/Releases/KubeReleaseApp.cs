@@ -15,43 +15,11 @@ internal static class KubeReleaseApp
     {
         var artifacts = Path.Combine(directory, "artifacts", "kubernetes");
         Directory.CreateDirectory(artifacts);
-        var worker = withWorker
-            ? """
-                - name: worker
-                  params:
-                    - name: mode
-                      description: How the worker works
-                      default: one
-                  artifacts:
-                    kubernetes:
-                      - file://artifacts/kubernetes/worker.json
-              """
-            : "";
-        File.WriteAllText(Path.Combine(directory, "Nulecule"), $"""
-            specversion: 0.0.2
-            id: relapp
-            metadata:
-              name: Release test app
-              appversion: 1.0.0
-            params:
-              - name: token
-                description: A secret the web server gets
-                hidden: true
-            graph:
-              - name: web
-                params:
-                  - name: greeting
-                    description: What the web server says
-                    default: hello
-                  - name: image
-                    description: The web server image
-                    default: {Cluster.Image}
-                artifacts:
-                  kubernetes:
-                    - file://artifacts/kubernetes/web.json
-                    - file://artifacts/kubernetes/web-service.json
-            {worker}
-            """);
+        File.WriteAllText(Path.Combine(directory, "Nulecule"), ReleaseTestSupport.ReleaseAppNulecule(
+            "kubernetes",
+            Cluster.Image,
+            ["file://artifacts/kubernetes/web.json", "file://artifacts/kubernetes/web-service.json"],
+            withWorker ? "file://artifacts/kubernetes/worker.json" : null));
         File.WriteAllText(Path.Combine(artifacts, "web.json"), Deployment("web", """[ { "name": "GREETING", "value": "$greeting" }, { "name": "TOKEN", "value": "$token" } ]""", "$image", "trap 'exit 0' TERM; httpd -p 8080; while sleep 1; do :; done"));
         File.WriteAllText(Path.Combine(artifacts, "web-service.json"), """
             { "apiVersion": "v1", "kind": "Service", "metadata": { "name": "web" },

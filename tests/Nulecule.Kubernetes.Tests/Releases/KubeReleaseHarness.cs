@@ -1,39 +1,11 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Nulecule.Actions;
 using Nulecule.Kubernetes.Releases;
 using Nulecule.Kubernetes.Tests.Support;
-using Nulecule.Providers;
 using Nulecule.Releases;
 using Nulecule.Templating;
 
 namespace Nulecule.Kubernetes.Tests.Releases;
-
-/// <summary>Keeps every progress line; can fire on a line (a test cancels a run from there).</summary>
-internal sealed class TriggeringReporter : IReporter
-{
-    private readonly Lock _gate = new();
-
-    public List<string> Lines { get; } = [];
-
-    public Action<string>? OnLine { get; set; }
-
-    public void Info(string message) => Add("info: " + message);
-
-    public void Detail(string message) => Add("detail: " + message);
-
-    public void Warn(string message) => Add("warn: " + message);
-
-    private void Add(string line)
-    {
-        lock (_gate)
-        {
-            Lines.Add(line);
-        }
-
-        OnLine?.Invoke(line);
-    }
-}
 
 /// <summary>
 /// One release on the real cluster, in a namespace of its own, driven through the release actions
@@ -69,7 +41,7 @@ internal sealed class KubeReleaseHarness : IAsyncDisposable
 
     public ReleaseKey Key { get; }
 
-    public TriggeringReporter Reporter { get; } = new();
+    public RecordingReporter Reporter { get; } = new();
 
     public ReleaseConfiguration Config { get; }
 
@@ -93,17 +65,8 @@ internal sealed class KubeReleaseHarness : IAsyncDisposable
 
     public RollbackAction Rollback(int? revision = null) => new(Config) { Release = Release, Revision = revision, Wait = true, Timeout = Timeout };
 
-    public async Task<T> FailsAsync<T>(Func<Task> action)
-        where T : Exception
-    {
-        var error = await Should.ThrowAsync<T>(action);
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            Errors.Add(e.Message);
-        }
-
-        return error;
-    }
+    public Task<T> FailsAsync<T>(Func<Task> action)
+        where T : Exception => ReleaseTestSupport.FailsAsync<T>(action, Errors);
 
     public async Task<IReadOnlyList<(int Revision, ReleaseState State)>> StatesAsync() =>
         (await Store.HistoryAsync(Release)).Select(r => (r.Revision, r.State)).ToList();
@@ -142,12 +105,7 @@ internal sealed class KubeReleaseHarness : IAsyncDisposable
 
     public async Task<ReleaseLock> AbandonLockAsync()
     {
-        // A real process, seen alive (its start time read), then killed: its pid is a dead owner.
-        using var gone = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
-        var started = new DateTimeOffset(gone.StartTime.ToUniversalTime(), TimeSpan.Zero);
-        gone.Kill();
-        await gone.WaitForExitAsync();
-        var stale = new ReleaseLock(Release, gone.Id, Environment.MachineName, started, DateTimeOffset.UtcNow.AddMinutes(-1), "run");
+        var stale = await ReleaseTestSupport.StaleLockAsync(Release);
         using var other = KubernetesSecretReleaseStore.Open(Cluster.Settings(Ns.Name));
         (await other.TryLockAsync(stale)).ShouldBeNull();
         return stale;

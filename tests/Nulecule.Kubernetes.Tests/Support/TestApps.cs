@@ -64,15 +64,3 @@ internal static class TestApps
         { "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": "{{name}}" }, "data": { "key": "{{value}}" } }
         """;
 }
-
-/// <summary>Collects reporter lines so tests can look at what a user would see.</summary>
-internal sealed class RecordingReporter : IReporter
-{
-    public List<string> Lines { get; } = [];
-
-    public void Info(string message) => Lines.Add("info: " + message);
-
-    public void Detail(string message) => Lines.Add("detail: " + message);
-
-    public void Warn(string message) => Lines.Add("warn: " + message);
-}

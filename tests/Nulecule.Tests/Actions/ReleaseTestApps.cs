@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Nulecule.Answers;
-using Nulecule.Providers;
 using Nulecule.Resolution;
 using Nulecule.Spec;
 using Nulecule.Templating;
@@ -66,18 +65,4 @@ public static class ReleaseTestApps
     /// <summary>The image of the `web` Deployment an app carries.</summary>
     public static string ImageOf(RenderedApp app) =>
         app.Components.Single(c => c.Scope == "web").Artifacts[0].Documents[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.ToString();
-}
-
-/// <summary>Collects progress lines so tests can check what an action reported.</summary>
-public sealed class RecordingReporter : IReporter
-{
-    public List<string> Lines { get; } = [];
-
-    public void Info(string message) => Lines.Add("info: " + message);
-
-    public void Detail(string message) => Lines.Add("detail: " + message);
-
-    public void Warn(string message) => Lines.Add("warn: " + message);
-
-    public string Text => string.Join("\n", Lines);
 }
