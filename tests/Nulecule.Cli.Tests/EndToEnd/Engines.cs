@@ -62,7 +62,6 @@ internal static class DockerEngine
 /// <summary>The test cluster: KUBECONFIG, else the testbed's admin kubeconfig, probed once.</summary>
 internal static class KubeCluster
 {
-    public const string TestbedKubeconfig = "/opt/nulecule-kube/admin.kubeconfig";
     private static readonly Lazy<(string? Path, string? Why)> Probe = new(Find);
 
     public static string Kubeconfig => Probe.Value.Path ?? throw new InvalidOperationException(Probe.Value.Why);
@@ -73,11 +72,9 @@ internal static class KubeCluster
 
     private static (string?, string?) Find()
     {
-        var path = Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator).FirstOrDefault(File.Exists)
-                   ?? (File.Exists(TestbedKubeconfig) ? TestbedKubeconfig : null);
-        if (path is null)
+        if (TestKubeconfig.Find(out var missing) is not { } path)
         {
-            return (null, $"no Kubernetes cluster: KUBECONFIG unset and {TestbedKubeconfig} missing (run .ci/kube-setup.sh)");
+            return (null, missing);
         }
 
         try

@@ -89,17 +89,7 @@ public sealed class WordPressExampleTests : IDisposable
 
         // When: the installation is completed
         var title = "Nulecule " + _release;
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["weblog_title"] = title,
-            ["user_name"] = "admin",
-            ["admin_password"] = "Adm1n-pass-for-tests",
-            ["admin_password2"] = "Adm1n-pass-for-tests",
-            ["pw_weak"] = "1",
-            ["admin_email"] = "admin@example.com",
-            ["blog_public"] = "0",
-            ["language"] = "",
-        });
+        using var form = WordPressInstall.Form(title);
         using var installed = await _http.PostAsync($"{site}/wp-admin/install.php?step=2", form);
         var installedPage = await installed.Content.ReadAsStringAsync();
 

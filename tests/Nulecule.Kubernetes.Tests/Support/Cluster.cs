@@ -7,7 +7,6 @@ namespace Nulecule.Kubernetes.Tests.Support;
 /// <summary>Finds the test cluster once: KUBECONFIG, else the test bed's admin kubeconfig.</summary>
 internal static class Cluster
 {
-    public const string TestbedKubeconfig = "/opt/nulecule-kube/admin.kubeconfig";
     public const string Image = "local/busybox:latest";
     private static readonly Lazy<(string? Kubeconfig, string? Why)> Probe = new(Find);
 
@@ -20,11 +19,9 @@ internal static class Cluster
 
     private static (string?, string?) Find()
     {
-        var path = Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator).FirstOrDefault(File.Exists)
-                   ?? (File.Exists(TestbedKubeconfig) ? TestbedKubeconfig : null);
-        if (path is null)
+        if (TestKubeconfig.Find(out var missing) is not { } path)
         {
-            return (null, $"no Kubernetes cluster: KUBECONFIG unset and {TestbedKubeconfig} missing (run .ci/kube-setup.sh)");
+            return (null, missing);
         }
 
         try
