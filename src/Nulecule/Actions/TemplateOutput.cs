@@ -133,7 +133,7 @@ public static class TemplateOutput
             default:
                 var text = node.GetValueKind() == System.Text.Json.JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
                 var masked = masker.Mask(text);
-                return masked == text ? node.DeepClone() : JsonValue.Create(masked);
+                return masked == text ? OriginalText.Clone(node) : JsonValue.Create(masked);
         }
     }
 

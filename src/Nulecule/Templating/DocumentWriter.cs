@@ -207,6 +207,15 @@ public static class DocumentWriter
             case JsonArray:
                 builder.Append("[]");
                 return true;
+            case JsonValue value when OriginalText.TryGet(value, out var original):
+                // Written back as it was written in the artifact (plain), when that is simple.
+                if (original.AsSpan().ContainsAnyExceptInRange(' ', '~') || !IsPlainInBlock(original))
+                {
+                    return false;
+                }
+
+                builder.Append(original);
+                return true;
             case JsonValue value:
                 var kind = value.GetValueKind();
                 if (kind == JsonValueKind.String && value.TryGetValue<string>(out var text))
@@ -357,7 +366,7 @@ public static class DocumentWriter
                 break;
 
             case JsonValue value:
-                emitter.Emit(ValueScalar(value));
+                emitter.Emit(OriginalText.TryGet(value, out var original) ? Plain(original) : ValueScalar(value));
                 break;
 
             default:

@@ -11,8 +11,10 @@ namespace Nulecule.Templating;
 /// <summary>
 /// Parses a YAML or JSON artifact (JSON is YAML, so `"hostPort": $hostport` parses too) into JSON
 /// nodes and substitutes inside scalars, so a value can never change the document's structure.
-/// A plain scalar that is exactly one reference takes the value's own type; quoted scalars stay
-/// strings; other plain scalars are typed by the YAML 1.2 core schema.
+/// A plain scalar that is exactly one reference takes the value's own type (its param's type);
+/// quoted scalars stay strings; plain scalars no reference touches mean what kubectl's YAML 1.1
+/// reader makes of them (<see cref="Yaml11Schema"/>) and keep their text for writing back
+/// (<see cref="OriginalText"/>).
 /// </summary>
 public static partial class StructuredRenderer
 {
@@ -260,7 +262,7 @@ public static partial class StructuredRenderer
 
         /// <summary>
         /// A plain scalar: exactly one known reference takes the value's own type; other text is
-        /// substituted, and typed by the YAML core schema when nothing was substituted.
+        /// substituted; text nothing touched means what YAML 1.1 (kubectl) reads and keeps its text.
         /// </summary>
         public JsonNode? PlainNode(string text)
         {
@@ -272,13 +274,14 @@ public static partial class StructuredRenderer
                 return ScalarValues.ToNode(value);
             }
 
+            // Untouched scalars mean what kubectl (YAML 1.1) reads, and keep their text for writing.
             if (context is null)
             {
-                return YamlCoreSchema.ToNode(text);
+                return OriginalText.Read(text);
             }
 
             var result = Apply(text);
-            return result.Changed ? JsonValue.Create(result.Text) : YamlCoreSchema.ToNode(text);
+            return result.Changed ? JsonValue.Create(result.Text) : OriginalText.Read(text);
         }
 
         public string Substitute(string text) => context is null ? text : Apply(text).Text;

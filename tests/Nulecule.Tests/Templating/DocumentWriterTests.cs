@@ -177,3 +177,60 @@ public class DocumentWriterTests
         _ => false,
     };
 }
+
+public class RoundTripTests
+{
+    private const string Original = """
+        spec:
+          volumes:
+          - secret:
+              defaultMode: 0644
+          enabled: yes
+          debug: Off
+          mask: 0x1F
+          count: 1_000
+          ratio: 1.10
+          ports: 3306:3306
+          date: 2020-01-01
+          empty: ~
+          port: $port
+
+        """;
+
+    [Fact]
+    public void Should_write_untouched_scalars_back_as_written_and_mean_what_kubectl_reads()
+    {
+        // Given
+        var context = new Dictionary<string, Scalar> { ["port"] = new("8080", ScalarKind.Integer) };
+
+        // When
+        var documents = StructuredRenderer.Render("a.yaml", Original, context).Documents;
+
+        // Then: the values are YAML 1.1's (kubectl's), the text is the author's
+        var spec = documents[0]["spec"]!;
+        spec["volumes"]![0]!["secret"]!["defaultMode"]!.GetValue<long>().ShouldBe(420);
+        spec["enabled"]!.GetValue<bool>().ShouldBeTrue();
+        spec["debug"]!.GetValue<bool>().ShouldBeFalse();
+        spec["count"]!.GetValue<long>().ShouldBe(1000);
+        DocumentWriter.ToYaml(documents).ShouldBe(Original.Replace("~", "null", StringComparison.Ordinal).Replace("$port", "8080", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Should_write_the_original_text_through_the_emitter_too_and_when_masking()
+    {
+        // Given: a string the direct writer leaves to YamlDotNet's emitter, and a secret to mask
+        var text = Original.Replace("port: $port", "note: \"é\"\n  secret: $pw", StringComparison.Ordinal);
+        var context = new Dictionary<string, Scalar> { ["pw"] = Scalar.String("hunter2") };
+        var documents = StructuredRenderer.Render("a.yaml", text, context).Documents;
+
+        // When
+        var masked = DocumentWriter.ToYaml(documents.Select(d => Nulecule.Actions.TemplateOutput.Masked(d, new SecretMasker(["hunter2"]))).ToList());
+
+        // Then
+        masked.ShouldContain("defaultMode: 0644\n");
+        masked.ShouldContain("enabled: yes\n");
+        masked.ShouldContain("mask: 0x1F\n");
+        masked.ShouldContain("******");
+        masked.ShouldNotContain("hunter2");
+    }
+}

@@ -46,12 +46,23 @@ public class StructuredRendererTests
     [InlineData("null", "null")]
     [InlineData("~", "null")]
     [InlineData("", "null")]
-    [InlineData("yes", "\"yes\"")]
+    [InlineData("yes", "true")]
+    [InlineData("On", "true")]
+    [InlineData("y", "true")]
+    [InlineData("NO", "false")]
+    [InlineData("off", "false")]
+    [InlineData("0644", "420")]
+    [InlineData("0b101", "5")]
+    [InlineData("1_000", "1000")]
+    [InlineData("09", "9.0")]
+    [InlineData("18446744073709551615", "18446744073709551615")]
+    [InlineData("3306:3306", "\"3306:3306\"")]
+    [InlineData("2020-01-01", "\"2020-01-01\"")]
     [InlineData("0x", "\"0x\"")]
     [InlineData(".inf", "\".inf\"")]
-    [InlineData("123456789012345678901234567890", "123456789012345678901234567890")]
+    [InlineData("123456789012345678901234567890", "1.2345678901234568E+29")]
     [InlineData("$HOME", "\"$HOME\"")]
-    public void Should_type_plain_scalars_by_the_yaml_1_2_core_schema(string plain, string json)
+    public void Should_give_untouched_plain_scalars_the_meaning_kubectl_reads_yaml_1_1(string plain, string json)
     {
         var doc = Render("v: " + plain).AsObject();
 
