@@ -15,8 +15,9 @@ namespace Nulecule.Answers;
 /// the component that nests it; its components are <c>parent:child</c>.</para>
 /// <para>Every value from every source, defaults included, is checked against the param's
 /// constraints. Problems are collected and thrown together as one <see cref="NuleculeException"/>:
-/// a missing required value, a value breaking a constraint, an answers section or <c>--set</c>
-/// scope naming no component. Keys naming no param are warnings.</para>
+/// a missing required value, a value that is not of the param's type (see <see cref="ParamTyping"/>)
+/// or breaks a constraint, a <c>--set</c> scope naming no component. Keys naming no param and
+/// answers sections naming no component are warnings.</para>
 /// </summary>
 public static class ParamResolver
 {
@@ -48,6 +49,19 @@ public static class ParamResolver
                 errors.Add(Missing(scope, param));
                 resolved.Add(new ResolvedParam(scope, param.Name, null, ValueOrigin.Default, null, param.Hidden, param.Description));
                 continue;
+            }
+
+            if (candidate.Origin != ValueOrigin.Default)
+            {
+                var type = ParamTyping.TypeOf(param);
+                if (!ParamTyping.TryConvert(candidate.Value!, type, out var typed))
+                {
+                    errors.Add(Mistyped(scope, param, candidate, type));
+                    resolved.Add(new ResolvedParam(scope, param.Name, null, candidate.Origin, candidate.From, param.Hidden, param.Description));
+                    continue;
+                }
+
+                candidate = candidate with { Value = typed };
             }
 
             foreach (var constraint in param.Constraints.Where(c => !c.Allows(candidate.Value!.Text)))
@@ -153,8 +167,9 @@ public static class ParamResolver
         {
             if (!tree.IsScope(section.Name))
             {
-                errors.Add(Diagnostic.Error(
-                    $"answers section [{section.Name}] names no component of this app{Suggest.DidYouMean(section.Name, tree.Scopes)}",
+                // Real apps ship answers files with stale sections: warn, and use the rest.
+                warnings.Add(Diagnostic.Warning(
+                    $"answers section [{section.Name}] names no component of this app, so its values are ignored{Suggest.DidYouMean(section.Name, tree.Scopes)}",
                     section.Location,
                     $"sections are {string.Join(", ", tree.Scopes.Select(s => $"[{s}]"))}"));
                 continue;
@@ -190,6 +205,16 @@ public static class ParamResolver
     {
         var description = string.IsNullOrWhiteSpace(param.Description) ? "" : $" ({param.Description.Trim()})";
         return Diagnostic.Error($"[{scope}] {param.Name}{description} has no value and no default", hint: HowToSupply(scope, param.Name));
+    }
+
+    private static Diagnostic Mistyped(string scope, Param param, Candidate candidate, ScalarKind type)
+    {
+        var shown = param.Hidden ? SecretMasker.Stars : $"'{candidate.Value!.Text}'";
+        var at = candidate.Origin == ValueOrigin.AnswersFile ? candidate.From : null;
+        return Diagnostic.Error(
+            $"[{scope}] {param.Name} = {shown} from {candidate.Described} is not {ParamTyping.Describe(type)}, the type of its default {param.Default!.Text}",
+            at,
+            $"give {ParamTyping.Describe(type)}; {HowToSupply(scope, param.Name)}");
     }
 
     private static Diagnostic Broken(string scope, Param param, Candidate candidate, Constraint constraint)
@@ -229,7 +254,9 @@ public static class ParamResolver
             {
                 if (section == AnswerSection.General && candidate.Value is not null)
                 {
-                    general[key] = candidate.Value;
+                    // A key no param of the scope defines has no type: it is text (a param's own
+                    // value, converted to its type, replaces it below).
+                    general[key] = Scalar.String(candidate.Value.Text);
                 }
             }
         }

@@ -17,7 +17,10 @@ namespace Nulecule.Answers;
 /// is a string with the quotes removed (no escapes are processed): <c>""</c> is the empty
 /// string, <c>"80"</c> the string 80.</item>
 /// </list>
-/// The text of a typed scalar is kept as written (<c>True</c> stays <c>True</c>).
+/// The text of a typed scalar is kept as written (<c>True</c> stays <c>True</c>). The kind is
+/// <see cref="ScalarTyping"/>'s (the one rule, shared with the Nulecule file) plus the answers
+/// convention that <c>None</c> is unanswered; a value for a param is then converted to the
+/// param's type by <see cref="ParamTyping"/>, so <c>0123</c> stays the text 0123 for a string param.
 /// </summary>
 public static class PlainScalar
 {
@@ -36,11 +39,11 @@ public static class PlainScalar
         }
 
         var kind = KindOf(trimmed);
-        return kind == ScalarKind.Null ? null : new Scalar(trimmed, kind);
+        return kind == ScalarKind.Null ? null : ScalarTyping.FromPlain(trimmed);
     }
 
     /// <summary>The kind the YAML 1.2 core schema gives an unquoted scalar (<c>None</c> counts as null).</summary>
-    public static ScalarKind KindOf(string plain) => plain == "None" ? ScalarKind.Null : YamlCoreSchema.Classify(plain);
+    public static ScalarKind KindOf(string plain) => plain == "None" ? ScalarKind.Null : ScalarTyping.FromPlain(plain).Kind;
 
     /// <summary>True when the text, written unquoted, would read back as the same kind of scalar.</summary>
     internal static bool RoundTripsPlain(Scalar value) =>

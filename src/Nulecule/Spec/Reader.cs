@@ -194,7 +194,7 @@ internal sealed class Reader(string file)
         {
             if (def is YamlScalarNode scalar)
             {
-                defaultValue = YamlFile.IsNullLike(scalar) ? null : ScalarTyping.FromNode(scalar);
+                defaultValue = ScalarTyping.DefaultOf(scalar);
             }
             else
             {

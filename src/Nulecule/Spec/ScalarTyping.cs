@@ -4,23 +4,38 @@ using YamlDotNet.RepresentationModel;
 
 namespace Nulecule.Spec;
 
-/// <summary>Types plain scalars by the YAML 1.2 core schema, so `80` is an integer and `"80"` a string.</summary>
+/// <summary>
+/// The one rule for typing a scalar written without quotes, in the Nulecule file and anywhere a
+/// value arrives as text: the YAML 1.2 core schema (`80` an integer, `true`/`True` a boolean,
+/// `null`/`~`/empty null, anything else a string, `None` included). The text is kept as written
+/// (`True` stays `True`; <c>ScalarValues</c> writes booleans lower-case).
+/// Values given for a param are then converted to the param's type (<see cref="ParamTyping"/>),
+/// so this guess only decides the type of a default.
+/// </summary>
 public static class ScalarTyping
 {
     public static Scalar FromNode(YamlScalarNode node)
     {
+        ArgumentNullException.ThrowIfNull(node);
         var text = node.Value ?? "";
         return node.Style is ScalarStyle.Plain or ScalarStyle.Any ? FromPlain(text) : Scalar.String(text);
     }
 
-    /// <summary>
-    /// The type of an unquoted value (also used for INI, `--set` and env values): the YAML 1.2
-    /// core schema, plus Python's `None` as null (Atomic App wrote it). Booleans are lower-cased
-    /// so `True` renders as `true`.
-    /// </summary>
+    /// <summary>The typed value of an unquoted scalar.</summary>
     public static Scalar FromPlain(string text)
     {
-        var kind = text == "None" ? ScalarKind.Null : YamlCoreSchema.Classify(text);
-        return new Scalar(kind == ScalarKind.Boolean ? text.ToLowerInvariant() : text, kind);
+        ArgumentNullException.ThrowIfNull(text);
+        return new Scalar(text, YamlCoreSchema.Classify(text));
+    }
+
+    /// <summary>
+    /// The default of a param: null for a YAML null (`null`, `~`, nothing). `None` is not YAML's
+    /// null: Atomic App read it as the text `None`, and apps rely on that.
+    /// </summary>
+    public static Scalar? DefaultOf(YamlScalarNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var value = FromNode(node);
+        return value.IsNull ? null : value;
     }
 }

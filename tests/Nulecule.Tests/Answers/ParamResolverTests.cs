@@ -93,12 +93,12 @@ public class ParamResolverTests
 
     [Theory]
     [InlineData("port = 0", "0", ScalarKind.Integer)]
-    [InlineData("port = false", "false", ScalarKind.Boolean)]
+    [InlineData("debug = false", "false", ScalarKind.Boolean)]
     [InlineData("image = \"\"", "", ScalarKind.String)]
     public void Should_take_zero_false_and_empty_string_as_real_answers(string line, string text, ScalarKind kind)
     {
-        // Given: port's constraint would refuse "false", so this app has none.
-        var root = Root(App("a", [], Local("web", P("port", I(8080)), P("image", S("wordpress")))));
+        // Given
+        var root = Root(App("a", [], Local("web", P("port", I(8080)), P("image", S("wordpress")), P("debug", new Scalar("true", ScalarKind.Boolean)))));
         var key = line.Split(' ')[0];
 
         // When
@@ -253,10 +253,10 @@ public class ParamResolverTests
     [Fact]
     public void Should_check_constraints_of_a_file_value_at_its_location()
     {
-        var error = Should.Throw<NuleculeException>(() => Resolve(new AnswerSources { File = Ini(DbPass + "[web]\nport = http\n") }));
+        var error = Should.Throw<NuleculeException>(() => Resolve(new AnswerSources { File = Ini(DbPass + "[web]\nport = 123456\n") }));
 
         var diagnostic = error.Diagnostics.ShouldHaveSingleItem();
-        diagnostic.Message.ShouldBe("[web] port = 'http' from answers.conf:4:1 does not satisfy \"a port number\" (pattern [0-9]{1,5})");
+        diagnostic.Message.ShouldBe("[web] port = '123456' from answers.conf:4:1 does not satisfy \"a port number\" (pattern [0-9]{1,5})");
         diagnostic.Location.ShouldBe(new SourceLocation("answers.conf", 4, 1));
     }
 
@@ -266,7 +266,7 @@ public class ParamResolverTests
         var fromEnv = Should.Throw<NuleculeException>(() => Resolve(new AnswerSources
         {
             File = Ini(DbPass),
-            Environment = new Dictionary<string, string> { ["NULECULE_PARAM_web__port"] = "x" },
+            Environment = new Dictionary<string, string> { ["NULECULE_PARAM_web__port"] = "999999" },
         }));
         var fromCli = Should.Throw<NuleculeException>(() => Resolve(new AnswerSources
         {
@@ -275,7 +275,7 @@ public class ParamResolverTests
         }));
 
         fromEnv.Diagnostics.ShouldHaveSingleItem().Message
-            .ShouldBe("[web] port = 'x' from environment variable NULECULE_PARAM_web__port does not satisfy \"a port number\" (pattern [0-9]{1,5})");
+            .ShouldBe("[web] port = '999999' from environment variable NULECULE_PARAM_web__port does not satisfy \"a port number\" (pattern [0-9]{1,5})");
         fromCli.Diagnostics.ShouldHaveSingleItem().Message
             .ShouldBe("[web] port = '123456' from --set web.port does not satisfy \"a port number\" (pattern [0-9]{1,5})");
     }
@@ -315,12 +315,20 @@ public class ParamResolverTests
     }
 
     [Fact]
-    public void Should_report_an_unknown_section_at_its_location_with_a_suggestion()
+    public void Should_warn_about_an_unknown_section_at_its_location_with_a_suggestion_and_use_the_rest()
     {
-        var error = Should.Throw<NuleculeException>(() => Resolve(new AnswerSources { File = Ini(DbPass + "\n[wbe]\nport = 1\n") }));
+        // Given: a stale section beside the values that answer every param
+        var file = Ini(DbPass + "\n[wbe]\nport = 1\n");
 
-        var diagnostic = error.Diagnostics.ShouldHaveSingleItem();
-        diagnostic.Message.ShouldBe("answers section [wbe] names no component of this app; did you mean 'web'?");
+        // When
+        var values = ParamResolver.Resolve(Wordpress(), new AnswerSources { File = file }, out var warnings);
+
+        // Then
+        Param(values, "db:mariadb", "db_pass").Value.ShouldBe(S("pw"));
+        Param(values, "web", "port").Value.ShouldBe(I(8080));
+        var diagnostic = warnings.ShouldHaveSingleItem();
+        diagnostic.Severity.ShouldBe(Severity.Warning);
+        diagnostic.Message.ShouldBe("answers section [wbe] names no component of this app, so its values are ignored; did you mean 'web'?");
         diagnostic.Location.ShouldBe(new SourceLocation("answers.conf", 4, 1));
         diagnostic.Hint.ShouldBe("sections are [general], [db], [db:mariadb], [web]");
     }
@@ -328,9 +336,9 @@ public class ParamResolverTests
     [Fact]
     public void Should_suggest_the_nested_scope_for_a_bare_nested_component_name()
     {
-        var error = Should.Throw<NuleculeException>(() => Resolve(new AnswerSources { File = Ini(DbPass + "[mariadb]\nimage = x\n") }));
+        ParamResolver.Resolve(Wordpress(), new AnswerSources { File = Ini(DbPass + "[mariadb]\nimage = x\n") }, out var warnings);
 
-        error.Diagnostics.ShouldHaveSingleItem().Message.ShouldEndWith("did you mean 'db:mariadb'?");
+        warnings.ShouldHaveSingleItem().Message.ShouldEndWith("did you mean 'db:mariadb'?");
     }
 
     [Fact]
@@ -366,19 +374,20 @@ public class ParamResolverTests
     [Fact]
     public void Should_collect_every_error_before_throwing()
     {
-        // Given: an unknown section, a constraint broken, and a required value missing
+        // Given: an unknown section (a warning), a value of the wrong type, a constraint broken, and a required value missing
         var file = Ini("[nope]\nx = 1\n[web]\nport = abc\n");
+        var root = Wordpress();
 
         // When
-        var error = Should.Throw<NuleculeException>(() => Resolve(new AnswerSources { File = file }));
+        var error = Should.Throw<NuleculeException>(() => Resolve(new AnswerSources { File = file }, root));
 
         // Then
         error.Diagnostics.Where(d => d.IsError).Select(d => d.Message).ShouldBe(
         [
-            "answers section [nope] names no component of this app",
             "[db:mariadb] db_pass (the db_pass) has no value and no default",
-            "[web] port = 'abc' from answers.conf:4:1 does not satisfy \"a port number\" (pattern [0-9]{1,5})",
+            "[web] port = 'abc' from answers.conf:4:1 is not an integer, the type of its default 8080",
         ]);
+        error.Diagnostics.Where(d => !d.IsError).Select(d => d.Message).ShouldContain(m => m.StartsWith("answers section [nope]", StringComparison.Ordinal));
     }
 
     [Fact]

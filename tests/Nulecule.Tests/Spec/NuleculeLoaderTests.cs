@@ -78,11 +78,15 @@ public class NuleculeLoaderTests
     }
 
     [Fact]
-    public void Should_treat_None_as_no_default_and_keep_types()
+    public void Should_read_None_as_the_text_None_and_keep_types()
     {
-        var app = Parse("specversion: 0.0.2\nid: t\nparams:\n  - {name: a, description: a, default: None}\n  - {name: b, description: b, default: true}\n  - {name: c, description: c, default: \"80\"}\n  - {name: d, description: d, default: 1.5}\ngraph:\n  - name: web\n    source: docker://x/web\n").GetOrThrow();
+        var app = Parse("specversion: 0.0.2\nid: t\nparams:\n  - {name: a, description: a, default: None}\n  - {name: b, description: b, default: true}\n  - {name: c, description: c, default: \"80\"}\n  - {name: d, description: d, default: 1.5}\n  - {name: e, description: e, default: null}\n  - {name: f, description: f, default: ~}\n  - {name: g, description: g, default: True}\ngraph:\n  - name: web\n    source: docker://x/web\n").GetOrThrow();
 
-        app.Params[0].Default.ShouldBeNull();
+        // Atomic App read `default: None` as the text None ("set to None if no certificate is needed").
+        app.Params[0].Default.ShouldBe(Scalar.String("None"));
+        app.Params[4].Default.ShouldBeNull();
+        app.Params[5].Default.ShouldBeNull();
+        app.Params[6].Default.ShouldBe(new Scalar("True", ScalarKind.Boolean));
         app.Params[1].Default.ShouldBe(new Scalar("true", ScalarKind.Boolean));
         app.Params[2].Default.ShouldBe(Scalar.String("80"));
         app.Params[3].Default.ShouldBe(new Scalar("1.5", ScalarKind.Float));
