@@ -114,7 +114,7 @@ internal static class LifecycleCommands
 
     private static async Task<int> DeployAsync(CommandContext context, ParseResult parse, Output output, DeployFlags flags, RenderOptions options, string? releaseName, CancellationToken ct, ReleaseContext? open = null)
     {
-        var outcome = await RenderAction.RunAsync(options, ct);
+        var outcome = await RenderAction.RunAsync(options with { RejectEmptyArtifacts = true }, ct);
         Render.Report(output, outcome);
         var rendered = outcome.App;
         var release = Arguments.Release(releaseName, rendered.Root.App.Id);

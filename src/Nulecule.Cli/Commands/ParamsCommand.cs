@@ -8,6 +8,8 @@ namespace Nulecule.Cli.Commands;
 /// <summary>`nulecule params APP`: every param of every scope, its value and where it came from.</summary>
 internal static class ParamsCommand
 {
+    private const string Missing = "missing (required)";
+
     public static Command Create(CommandContext context)
     {
         var app = Arguments.App();
@@ -20,10 +22,16 @@ internal static class ParamsCommand
         };
         context.Action(command, (parse, output, _) =>
         {
-            var options = Render.Options(context, parse, app, new Option<string?>("--unused"), answers, set);
+            // Every param is listed; a required one nothing answers is marked, not fatal.
+            var options = Render.Options(context, parse, app, new Option<string?>("--unused"), answers, set) with { AllowMissing = true };
             var (_, values, warnings) = RenderAction.Resolve(options);
             output.Masker = values.Masker;
             output.Diagnostics(warnings);
+            foreach (var p in values.Params.Where(p => p.Value is null))
+            {
+                output.Warn($"[{p.Scope}] {p.Name} has no value and no default ({Nulecule.Answers.ParamResolver.HowToSupply(p.Scope, p.Name)})");
+            }
+
             if (parse.GetValue(format) == "json")
             {
                 var array = new JsonArray();
@@ -35,7 +43,8 @@ internal static class ParamsCommand
                         ["name"] = p.Name,
                         ["value"] = p.Value is null ? null : p.Display,
                         ["kind"] = p.Value?.Kind.ToString().ToLowerInvariant(),
-                        ["source"] = p.OriginText,
+                        ["source"] = p.Value is null ? Missing : p.OriginText,
+                        ["missing"] = p.Value is null,
                         ["hidden"] = p.Hidden,
                         ["description"] = p.Description,
                     });
@@ -48,7 +57,8 @@ internal static class ParamsCommand
             var table = new Table { Border = TableBorder.None }.AddColumns("SCOPE", "NAME", "VALUE", "SOURCE", "DESCRIPTION");
             foreach (var p in values.Params)
             {
-                table.AddRow(Markup.Escape(p.Scope), Markup.Escape(p.Name), Markup.Escape(values.Masker.Mask(p.Display)), Markup.Escape(p.OriginText), Markup.Escape(p.Description ?? ""));
+                table.AddRow(Markup.Escape(p.Scope), Markup.Escape(p.Name), p.Value is null ? "<missing>" : Markup.Escape(values.Masker.Mask(p.Display)),
+                    Markup.Escape(p.Value is null ? Missing : p.OriginText), Markup.Escape(p.Description ?? ""));
             }
 
             output.Stdout.Write(table);

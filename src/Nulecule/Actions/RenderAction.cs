@@ -32,6 +32,12 @@ public sealed record RenderOptions
     /// never holds every parsed document at once. Deploying verbs leave it null.
     /// </summary>
     public PrintMode? Print { get; init; }
+
+    /// <summary>`run` and friends: an artifact that renders to nothing is an error (`template` warns).</summary>
+    public bool RejectEmptyArtifacts { get; init; }
+
+    /// <summary>`params`: a required param nothing answers is listed without value instead of failing.</summary>
+    public bool AllowMissing { get; init; }
 }
 
 /// <summary>How <see cref="RenderOptions.Print"/> treats hidden values.</summary>
@@ -88,6 +94,7 @@ public static class RenderAction
         // Artifacts are independent of each other: render them on every core, keep their order.
         var jobs = work.SelectMany((w, c) => w.Files.Select(f => (Component: c, w.Reference, File: f))).ToArray();
         var results = new (ArtifactRendering? Rendering, NuleculeException? Error)[jobs.Length];
+        var empty = new bool[jobs.Length];
         var printMasker = options.Print == PrintMode.ShowSecrets ? SecretMasker.None : values.Masker;
         Parallel.For(0, jobs.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
@@ -95,6 +102,7 @@ public static class RenderAction
             try
             {
                 var rendering = ArtifactRenderer.RenderWithReport(reference.Scope, provider, file.Display, file.Text, values.ContextFor(reference.Scope), file.Pointers);
+                empty[i] = IsEmpty(rendering.Artifact);
                 if (options.Print is not null)
                 {
                     rendering = rendering with { Artifact = TemplateOutput.PrintedOnly(rendering.Artifact, printMasker) };
@@ -123,6 +131,18 @@ public static class RenderAction
                 continue;
             }
 
+            if (empty[i])
+            {
+                var message = $"{jobs[i].File.Provider} artifact {jobs[i].File.Display} of component '{jobs[i].Reference.Scope}' is empty: it deploys nothing";
+                if (options.RejectEmptyArtifacts)
+                {
+                    errors.Add(Diagnostic.Error(message, jobs[i].File.DeclaredAt, "give it content, or remove it from the component's artifacts"));
+                    continue;
+                }
+
+                warnings.Add(Diagnostic.Warning(message, jobs[i].File.DeclaredAt));
+            }
+
             artifacts[jobs[i].Component].Add(rendering!.Artifact);
             if (rendering.Unresolved.Count > 0)
             {
@@ -142,6 +162,33 @@ public static class RenderAction
         return new RenderOutcome(new RenderedApp(root, provider, components, volumes, values), warnings, notes);
     }
 
+    /// <summary>An artifact with nothing to deploy: no document, no command, no text.</summary>
+    internal static bool IsEmpty(RenderedArtifact artifact) => artifact.Format switch
+    {
+        ArtifactFormat.DockerRun => artifact.Commands.Count == 0,
+        ArtifactFormat.Json or ArtifactFormat.Yaml => artifact.Documents.Count == 0,
+        _ => string.IsNullOrWhiteSpace(artifact.Text),
+    };
+
+    /// <summary>
+    /// The answers file: the one given (<c>-a</c>), else an <c>answers.conf</c> in the app's
+    /// directory (Atomic App read it), else none.
+    /// </summary>
+    public static string? AnswersFileFor(string? given, AppNode root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (given is not null)
+        {
+            return given;
+        }
+
+        var beside = Path.Combine(root.App.Directory, AppAnswersFile);
+        return File.Exists(beside) ? beside : null;
+    }
+
+    /// <summary>The answers file an app directory may carry, read when no <c>-a</c> is given.</summary>
+    public const string AppAnswersFile = "answers.conf";
+
     /// <summary>Loads the app tree and resolves its values (for `params`, which renders nothing).</summary>
     public static (AppNode Root, ResolvedValues Values, IReadOnlyList<Diagnostic> Warnings) Resolve(RenderOptions options)
     {
@@ -160,11 +207,12 @@ public static class RenderAction
     {
         var sources = new AnswerSources
         {
-            File = Merge(KnownOnly(options.BaseAnswers, root), options.AnswersFile is null ? null : AnswersFile.Load(options.AnswersFile)),
+            File = Merge(KnownOnly(options.BaseAnswers, root), AnswersFileFor(options.AnswersFile, root) is { } answers ? AnswersFile.Load(answers) : null),
             Environment = options.Environment,
             Overrides = options.Sets.Select(SetOverride.Parse).ToList(),
             Settings = options.Settings,
             Prompt = options.Prompt,
+            Missing = options.AllowMissing ? MissingValues.Leave : MissingValues.Error,
         };
         var values = ParamResolver.Resolve(root, sources, out var answerWarnings);
         warnings.AddRange(answerWarnings);

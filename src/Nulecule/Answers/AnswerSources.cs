@@ -31,4 +31,20 @@ public sealed record AnswerSources
     /// other value; it counts as a command-line value.
     /// </summary>
     public Func<PromptRequest, string?>? Prompt { get; init; }
+
+    /// <summary>What a required param nothing answered gets (default: it is an error).</summary>
+    public MissingValues Missing { get; init; } = MissingValues.Error;
+}
+
+/// <summary>How <see cref="ParamResolver"/> treats a required param that no source answers.</summary>
+public enum MissingValues
+{
+    /// <summary>An error naming the scope, the param and how to supply it (deploying, rendering).</summary>
+    Error,
+
+    /// <summary>No value and no error (<c>params</c> lists it as missing).</summary>
+    Leave,
+
+    /// <summary>A stand-in of the param's type, not checked against constraints (<c>validate</c> renders with it).</summary>
+    Placeholder,
 }

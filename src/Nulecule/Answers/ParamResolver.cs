@@ -46,7 +46,16 @@ public static class ParamResolver
             var candidate = Lookup(layers, scope, param.Name) ?? DefaultOf(param) ?? Prompted(sources.Prompt, scope, param);
             if (candidate is null)
             {
-                errors.Add(Missing(scope, param));
+                switch (sources.Missing)
+                {
+                    case MissingValues.Placeholder:
+                        resolved.Add(new ResolvedParam(scope, param.Name, Placeholder(param), ValueOrigin.Default, null, param.Hidden, param.Description));
+                        continue;
+                    case MissingValues.Error:
+                        errors.Add(Missing(scope, param));
+                        break;
+                }
+
                 resolved.Add(new ResolvedParam(scope, param.Name, null, ValueOrigin.Default, null, param.Hidden, param.Description));
                 continue;
             }
@@ -206,6 +215,15 @@ public static class ParamResolver
         var description = string.IsNullOrWhiteSpace(param.Description) ? "" : $" ({param.Description.Trim()})";
         return Diagnostic.Error($"[{scope}] {param.Name}{description} has no value and no default", hint: HowToSupply(scope, param.Name));
     }
+
+    // A param without default is a string; the stand-in is a word no reader types otherwise.
+    private static Scalar Placeholder(Param param) => ParamTyping.TypeOf(param) switch
+    {
+        ScalarKind.Integer => new Scalar("1", ScalarKind.Integer),
+        ScalarKind.Float => new Scalar("1.0", ScalarKind.Float),
+        ScalarKind.Boolean => new Scalar("true", ScalarKind.Boolean),
+        _ => Scalar.String($"placeholder-{param.Name}"),
+    };
 
     private static Diagnostic Mistyped(string scope, Param param, Candidate candidate, ScalarKind type)
     {

@@ -81,7 +81,8 @@ public sealed class ArtifactResolver(HttpClient? http = null)
 
         if (!Directory.Exists(local))
         {
-            throw new NuleculeException($"artifact '{reference}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})", at);
+            throw new NuleculeException($"{provider} artifact '{reference}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})", at,
+                "check the path: file:// paths are relative to the directory of the Nulecule file");
         }
 
         var entries = new DirectoryInfo(local).EnumerateFiles()

@@ -1,6 +1,6 @@
 namespace Nulecule.Spec;
 
-/// <summary>Rules beyond the schema: unique names, inherit targets and cycles, artifacts that exist.</summary>
+/// <summary>Rules beyond the schema: unique names, inherit targets and cycles, artifact paths that resolve.</summary>
 public static class SemanticChecks
 {
     /// <summary>Provider keys this tool deploys or renders; others are kept but warned about.</summary>
@@ -51,10 +51,10 @@ public static class SemanticChecks
                         CheckInherit(component, provider, inherit, reader);
                         break;
                     case PathArtifact path:
-                        CheckPath(app, component, path.Reference, path.Location, reader);
+                        CheckPath(app, path.Reference, path.Location, reader);
                         break;
                     case PointerArtifact pointer:
-                        CheckPath(app, component, pointer.Resource, pointer.Location, reader);
+                        CheckPath(app, pointer.Resource, pointer.Location, reader);
                         foreach (var name in pointer.Pointers.Keys)
                         {
                             if (component.Params.All(p => p.Name != name) && app.Params.All(p => p.Name != name))
@@ -120,12 +120,14 @@ public static class SemanticChecks
         return false;
     }
 
-    private static void CheckPath(Application app, Component component, string reference, SourceLocation at, Reader reader)
+    private static void CheckPath(Application app, string reference, SourceLocation at, Reader reader)
     {
-        ArtifactLocation location;
+        // Whether the file exists is checked where it is read: rendering reads only the chosen
+        // provider's artifacts (a missing kubernetes file does not stop `-p docker`), and
+        // `validate` reads every provider's.
         try
         {
-            location = ArtifactPath.Resolve(reference, app.Directory, at);
+            _ = ArtifactPath.Resolve(reference, app.Directory, at);
         }
         catch (NuleculeException ex)
         {
@@ -133,14 +135,6 @@ public static class SemanticChecks
             {
                 reader.Error(d.Location ?? at, d.Message, d.Hint);
             }
-
-            return;
-        }
-
-        if (location.LocalPath is { } local && !File.Exists(local) && !Directory.Exists(local))
-        {
-            reader.Error(at, $"artifact '{reference}' of component '{component.Name}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})",
-                "check the path: file:// paths are relative to the directory of the Nulecule file");
         }
     }
 }
