@@ -1,39 +1,99 @@
 using System.CommandLine;
-using Nulecule.Resolution;
+using System.Text.Json.Nodes;
+using Nulecule.Actions;
+using Nulecule.Docker.Run;
+using Nulecule.Templating;
 
 namespace Nulecule.Cli.Commands;
 
-/// <summary>`nulecule validate APP`: every diagnostic of the app and its fetched nested apps.</summary>
+/// <summary>`nulecule validate APP`: every diagnostic of the app, its artifacts and its fetched nested apps.</summary>
 internal static class ValidateCommand
 {
     public static Command Create(CommandContext context)
     {
         var app = Arguments.App();
-        var command = new Command("validate", "Check an application (and its fetched nested apps) and print every problem with its file:line:column.")
+        var answers = Arguments.Answers();
+        var strict = new Option<bool>("--strict") { Description = "Fail (exit 2) on warnings too." };
+        var format = Arguments.Format("Output format: text (diagnostics on stderr) or json (diagnostics as data on stdout).", "text", "json");
+        var command = new Command("validate", "Check an application (and its fetched nested apps): the Nulecule file, defaults and answers against their constraints, and every artifact of every provider as template and run would read it. Prints every problem with its file:line:column.")
         {
-            app,
+            app, answers, strict, format,
         };
-        context.Action(command, (parse, output, _) =>
+        context.Action(command, async (parse, output, ct) =>
         {
-            var result = AppTreeLoader.Load(parse.GetValue(app)!, requireNested: false);
-            output.Diagnostics(result.Diagnostics);
-            foreach (var (scope, component) in result.Missing)
+            var result = await ValidateAction.RunAsync(new ValidateOptions
             {
-                output.Warn($"nested application '{scope}' ({component.Source}) is not fetched yet, so it was not checked; `nulecule fetch` extracts it");
+                AppPath = parse.GetValue(app)!,
+                AnswersFile = parse.GetValue(answers),
+                Environment = context.Environment,
+                CheckDockerRun = (run, directory) => CheckDockerRun(run, directory, context.Environment),
+            }, ct);
+
+            var diagnostics = result.Diagnostics.Concat(result.NotFetched.Select(m => Diagnostic.Warning(
+                $"nested application '{m.Scope}' ({m.Component.Source}) is not fetched yet, so it was not checked; `nulecule fetch` extracts it",
+                m.Component.Location))).ToList();
+            var errors = diagnostics.Count(d => d.IsError);
+            var warnings = diagnostics.Count - errors;
+            var failed = errors > 0 || (parse.GetValue(strict) && warnings > 0);
+
+            if (parse.GetValue(format) == "json")
+            {
+                output.Result(Json(diagnostics, result, errors, warnings, failed));
+                return failed ? ExitCodes.InvalidInput : ExitCodes.Ok;
             }
 
-            var errors = result.Diagnostics.Count(d => d.IsError);
-            var warnings = result.Diagnostics.Count - errors;
-            if (errors > 0)
+            output.Diagnostics(diagnostics);
+            if (failed)
             {
-                output.Info($"{errors} error(s), {warnings} warning(s)");
-                return Task.FromResult(ExitCodes.InvalidInput);
+                output.Info($"{errors} error(s), {warnings} warning(s){(errors == 0 ? " (--strict: warnings fail)" : "")}");
+                return ExitCodes.InvalidInput;
             }
 
             var root = result.Root!;
             output.Result($"{root.App.Id}: valid ({root.Apps().Count()} app(s), {root.Walk().Count()} component(s), {warnings} warning(s))");
-            return Task.FromResult(ExitCodes.Ok);
+            return ExitCodes.Ok;
         });
         return command;
+    }
+
+    // The same reading of a docker-run line as `run`: the Docker provider's flag parser.
+    private static IReadOnlyList<Diagnostic> CheckDockerRun(DockerRunCommand run, string directory, IReadOnlyDictionary<string, string> environment)
+    {
+        try
+        {
+            _ = DockerRunArguments.Parse(run, directory, name => environment.GetValueOrDefault(name));
+            return [];
+        }
+        catch (NuleculeException ex)
+        {
+            return ex.Diagnostics;
+        }
+    }
+
+    private static string Json(List<Diagnostic> diagnostics, ValidateResult result, int errors, int warnings, bool failed)
+    {
+        var items = new JsonArray();
+        foreach (var d in diagnostics)
+        {
+            items.Add((JsonNode)new JsonObject
+            {
+                ["severity"] = d.IsError ? "error" : "warning",
+                ["message"] = d.Message,
+                ["file"] = d.Location?.File,
+                ["line"] = d.Location is { Line: > 0 } l ? l.Line : null,
+                ["column"] = d.Location is { Line: > 0 } c ? c.Column : null,
+                ["hint"] = d.Hint,
+            });
+        }
+
+        var report = new JsonObject
+        {
+            ["app"] = result.Root?.App.Id,
+            ["valid"] = !failed,
+            ["errors"] = errors,
+            ["warnings"] = warnings,
+            ["diagnostics"] = items,
+        };
+        return report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 }
