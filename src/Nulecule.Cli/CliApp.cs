@@ -13,6 +13,20 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
     {
+        try
+        {
+            return await RunUnguardedAsync(args, stdout, stderr, environment);
+        }
+        catch (Exception ex)
+        {
+            // Whatever escaped the commands' own handling: one line, never a stack trace.
+            var verbose = args.Contains("-v") || args.Contains("--verbose");
+            return Unexpected.Report(ex, m => stderr.WriteLine("error: " + m), verbose ? stderr.WriteLine : null);
+        }
+    }
+
+    private static async Task<int> RunUnguardedAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
+    {
         var globals = new GlobalOptions();
         var root = new RootCommand($"""
             nulecule: define a multi-container application once (the Nulecule format), run it on

@@ -64,6 +64,10 @@ internal sealed class CommandContext(GlobalOptions globals, TextWriter stdout, T
             output.Error("interrupted");
             return 130;
         }
+        catch (Exception ex)
+        {
+            return Unexpected.Report(ex, output.Error, output.Verbose ? output.Detail : null);
+        }
     }
 
     public void Action(Command command, Func<ParseResult, Output, CancellationToken, Task<int>> body) =>

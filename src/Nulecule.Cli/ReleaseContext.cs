@@ -33,7 +33,23 @@ internal sealed class ReleaseContext : IDisposable
     {
         var dir = StateDirectory.Resolve(name => context.Environment.GetValueOrDefault(name));
         StateDirectory.Ensure(dir);
-        return new ReleaseContext(new SqliteReleaseStore(Path.Combine(dir, SqliteReleaseStore.FileName)), ReleaseKey.LoadOrCreate(dir));
+        return new ReleaseContext(OpenStore(Path.Combine(dir, SqliteReleaseStore.FileName)), ReleaseKey.LoadOrCreate(dir));
+    }
+
+    /// <summary>The SQLite store, or a clear error when its native library is missing (a broken install).</summary>
+    internal static SqliteReleaseStore OpenStore(string path, Func<string, SqliteReleaseStore>? open = null)
+    {
+        try
+        {
+            return (open ?? (p => new SqliteReleaseStore(p)))(path);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException { InnerException: DllNotFoundException or EntryPointNotFoundException })
+        {
+            var inner = e is TypeInitializationException t ? t.InnerException! : e;
+            throw new OperationFailedException(
+                $"the release history ({path}) cannot be opened: SQLite's native library (e_sqlite3) could not be loaded: {inner.Message.ReplaceLineEndings(" ")} " +
+                "(it ships beside the nulecule binary: reinstall nulecule)", e);
+        }
     }
 
     /// <summary>

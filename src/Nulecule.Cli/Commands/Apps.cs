@@ -32,9 +32,20 @@ internal static class Apps
             return app;
         }
 
+        if (app.StartsWith('-'))
+        {
+            throw new NuleculeException($"unknown option '{app}'", null, "see `nulecule COMMAND --help` for the options");
+        }
+
         if (!LooksLikeImage(app))
         {
             throw new NuleculeException($"no such application directory: {app}", null, "give a directory holding a Nulecule file, or an image name");
+        }
+
+        if (!ImageReference.IsValid(app))
+        {
+            throw new NuleculeException($"'{app}' is neither an application directory nor a valid image reference", null,
+                "image names are lower case: [registry/]name[:tag][@digest], e.g. docker.io/projectatomic/helloapache:latest");
         }
 
         var destination = Path.Combine(StateDirectory(context.Environment), "apps", Sanitize(app));

@@ -43,7 +43,18 @@ internal static class Arguments
     {
         Description = description,
         DefaultValueFactory = _ => ParseDuration(defaultValue),
-        CustomParser = result => ParseDuration(result.Tokens.Single().Value),
+        CustomParser = result =>
+        {
+            try
+            {
+                return ParseDuration(result.Tokens.Single().Value);
+            }
+            catch (NuleculeException ex)
+            {
+                result.AddError($"--timeout: {ex.Diagnostics[0].Message} ({ex.Diagnostics[0].Hint})");
+                return default;
+            }
+        },
     };
 
     /// <summary>`90s`, `5m`, `1h`, `1m30s`, or plain seconds.</summary>

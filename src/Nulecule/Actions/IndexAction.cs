@@ -75,7 +75,7 @@ public static class IndexAction
         }
 
         var display = NuleculeLoader.DisplayPath(file);
-        var docs = YamlFile.Parse(File.ReadAllText(file), display);
+        var docs = YamlFile.Parse(TextFile.Read(file, SafeFiles.MaxInputBytes), display);
         if (docs.Count == 0 || docs[0].RootNode is not YamlMappingNode root || Reader.Child(root, "nulecules") is not YamlSequenceNode list)
         {
             throw new NuleculeException("an index file is a mapping with a `nulecules` list", new SourceLocation(display, 1, 1));

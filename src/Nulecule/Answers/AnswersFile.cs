@@ -38,12 +38,12 @@ public sealed class AnswersFile
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = TextFile.Read(path, SafeFiles.MaxAnswersBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new NuleculeException($"cannot read the answers file: {e.Message}", new SourceLocation(path, 0, 0),
-                "check the path given to --answers");
+                $"give --answers a regular text file of at most {SafeFiles.Limit(SafeFiles.MaxAnswersBytes)}");
         }
 
         return Parse(text, path, FormatOfPath(path) ?? format);

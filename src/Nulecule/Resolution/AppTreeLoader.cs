@@ -60,7 +60,19 @@ public static class AppTreeLoader
     private static void LoadChild(Application app, Child child, bool requireNested, int depth)
     {
         var component = child.Component;
-        var dir = Path.Combine(app.Directory, ExternalDirectory, component.Name);
+        string dir;
+        try
+        {
+            // external/ comes from images too: a link there must not lead out of the app.
+            dir = SafeFiles.ResolveInside(app.Directory, $"{ExternalDirectory}/{component.Name}");
+        }
+        catch (UnsafeFileException ex)
+        {
+            child.Diagnostics.Add(Diagnostic.Error($"nested application '{component.Name}' cannot be loaded safely: {ex.Message}", component.Location,
+                "symbolic links in an application must stay inside its directory"));
+            return;
+        }
+
         if (!File.Exists(Path.Combine(dir, NuleculeLoader.FileName)))
         {
             child.Missing.Add((child.Scope, component));

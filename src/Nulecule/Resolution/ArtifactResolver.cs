@@ -71,26 +71,58 @@ public sealed class ArtifactResolver(HttpClient? http = null)
             return;
         }
 
-        // One stat for the common case, a file; directories are rarer.
         var local = location.LocalPath!;
-        if (File.Exists(local))
+        var kind = location.IsAbsolute ? KindFollowingLinks(local) : SafeFiles.KindOf(local);
+        if (kind == FileKind.Regular)
         {
-            files.Add(new ArtifactFile(provider, Display(root, local), TextFile.Read(local), pointers, at));
+            files.Add(new ArtifactFile(provider, Display(root, local), Read(local, reference, at), pointers, at));
             return;
         }
 
-        if (!Directory.Exists(local))
+        if (kind == FileKind.Missing)
         {
             throw new NuleculeException($"{provider} artifact '{reference}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})", at,
                 "check the path: file:// paths are relative to the directory of the Nulecule file");
         }
 
+        if (kind != FileKind.Directory)
+        {
+            throw new NuleculeException($"artifact '{reference}' is {SafeFiles.Describe(kind)}, not a regular file or a directory", at,
+                "an artifact is a text file (or a directory of them)");
+        }
+
+        // A directory gives its regular files: links, FIFOs and devices in it are skipped.
         var entries = new DirectoryInfo(local).EnumerateFiles()
-            .Where(f => !f.Name.StartsWith('.') && (f.Attributes & FileAttributes.Hidden) == 0 && f.LinkTarget is null)
+            .Where(f => !f.Name.StartsWith('.') && (f.Attributes & FileAttributes.Hidden) == 0 && SafeFiles.KindOf(f.FullName) == FileKind.Regular)
             .OrderBy(f => f.Name, StringComparer.Ordinal);
         foreach (var file in entries)
         {
-            files.Add(new ArtifactFile(provider, Display(root, file.FullName), TextFile.Read(file.FullName), pointers, at));
+            files.Add(new ArtifactFile(provider, Display(root, file.FullName), Read(file.FullName, reference, at), pointers, at));
+        }
+    }
+
+    private static FileKind KindFollowingLinks(string path)
+    {
+        try
+        {
+            return SafeFiles.KindOf(SafeFiles.RealPath(path));
+        }
+        catch (UnsafeFileException)
+        {
+            return FileKind.SymbolicLink;
+        }
+    }
+
+    private static string Read(string path, string reference, SourceLocation at)
+    {
+        try
+        {
+            return TextFile.Read(path, SafeFiles.MaxArtifactBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NuleculeException($"artifact '{reference}' cannot be read: {e.Message}", at,
+                $"an artifact is a regular text file of at most {SafeFiles.Limit(SafeFiles.MaxArtifactBytes)}");
         }
     }
 

@@ -3,9 +3,10 @@ namespace Nulecule.Spec;
 /// <summary>
 /// Where an artifact reference points: a local path (file or directory) or a URL.
 /// <see cref="IsDirectory"/> says the reference ends with `/`; whether a local path is a directory
-/// on disk is for the reader to find out (resolving touches no file).
+/// on disk is for the reader to find out. A relative local path is already resolved on disk, link
+/// by link, inside the application directory (<see cref="SafeFiles.ResolveInside"/>).
 /// </summary>
-public sealed record ArtifactLocation(string? LocalPath, Uri? Url, bool IsDirectory);
+public sealed record ArtifactLocation(string? LocalPath, Uri? Url, bool IsDirectory, bool IsAbsolute = false);
 
 /// <summary>
 /// Interprets artifact references. `file://x` and `file:x` are relative to the application
@@ -67,6 +68,20 @@ public static class ArtifactPath
             }
         }
 
-        return new ArtifactLocation(full, null, isDirectory);
+        if (!absolute)
+        {
+            // The text stays inside; now the file system must too: follow each link by hand.
+            try
+            {
+                full = SafeFiles.ResolveInside(appDirectory, Path.GetRelativePath(Path.GetFullPath(appDirectory), full));
+            }
+            catch (UnsafeFileException ex)
+            {
+                throw new NuleculeException($"artifact '{reference}' cannot be read safely: {ex.Message}", at,
+                    "symbolic links in an application must stay inside its directory");
+            }
+        }
+
+        return new ArtifactLocation(full, null, isDirectory, absolute);
     }
 }

@@ -71,16 +71,43 @@ public sealed record Param
 
 public sealed record Constraint(string AllowedPattern, string? Description, SourceLocation Location)
 {
+    /// <summary>How long the backtracking engine may try one value (only for patterns the linear engine cannot run).</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
     private System.Text.RegularExpressions.Regex? _regex;
 
-    /// <summary>True when the pattern matches the whole value.</summary>
+    /// <summary>
+    /// True when the pattern matches the whole value. Patterns run on the non-backtracking engine
+    /// (time linear in the value: `(a+)+b` cannot explode); the few it refuses (back-references,
+    /// look-arounds) run on the backtracking one under <see cref="MatchTimeout"/>, and a timeout is
+    /// an error located at the constraint.
+    /// </summary>
     public bool Allows(string value)
     {
-        _regex ??= new System.Text.RegularExpressions.Regex(
-            $"^(?:{AllowedPattern})$",
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant,
-            TimeSpan.FromSeconds(1));
-        return _regex.IsMatch(value);
+        _regex ??= Compile();
+        try
+        {
+            return _regex.IsMatch(value);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            throw new NuleculeException($"the constraint's allowed_pattern took longer than {MatchTimeout.TotalSeconds:0} s to match a value (catastrophic backtracking)", Location,
+                "simplify the pattern: avoid nested repetition such as (a+)+ together with back-references or look-arounds");
+        }
+    }
+
+    private System.Text.RegularExpressions.Regex Compile()
+    {
+        var whole = $"^(?:{AllowedPattern})$";
+        try
+        {
+            return new System.Text.RegularExpressions.Regex(whole,
+                System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking, MatchTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return new System.Text.RegularExpressions.Regex(whole, System.Text.RegularExpressions.RegexOptions.CultureInvariant, MatchTimeout);
+        }
     }
 }
 

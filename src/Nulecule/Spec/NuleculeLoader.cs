@@ -52,7 +52,18 @@ public static class NuleculeLoader
             return Fail(Diagnostic.Error($"no such application directory or file: {path}", new SourceLocation(path, 0, 0)));
         }
 
-        return Parse(TextFile.Read(file), file, DisplayPath(file));
+        string text;
+        try
+        {
+            text = TextFile.Read(file, SafeFiles.MaxInputBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(Diagnostic.Error($"cannot read the Nulecule file: {e.Message}", new SourceLocation(DisplayPath(file), 0, 0),
+                "a Nulecule file is a regular text file of at most " + SafeFiles.Limit(SafeFiles.MaxInputBytes)));
+        }
+
+        return Parse(text, file, DisplayPath(file));
     }
 
     /// <summary>Parses Nulecule text. <paramref name="file"/> locates artifacts; <paramref name="display"/> names it in diagnostics.</summary>

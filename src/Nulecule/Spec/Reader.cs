@@ -52,6 +52,11 @@ internal sealed class Reader(string file)
         }
 
         var id = RequiredString(map, "id", "the application", "add `id: my-app`") ?? "";
+        if (id.Length > 0 && !IsSafeId(id))
+        {
+            Error(Child(map, "id")!, $"application id '{Printable(id)}' cannot be used: it names releases, labels and directories",
+                "use letters, digits, '.', '_' and '-' (at most 253), starting with a letter or digit");
+        }
         var legacy = specVersion == "0.0.1-alpha";
         var graphNode = Child(map, "graph");
         if (graphNode is null)
@@ -343,12 +348,24 @@ internal sealed class Reader(string file)
             return null;
         }
 
+        if (!IsSafeComponentName(name))
+        {
+            Error(nameFromKey ?? Child(map, "name")!, $"component name '{Printable(name)}' cannot be used: it names a directory, an answers section and labels",
+                "use letters, digits, '.', '_' and '-' (at most 63), starting with a letter or digit (':' separates nested scopes, '/' directories)");
+            return null;
+        }
+
         var owner = $"component '{name}'";
         CheckKeys(map, ComponentKeys, owner);
         var source = OptionalString(map, "source", owner);
         if (source is not null && !source.StartsWith("docker://", StringComparison.Ordinal))
         {
             Error(Child(map, "source")!, $"source '{source}' of {owner} is not supported: only `docker://IMAGE` names a nested application");
+        }
+        else if (source is not null && !ImageReference.IsValid(source["docker://".Length..]))
+        {
+            Error(Child(map, "source")!, $"source '{Printable(source)}' of {owner} is not a valid image reference",
+                "image names are lower case: docker://[registry/]name[:tag][@digest]");
         }
 
         var parameters = Child(map, "params") is { } ps ? ReadParams(ps, owner, legacy) : [];
@@ -679,4 +696,18 @@ internal sealed class Reader(string file)
         YamlScalarNode s => $"'{s.Value}'",
         _ => "something else",
     };
+
+    /// <summary>A component name becomes external/NAME, DIR/NAME of `template -o`, an answers section and a label.</summary>
+    public static bool IsSafeComponentName(string name) => IsSafeName(name, 63);
+
+    /// <summary>An app id names releases, images' directories and index entries.</summary>
+    public static bool IsSafeId(string id) => IsSafeName(id, 253);
+
+    private static bool IsSafeName(string name, int max) =>
+        name.Length > 0 && name.Length <= max && char.IsAsciiLetterOrDigit(name[0]) &&
+        name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
+    /// <summary>A name as it can be printed: control characters shown as escapes.</summary>
+    public static string Printable(string text) =>
+        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())) : text;
 }

@@ -116,7 +116,29 @@ public static partial class StructuredRenderer
             return new StructuredResult(documents, _used, _unresolved);
         }
 
+        /// <summary>Nesting deeper than any manifest needs; the reader recurses, so it must be bounded.</summary>
+        private const int MaxDepth = Yaml.YamlFile.MaxDepth;
+
+        private int _depth;
+
         private JsonNode? ReadNode(IParser parser)
+        {
+            if (++_depth > MaxDepth)
+            {
+                throw Error(parser.Current!.Start, $"the document nests deeper than {MaxDepth} levels");
+            }
+
+            try
+            {
+                return ReadNodeAtDepth(parser);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
+        private JsonNode? ReadNodeAtDepth(IParser parser)
         {
             if (++_nodes > MaxNodes)
             {

@@ -12,6 +12,7 @@ public static class YamlFile
         var stream = new YamlStream();
         try
         {
+            CheckDepth(text, file);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
@@ -20,6 +21,51 @@ public static class YamlFile
         }
 
         return [.. stream.Documents];
+    }
+
+    /// <summary>Nesting allowed in a YAML or JSON document: YamlStream and our readers recurse.</summary>
+    public const int MaxDepth = 200;
+
+    /// <summary>
+    /// Walks the parser's events (which keep their own stack, no recursion) and refuses nesting
+    /// deeper than <see cref="MaxDepth"/> before the recursive model builder sees it.
+    /// </summary>
+    private static void CheckDepth(string text, string file)
+    {
+        // Fewer brackets and lines than the limit cannot nest that deep.
+        var openers = 0;
+        foreach (var c in text)
+        {
+            if (c is '[' or '{' or '\n' or '-' or ':')
+            {
+                openers++;
+            }
+        }
+
+        if (openers <= MaxDepth)
+        {
+            return;
+        }
+
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                    {
+                        throw new NuleculeException($"the document nests deeper than {MaxDepth} levels", new SourceLocation(file, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column),
+                            "flatten the document");
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     public static SourceLocation Locate(this YamlNode node, string file) => new(file, (int)node.Start.Line, (int)node.Start.Column);
