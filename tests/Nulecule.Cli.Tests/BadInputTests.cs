@@ -5,6 +5,8 @@ namespace Nulecule.Cli.Tests;
 /// (default `validate {dir}`); its `expected` file the exit code (`exit N`) and the lines stderr
 /// must contain, in order, with `{dir}` standing for the case directory as the command prints it.
 /// Set NULECULE_UPDATE_GOLDEN=1 to rewrite `expected` from the current output (then read the diff).
+/// An optional `setup` file makes what git cannot hold, one per line: `fifo PATH` (a named pipe)
+/// and `sparse PATH BYTES` (a large file that takes no disk); they are ignored by git.
 /// </summary>
 public class BadInputTests
 {
@@ -25,8 +27,13 @@ public class BadInputTests
             .Select(a => a.Replace("{dir}", dir, StringComparison.Ordinal))
             .ToArray();
 
+        Setup(dir);
+
         // When
-        var result = await Cli.RunAsync(args);
+        var run = Cli.RunAsync(args);
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60)));
+        finished.ShouldBe(run, "the command hung on hostile input (60 s)");
+        var result = await run;
 
         // Then
         var actual = result.Stderr.Replace(display, "{dir}", StringComparison.Ordinal).Replace(dir, "{dir}", StringComparison.Ordinal);
@@ -48,5 +55,51 @@ public class BadInputTests
         }
 
         expected.Length.ShouldBeGreaterThan(1, "every bad input names at least one error");
+        actual.ShouldNotContain("   at ", Case.Sensitive, "no stack trace, ever");
+        actual.ShouldNotContain("Exception", Case.Sensitive, "no exception type names in messages");
+    }
+
+    [Fact]
+    public void Should_hold_at_least_120_cases() => Directory.EnumerateDirectories(Root).Count().ShouldBeGreaterThanOrEqualTo(120);
+
+    private static void Setup(string dir)
+    {
+        var file = Path.Combine(dir, "setup");
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        foreach (var line in File.ReadAllLines(file).Where(l => l.Length > 0))
+        {
+            var words = line.Split(' ');
+            var path = Path.Combine(dir, words[1]);
+            if (Nulecule.SafeFiles.KindOf(path) != Nulecule.FileKind.Missing)
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            switch (words[0])
+            {
+                case "fifo":
+                    using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
+                    {
+                        mkfifo.WaitForExit();
+                        mkfifo.ExitCode.ShouldBe(0, $"mkfifo {path}");
+                    }
+
+                    break;
+                case "sparse":
+                    using (var stream = File.Create(path))
+                    {
+                        stream.SetLength(long.Parse(words[2], System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    break;
+                default:
+                    throw new InvalidOperationException($"unknown setup line in {file}: {line}");
+            }
+        }
     }
 }

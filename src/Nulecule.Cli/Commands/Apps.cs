@@ -56,6 +56,12 @@ internal static class Apps
 
     public static async Task FetchImageAsync(CommandContext context, string image, string destination, bool withDependencies, bool replace, CancellationToken ct)
     {
+        if (!ImageReference.IsValid(image.StartsWith("docker://", StringComparison.Ordinal) ? image["docker://".Length..] : image))
+        {
+            throw new NuleculeException(image.StartsWith('-') ? $"unknown option '{image}'" : $"'{image}' is not a valid image reference", null,
+                "image names are lower case: [registry/]name[:tag][@digest], e.g. docker.io/projectatomic/helloapache:latest");
+        }
+
         var (client, _) = await DockerConnector.ConnectAsync(Endpoint(context), ct);
         using (client)
         {
@@ -79,7 +85,7 @@ internal static class Apps
             var fetcher = new ImageApplicationFetcher(client);
             foreach (var (name, image) in NestedSources(appDir))
             {
-                var target = Path.Combine(appDir, AppTreeLoader.ExternalDirectory, name);
+                var target = SafeFiles.ResolveInside(appDir, $"{AppTreeLoader.ExternalDirectory}/{name}");
                 if (!File.Exists(Path.Combine(target, NuleculeLoader.FileName)))
                 {
                     await fetcher.FetchWithDependenciesAsync(image, target, NestedSources, replace: true, ct);

@@ -27,8 +27,9 @@ internal static class ImageCommands
                 {
                     foreach (var (name, _) in Apps.NestedSources(source))
                     {
-                        var dir = Path.Combine(source, Resolution.AppTreeLoader.ExternalDirectory, name);
-                        if (Directory.Exists(dir))
+                        // Resolved link by link: --update must never delete outside the app.
+                        var dir = SafeFiles.ResolveInside(source, $"{Resolution.AppTreeLoader.ExternalDirectory}/{name}");
+                        if (SafeFiles.KindOf(dir) == FileKind.Directory)
                         {
                             Directory.Delete(dir, recursive: true);
                         }

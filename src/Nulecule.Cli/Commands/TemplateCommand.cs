@@ -29,7 +29,19 @@ internal static class TemplateCommand
                 var files = TemplateOutput.Files(outcome.App, secrets);
                 foreach (var file in files)
                 {
-                    AtomicFile.Write(Path.Combine(dir, file.RelativePath), file.Text);
+                    // Resolved link by link: nothing under DIR may lead the write outside it.
+                    string target;
+                    try
+                    {
+                        target = SafeFiles.ResolveInside(dir, file.RelativePath);
+                    }
+                    catch (UnsafeFileException ex)
+                    {
+                        throw new NuleculeException($"refusing to write {file.RelativePath} under {dir}: {ex.Message}", null,
+                            "write into a directory without symbolic links that lead out of it");
+                    }
+
+                    AtomicFile.Write(target, file.Text);
                 }
 
                 output.Info($"wrote {files.Count} file(s) under {dir}");

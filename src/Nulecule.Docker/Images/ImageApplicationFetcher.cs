@@ -127,7 +127,19 @@ public sealed class ImageApplicationFetcher
                 throw new NuleculeException($"component name '{name}' cannot be used as a directory under external/");
             }
 
-            await FetchTreeAsync(StripScheme(nested), Path.Combine(destination, "external", name), nestedSources, replace, chain, fetched, cancellationToken);
+            // external/ came out of an image: resolve it on disk, link by link, inside the app.
+            string target;
+            try
+            {
+                target = SafeFiles.ResolveInside(destination, $"external/{name}");
+            }
+            catch (UnsafeFileException ex)
+            {
+                throw new NuleculeException($"refusing to fetch nested application '{name}' of {image}: {ex.Message}",
+                    hint: "the image's external/ must be a plain directory inside the application");
+            }
+
+            await FetchTreeAsync(StripScheme(nested), target, nestedSources, replace, chain, fetched, cancellationToken);
         }
 
         chain.RemoveAt(chain.Count - 1);

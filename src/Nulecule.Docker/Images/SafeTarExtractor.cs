@@ -4,7 +4,10 @@ namespace Nulecule.Docker.Images;
 
 /// <summary>
 /// Extracts an application archive without trusting it: no absolute names, no `..`, no links
-/// pointing outside the destination, no devices or fifos, and a bound on the total size.
+/// pointing outside the destination, no devices or fifos, and a bound on the total size. It
+/// extracts into a fresh directory only, never writes through a link, and before returning checks
+/// the extracted tree on disk: every link, followed link by link (chains such as `x -> .`,
+/// `external -> x/x/../../..`), must stay inside it.
 /// </summary>
 public static class SafeTarExtractor
 {
@@ -18,7 +21,22 @@ public static class SafeTarExtractor
     public static int Extract(Stream tar, string destination, string origin, string? stripPrefix = null, long maxBytes = DefaultMaxBytes)
     {
         var root = Path.GetFullPath(destination);
-        Directory.CreateDirectory(root);
+        if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any() || File.Exists(root))
+        {
+            throw new InvalidOperationException($"{root} must be a fresh directory to extract into");
+        }
+
+        // Readable by this user alone until it is verified and moved into place.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(root);
+        }
+        else
+        {
+            Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var links = new List<(string Path, string Entry)>();
         var total = 0L;
         var count = 0;
         using var reader = new TarReader(tar, leaveOpen: true);
@@ -50,7 +68,8 @@ public static class SafeTarExtractor
                     }
 
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    using (var output = File.Create(target))
+                    NotALink(target, entry.Name, origin);
+                    using (var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None))
                     {
                         entry.DataStream?.CopyTo(output);
                     }
@@ -70,7 +89,9 @@ public static class SafeTarExtractor
                     }
 
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    NotALink(target, entry.Name, origin);
                     File.CreateSymbolicLink(target, linkTarget);
+                    links.Add((target, entry.Name));
                     break;
                 case TarEntryType.HardLink:
                     var linked = Relative(entry.LinkName, stripPrefix, origin);
@@ -80,13 +101,21 @@ public static class SafeTarExtractor
                     }
 
                     var source = Inside(root, linked, entry.LinkName, origin);
-                    if (!File.Exists(source))
+                    var sourceKind = SafeFiles.KindOf(source);
+                    if (sourceKind == FileKind.SymbolicLink)
+                    {
+                        // Copying would follow the link: a host file would land in the app.
+                        throw Refuse(origin, entry.Name, $"hard link to {entry.LinkName}, which is a symbolic link");
+                    }
+
+                    if (sourceKind != FileKind.Regular)
                     {
                         throw Refuse(origin, entry.Name, $"hard link to {entry.LinkName}, which is not an earlier file of the archive");
                     }
 
                     // A copy, not a link: the extracted tree never shares inodes with anything.
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    NotALink(target, entry.Name, origin);
                     File.Copy(source, target, overwrite: true);
                     break;
                 default:
@@ -96,7 +125,56 @@ public static class SafeTarExtractor
             count++;
         }
 
+        Verify(root, links, origin);
         return count;
+    }
+
+    /// <summary>
+    /// Checks the extracted tree on the real file system: only directories, regular files and
+    /// links, and every link resolved component by component stays inside the root. Links can be
+    /// created before what they pass through, so this runs once everything is on disk.
+    /// </summary>
+    private static void Verify(string root, List<(string Path, string Entry)> links, string origin)
+    {
+        foreach (var (path, entryName) in links)
+        {
+            try
+            {
+                _ = SafeFiles.ResolveInside(root, Path.GetRelativePath(root, path));
+            }
+            catch (UnsafeFileException ex)
+            {
+                throw Refuse(origin, entryName, $"symbolic link leads outside the application on disk ({ex.Message})");
+            }
+        }
+
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos())
+            {
+                switch (SafeFiles.KindOf(entry.FullName))
+                {
+                    case FileKind.Directory:
+                        pending.Push(entry.FullName);
+                        break;
+                    case FileKind.Regular or FileKind.SymbolicLink:
+                        break;
+                    case var other:
+                        throw Refuse(origin, Path.GetRelativePath(root, entry.FullName), $"{SafeFiles.Describe(other)} after extraction");
+                }
+            }
+        }
+    }
+
+    /// <summary>Writing to an existing link would write where it points: an archive may not do that.</summary>
+    private static void NotALink(string target, string entryName, string origin)
+    {
+        if (SafeFiles.KindOf(target) == FileKind.SymbolicLink)
+        {
+            throw Refuse(origin, entryName, "it would write through a symbolic link extracted before it");
+        }
     }
 
     /// <summary>The entry name relative to the prefix, checked; null for the prefix directory itself.</summary>

@@ -255,7 +255,24 @@ public static class DockerRunParser
                 throw new NuleculeException("`docker run` without an image", at, "add the image, e.g. `docker run -d $image`");
             }
 
-            var arguments = _words.Skip(skip).Select(Substitute).ToList();
+            var arguments = new List<string>();
+            foreach (var word in _words.Skip(skip))
+            {
+                var argument = Substitute(word);
+                var template = string.Concat(word.Segments);
+                if (argument.StartsWith('-') && !template.StartsWith('-'))
+                {
+                    // `docker run -d $image` with image=--privileged: a value may fill a word, never add an option.
+                    var name = word.Segments.Select(seg => Substitution.Apply(seg.ToString(), context).Used.FirstOrDefault()).FirstOrDefault(n => n is not null) ?? "?";
+                    throw new NuleculeException(
+                        $"the value of param '{name}' starts with '-' and would turn this word into an option",
+                        new SourceLocation(file, word.Line, word.Column),
+                        "a value can never add an option: change the value, or write the option with its value in one word (--flag=$param)");
+                }
+
+                arguments.Add(argument);
+            }
+
             _commands.Add(new DockerRunCommand(arguments, at));
             _words.Clear();
         }

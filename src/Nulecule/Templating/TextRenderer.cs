@@ -67,31 +67,86 @@ public static class TextRenderer
             return;
         }
 
-        var neutral = rendered.Used.Select((name, i) => (name, i))
-            .ToDictionary(p => p.name, p => Scalar.String($"NuleculeRef{p.i}x"), StringComparer.Ordinal);
-        if (!TryParse(file, Substitution.Apply(source, neutral).Text, format, out var expected, out _) || SameShape(expected, documents))
+        var neutral = Neutral(rendered.Used, i => $"NuleculeRef{i}x");
+        if (TryParse(file, Substitution.Apply(source, neutral).Text, format, out var expected, out _))
         {
-            // When the template only parses with the real values, there is no shape to compare with.
+            if (!SameShape(expected, documents))
+            {
+                throw Culprit(file, source, rendered, context, neutral, format, actual => SameShape(expected, actual), "changes the structure of the artifact (it adds keys, items or nesting)");
+            }
+
             return;
         }
 
+        // The template parses only with real values (a reference standing for whole lines, as
+        // `$extra` alone on a line). Other neutral forms give the objects the author meant; the
+        // values may fill them but never add, remove or move an object.
+        foreach (var form in NeutralForms)
+        {
+            var alternative = Neutral(rendered.Used, form);
+            if (TryParse(file, Substitution.Apply(source, alternative).Text, format, out var meant, out _))
+            {
+                if (!SameObjects(meant, documents))
+                {
+                    throw Culprit(file, source, rendered, context, alternative, format, actual => SameObjects(meant, actual),
+                        "adds, removes or renames objects of the artifact (documents, kinds, names or namespaces)");
+                }
+
+                return;
+            }
+        }
+
+        var first = rendered.Spans[0];
+        throw new NuleculeException(
+            $"the artifact is valid {(format == ArtifactFormat.Json ? "JSON" : "YAML")} only with the values given, so its objects cannot be checked against them",
+            LocationOf(file, source, first.SourceStart),
+            "write the artifact so that it parses with any word in place of each $reference (quote references inside strings)");
+    }
+
+    /// <summary>Placeholders for a reference that stands for more than one value: a `key: value` line, nothing.</summary>
+    private static readonly Func<int, string>[] NeutralForms = [i => $"nuleculeRef{i}x: 0", _ => ""];
+
+    private static Dictionary<string, Scalar> Neutral(IReadOnlyList<string> used, Func<int, string> form) =>
+        used.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => Scalar.String(form(p.i)), StringComparer.Ordinal);
+
+    private static NuleculeException Culprit(
+        string file, string source, SubstitutionResult rendered, IReadOnlyDictionary<string, Scalar> context, Dictionary<string, Scalar> neutral,
+        ArtifactFormat format, Func<IReadOnlyList<JsonNode>, bool> same, string what)
+    {
         foreach (var name in rendered.Used)
         {
             var one = new Dictionary<string, Scalar>(neutral, StringComparer.Ordinal) { [name] = context[name] };
-            if (!TryParse(file, Substitution.Apply(source, one).Text, format, out var actual, out _) || !SameShape(expected, actual))
+            if (!TryParse(file, Substitution.Apply(source, one).Text, format, out var actual, out _) || !same(actual))
             {
                 var span = rendered.Spans.First(s => s.Name == name);
-                throw new NuleculeException(
-                    $"the value of param '{name}' changes the structure of the artifact (it adds keys, items or nesting)",
+                return new NuleculeException(
+                    $"the value of param '{name}' {what}",
                     LocationOf(file, source, span.SourceStart),
                     "a value can only fill one value of the document: change the value, or quote the reference");
             }
         }
 
-        throw new NuleculeException(
-            $"the values of params {string.Join(", ", rendered.Used.Select(n => $"'{n}'"))} together change the structure of the artifact",
+        return new NuleculeException(
+            $"the values of params {string.Join(", ", rendered.Used.Select(n => $"'{n}'"))} together {what}",
             new SourceLocation(file, 0, 0),
             "a value can only fill one value of the document: change the values, or quote the references");
+    }
+
+    /// <summary>Same number of documents, and each the same kind, name and namespace (a placeholder there may take any value).</summary>
+    private static bool SameObjects(IReadOnlyList<JsonNode> meant, IReadOnlyList<JsonNode> actual) =>
+        meant.Count == actual.Count && meant.Zip(actual).All(p =>
+            SameField(p.First["kind"], p.Second["kind"]) &&
+            SameField(p.First["metadata"]?["name"], p.Second["metadata"]?["name"]) &&
+            SameField(p.First["metadata"]?["namespace"], p.Second["metadata"]?["namespace"]));
+
+    private static bool SameField(JsonNode? meant, JsonNode? actual)
+    {
+        if (meant is JsonValue m && m.TryGetValue<string>(out var text) && text.Contains("nuleculeRef", StringComparison.OrdinalIgnoreCase))
+        {
+            return actual is null or JsonValue;
+        }
+
+        return JsonNode.DeepEquals(meant, actual);
     }
 
     private static bool SameShape(IReadOnlyList<JsonNode> a, IReadOnlyList<JsonNode> b) =>
