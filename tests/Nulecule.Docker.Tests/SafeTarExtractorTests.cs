@@ -121,4 +121,66 @@ public sealed class SafeTarExtractorTests : IDisposable
         Should.Throw<NuleculeException>(() => SafeTarExtractor.Extract(tar, Destination, "img", "application-entity", maxBytes: 1024 * 1024))
             .Message.ShouldContain("larger than 1 MiB");
     }
+
+    [Fact]
+    public void Should_refuse_a_link_chain_that_leaves_on_disk_though_not_in_its_text()
+    {
+        // x -> . makes x/x/.. climb out of the root; the text of the target stays inside.
+        using var tar = Tar(
+            Entry(TarEntryType.SymbolicLink, "application-entity/x", "."),
+            Entry(TarEntryType.SymbolicLink, "application-entity/external", "x/x/../../escaped"));
+
+        var error = Should.Throw<NuleculeException>(() => SafeTarExtractor.Extract(tar, Destination, "img", "application-entity"));
+
+        error.Message.ShouldContain("entry 'application-entity/external': symbolic link leads outside the application on disk");
+    }
+
+    [Fact]
+    public void Should_refuse_a_hardlink_to_a_symbolic_link()
+    {
+        using var tar = Tar(
+            File("application-entity/Nulecule", "id: x"),
+            Entry(TarEntryType.SymbolicLink, "application-entity/alias", "Nulecule"),
+            Entry(TarEntryType.HardLink, "application-entity/copy", "application-entity/alias"));
+
+        Should.Throw<NuleculeException>(() => SafeTarExtractor.Extract(tar, Destination, "img", "application-entity"))
+            .Message.ShouldContain("hard link to application-entity/alias, which is a symbolic link");
+    }
+
+    [Fact]
+    public void Should_refuse_a_file_written_over_an_earlier_symbolic_link()
+    {
+        var outside = Path.Combine(_dir, "outside");
+        System.IO.File.WriteAllText(outside, "host");
+        using var tar = Tar(
+            Entry(TarEntryType.SymbolicLink, "application-entity/f", "g"),
+            File("application-entity/f", "overwritten"));
+
+        Should.Throw<NuleculeException>(() => SafeTarExtractor.Extract(tar, Destination, "img", "application-entity"))
+            .Message.ShouldContain("it would replace a symbolic link extracted before it");
+        System.IO.File.ReadAllText(outside).ShouldBe("host");
+    }
+
+    [Fact]
+    public void Should_extract_only_into_a_fresh_directory()
+    {
+        Directory.CreateDirectory(Destination);
+        System.IO.File.WriteAllText(Path.Combine(Destination, "planted"), "x");
+        using var tar = Tar(File("application-entity/Nulecule", "id: x"));
+
+        Should.Throw<InvalidOperationException>(() => SafeTarExtractor.Extract(tar, Destination, "img", "application-entity"))
+            .Message.ShouldContain("must be a fresh directory");
+    }
+
+    [Fact]
+    public void Should_refuse_a_file_where_a_directory_was_extracted()
+    {
+        // Found by SafeTarExtractorFuzz: this was an UnauthorizedAccessException, a crash.
+        using var tar = Tar(
+            Entry(TarEntryType.Directory, "application-entity/a/b/"),
+            File("application-entity/a", "x"));
+
+        Should.Throw<NuleculeException>(() => SafeTarExtractor.Extract(tar, Destination, "img", "application-entity"))
+            .Message.ShouldContain("entry 'application-entity/a': it would replace a directory extracted before it");
+    }
 }

@@ -55,71 +55,85 @@ public static class SafeTarExtractor
             }
 
             var target = Inside(root, name, entry.Name, origin);
-            switch (entry.EntryType)
+            var existing = SafeFiles.KindOf(target);
+            if (existing is not (FileKind.Missing or FileKind.Regular) && !(existing == FileKind.Directory && entry.EntryType == TarEntryType.Directory))
             {
-                case TarEntryType.Directory:
-                    Directory.CreateDirectory(target);
-                    break;
-                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                    total += entry.Length;
-                    if (total > maxBytes)
-                    {
-                        throw Refuse(origin, entry.Name, $"the archive is larger than {maxBytes / (1024 * 1024)} MiB");
-                    }
+                throw Refuse(origin, entry.Name, $"it would replace {SafeFiles.Describe(existing)} extracted before it");
+            }
 
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    NotALink(target, entry.Name, origin);
-                    using (var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None))
-                    {
-                        entry.DataStream?.CopyTo(output);
-                    }
+            try
+            {
+                switch (entry.EntryType)
+                {
+                    case TarEntryType.Directory:
+                        Directory.CreateDirectory(target);
+                        break;
+                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                        total += entry.Length;
+                        if (total > maxBytes)
+                        {
+                            throw Refuse(origin, entry.Name, $"the archive is larger than {maxBytes / (1024 * 1024)} MiB");
+                        }
 
-                    break;
-                case TarEntryType.SymbolicLink:
-                    var linkTarget = entry.LinkName;
-                    if (Path.IsPathRooted(linkTarget))
-                    {
-                        throw Refuse(origin, entry.Name, $"symbolic link to the absolute path {linkTarget}");
-                    }
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        NotALink(target, entry.Name, origin);
+                        using (var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None))
+                        {
+                            entry.DataStream?.CopyTo(output);
+                        }
 
-                    var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(target)!, linkTarget));
-                    if (!IsUnder(root, resolved))
-                    {
-                        throw Refuse(origin, entry.Name, $"symbolic link {linkTarget} points outside the application");
-                    }
+                        break;
+                    case TarEntryType.SymbolicLink:
+                        var linkTarget = entry.LinkName;
+                        if (Path.IsPathRooted(linkTarget))
+                        {
+                            throw Refuse(origin, entry.Name, $"symbolic link to the absolute path {linkTarget}");
+                        }
 
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    NotALink(target, entry.Name, origin);
-                    File.CreateSymbolicLink(target, linkTarget);
-                    links.Add((target, entry.Name));
-                    break;
-                case TarEntryType.HardLink:
-                    var linked = Relative(entry.LinkName, stripPrefix, origin);
-                    if (linked is null || Path.IsPathRooted(entry.LinkName))
-                    {
-                        throw Refuse(origin, entry.Name, $"hard link to {entry.LinkName} outside the application");
-                    }
+                        var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(target)!, linkTarget));
+                        if (!IsUnder(root, resolved))
+                        {
+                            throw Refuse(origin, entry.Name, $"symbolic link {linkTarget} points outside the application");
+                        }
 
-                    var source = Inside(root, linked, entry.LinkName, origin);
-                    var sourceKind = SafeFiles.KindOf(source);
-                    if (sourceKind == FileKind.SymbolicLink)
-                    {
-                        // Copying would follow the link: a host file would land in the app.
-                        throw Refuse(origin, entry.Name, $"hard link to {entry.LinkName}, which is a symbolic link");
-                    }
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        NotALink(target, entry.Name, origin);
+                        File.CreateSymbolicLink(target, linkTarget);
+                        links.Add((target, entry.Name));
+                        break;
+                    case TarEntryType.HardLink:
+                        var linked = Relative(entry.LinkName, stripPrefix, origin);
+                        if (linked is null || Path.IsPathRooted(entry.LinkName))
+                        {
+                            throw Refuse(origin, entry.Name, $"hard link to {entry.LinkName} outside the application");
+                        }
 
-                    if (sourceKind != FileKind.Regular)
-                    {
-                        throw Refuse(origin, entry.Name, $"hard link to {entry.LinkName}, which is not an earlier file of the archive");
-                    }
+                        var source = Inside(root, linked, entry.LinkName, origin);
+                        var sourceKind = SafeFiles.KindOf(source);
+                        if (sourceKind == FileKind.SymbolicLink)
+                        {
+                            // Copying would follow the link: a host file would land in the app.
+                            throw Refuse(origin, entry.Name, $"hard link to {entry.LinkName}, which is a symbolic link");
+                        }
 
-                    // A copy, not a link: the extracted tree never shares inodes with anything.
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    NotALink(target, entry.Name, origin);
-                    File.Copy(source, target, overwrite: true);
-                    break;
-                default:
-                    throw Refuse(origin, entry.Name, $"{entry.EntryType} entries are not allowed in an application");
+                        if (sourceKind != FileKind.Regular)
+                        {
+                            throw Refuse(origin, entry.Name, $"hard link to {entry.LinkName}, which is not an earlier file of the archive");
+                        }
+
+                        // A copy, not a link: the extracted tree never shares inodes with anything.
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        NotALink(target, entry.Name, origin);
+                        File.Copy(source, target, overwrite: true);
+                        break;
+                    default:
+                        throw Refuse(origin, entry.Name, $"{entry.EntryType} entries are not allowed in an application");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A malformed archive (a file where a directory must be, ...): refused, never a crash.
+                throw Refuse(origin, entry.Name, e.Message);
             }
 
             count++;

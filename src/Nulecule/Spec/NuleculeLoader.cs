@@ -85,6 +85,11 @@ public static class NuleculeLoader
             return Fail(Diagnostic.Error("the Nulecule file is empty", new SourceLocation(reader.File, 1, 1), "it needs at least `specversion`, `id` and `graph`"));
         }
 
+        if (FirstComplexKey(documents[0].RootNode) is { } complex)
+        {
+            return Fail(Diagnostic.Error("a mapping key must be a plain text key, not a list or a mapping", complex.Locate(reader.File), "write `key: value` with a plain key"));
+        }
+
         if (documents.Count > 1)
         {
             reader.Warn(documents[1].RootNode, "only the first YAML document of a Nulecule file is read; the others are ignored");
@@ -97,6 +102,39 @@ public static class NuleculeLoader
         }
 
         return new LoadResult(reader.HasErrors ? null : app, reader.Diagnostics);
+    }
+
+    /// <summary>The first key that is a list or a mapping (`? [a]: b`); the reader expects text keys only.</summary>
+    private static YamlNode? FirstComplexKey(YamlNode root)
+    {
+        var pending = new Stack<YamlNode>([root]);
+        while (pending.Count > 0)
+        {
+            switch (pending.Pop())
+            {
+                case YamlMappingNode map:
+                    foreach (var (key, value) in map.Children)
+                    {
+                        if (key is not YamlScalarNode)
+                        {
+                            return key;
+                        }
+
+                        pending.Push(value);
+                    }
+
+                    break;
+                case YamlSequenceNode list:
+                    foreach (var item in list.Children)
+                    {
+                        pending.Push(item);
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
     }
 
     private static LoadResult Fail(Diagnostic diagnostic) => new(null, [diagnostic]);

@@ -51,6 +51,11 @@ public static partial class StructuredRenderer
                 $"not valid YAML or JSON: {CleanMessage(ex)}",
                 new SourceLocation(file, (int)ex.Start.Line, (int)ex.Start.Column));
         }
+        catch (Exception e) when (Nulecule.Yaml.YamlFile.IsParserFailure(e))
+        {
+            var stuck = Yaml.YamlFile.Stuck(text, file);
+            throw new NuleculeException(stuck with { Message = "not valid YAML or JSON: the parser cannot read on after this point" });
+        }
     }
 
     /// <summary>Like <see cref="Render"/>, but answers false instead of throwing on a syntax error.</summary>

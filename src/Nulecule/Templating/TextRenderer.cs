@@ -135,9 +135,12 @@ public static class TextRenderer
     /// <summary>Same number of documents, and each the same kind, name and namespace (a placeholder there may take any value).</summary>
     private static bool SameObjects(IReadOnlyList<JsonNode> meant, IReadOnlyList<JsonNode> actual) =>
         meant.Count == actual.Count && meant.Zip(actual).All(p =>
-            SameField(p.First["kind"], p.Second["kind"]) &&
-            SameField(p.First["metadata"]?["name"], p.Second["metadata"]?["name"]) &&
-            SameField(p.First["metadata"]?["namespace"], p.Second["metadata"]?["namespace"]));
+            SameField(Field(p.First, "kind"), Field(p.Second, "kind")) &&
+            SameField(Field(Field(p.First, "metadata"), "name"), Field(Field(p.Second, "metadata"), "name")) &&
+            SameField(Field(Field(p.First, "metadata"), "namespace"), Field(Field(p.Second, "metadata"), "namespace")));
+
+    /// <summary>A member of an object; null for anything else (a document may be a list or a word).</summary>
+    private static JsonNode? Field(JsonNode? node, string name) => node is JsonObject o && o.TryGetPropertyValue(name, out var v) ? v : null;
 
     private static bool SameField(JsonNode? meant, JsonNode? actual)
     {

@@ -19,8 +19,44 @@ public static class YamlFile
         {
             throw new NuleculeException(ToDiagnostic(ex, text, file));
         }
+        catch (Exception e) when (IsParserFailure(e))
+        {
+            throw new NuleculeException(Stuck(text, file));
+        }
 
         return [.. stream.Documents];
+    }
+
+    /// <summary>
+    /// What YamlDotNet throws, besides YamlException, on input it cannot read (found by fuzzing:
+    /// an unclosed `{` gives InvalidOperationException, a tag such as `!!bin]]` ArgumentException).
+    /// </summary>
+    public static bool IsParserFailure(Exception e) =>
+        e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException or NullReferenceException;
+
+    /// <summary>
+    /// YamlDotNet's scanner throws InvalidOperationException on some broken input (an unclosed
+    /// `{` whose plain scalar runs into the next line). Reads the events again to name the last
+    /// place it understood.
+    /// </summary>
+    public static Diagnostic Stuck(string text, string file)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        Mark last = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                last = parser.Current!.End;
+            }
+        }
+        catch (Exception e) when (e is YamlException || IsParserFailure(e))
+        {
+            // Expected: this is where it stops.
+        }
+
+        return Diagnostic.Error("invalid YAML/JSON: the parser cannot read on after this point", new SourceLocation(file, Math.Max(1, (int)last.Line), Math.Max(1, (int)last.Column)),
+            "look for an unclosed '{' or '[' here or just after");
     }
 
     /// <summary>Nesting allowed in a YAML or JSON document: YamlStream and our readers recurse.</summary>

@@ -38,6 +38,10 @@ internal static class YamlAnswersReader
         {
             throw new NuleculeException($"not valid YAML: {Describe(e)}", At(file, e.Start));
         }
+        catch (Exception e) when (Nulecule.Yaml.YamlFile.IsParserFailure(e))
+        {
+            throw new NuleculeException(Nulecule.Yaml.YamlFile.Stuck(text, file));
+        }
     }
 
     private static List<AnswerSection> ReadRoot(Parser parser, string file)
