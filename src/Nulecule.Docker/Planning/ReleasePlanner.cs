@@ -213,6 +213,7 @@ public static class ReleasePlanner
                 : null,
         };
 #pragma warning restore CS8601
+        args.Settings.ApplyTo(parameters);
         return parameters;
     }
 

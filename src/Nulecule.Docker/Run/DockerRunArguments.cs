@@ -52,6 +52,9 @@ public sealed record DockerRunArguments
     public bool Interactive { get; init; }
     public bool Tty { get; init; }
 
+    /// <summary>The flags that map straight onto create fields (resources, DNS, kernel, logging, security).</summary>
+    public DockerRunSettings Settings { get; init; } = DockerRunSettings.Empty;
+
     /// <summary>Parses a rendered command; <paramref name="artifactDirectory"/> anchors `--env-file` and relative binds.</summary>
     public static DockerRunArguments Parse(
         DockerRunCommand command, string? artifactDirectory = null, Func<string, string?>? environment = null) =>

@@ -59,7 +59,59 @@ internal sealed class DockerRunFlagParser
         ['l'] = "label",
         ['m'] = "memory",
         ['h'] = "hostname",
+        ['c'] = "cpu-shares",
+        ['P'] = "publish-all",
     };
+
+    /// <summary>
+    /// `docker run` flags of the docker CLI that nulecule refuses, and why: most need a terminal or
+    /// the CLI's own state; the rest are not supported yet (docs/docker-run-flags.md).
+    /// </summary>
+    internal static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
+    {
+        ["attach"] = "it attaches the CLI's terminal to the container's streams; nulecule runs containers detached (read them with `nulecule logs`)",
+        ["detach-keys"] = "it sets the key sequence that detaches the CLI's terminal; nulecule attaches no terminal",
+        ["sig-proxy"] = "it forwards signals the CLI process receives; nulecule runs containers detached, with no CLI process to forward from",
+        ["cidfile"] = "it makes the CLI write the container ID to a file on its machine; nulecule records containers in the release history",
+        ["quiet"] = "it silences the CLI's pull progress output",
+        ["disable-content-trust"] = "it turns off the CLI's own image signature check (Docker Content Trust is done by the client, not the engine)",
+        ["pull"] = "it sets the CLI's pull policy; nulecule pulls a missing image itself",
+        ["use-api-socket"] = "it mounts the CLI's own API socket and credentials into the container",
+        ["help"] = "it prints the CLI's usage",
+        ["volumes-from"] = "it names containers as the CLI created them, and nulecule names each container per release; share a named volume with -v instead",
+        ["ip"] = "every container of a release joins the release's own network; fixed addresses are not supported yet",
+        ["ip6"] = "every container of a release joins the release's own network; fixed addresses are not supported yet",
+        ["link-local-ip"] = "every container of a release joins the release's own network; fixed addresses are not supported yet",
+        ["network-alias"] = "containers get their component's names as aliases on the release network; extra aliases are not supported yet",
+        ["mac-address"] = "not supported yet (the Engine API client model used here has no field for it)",
+        ["mount"] = "not supported yet; use -v/--volume or --tmpfs",
+        ["gpus"] = "not supported yet (GPU device requests)",
+        ["platform"] = "not supported yet (the image's platform is chosen when it is pulled)",
+        ["kernel-memory"] = "deprecated by the engine (ignored on cgroup v2); not supported",
+        ["blkio-weight-device"] = "not supported yet (the Engine API client model used here has no field for it)",
+        ["device-read-bps"] = "not supported yet (the Engine API client model used here has no field for it)",
+        ["device-read-iops"] = "not supported yet (the Engine API client model used here has no field for it)",
+        ["device-write-bps"] = "not supported yet (the Engine API client model used here has no field for it)",
+        ["device-write-iops"] = "not supported yet (the Engine API client model used here has no field for it)",
+    };
+
+    private static readonly Dictionary<char, string> RefusedShort = new() { ['a'] = "attach", ['q'] = "quiet" };
+
+    static DockerRunFlagParser()
+    {
+        foreach (var name in DockerRunSettings.SingleValued.Concat(DockerRunSettings.MultiValued).Append("label-file"))
+        {
+            Long[name] = (name, Kind.Value);
+        }
+
+        foreach (var name in DockerRunSettings.Switches)
+        {
+            Long[name] = (name, Kind.Bool);
+        }
+    }
+
+    /// <summary>Every long option nulecule reads, for the flag table.</summary>
+    internal static IReadOnlyCollection<string> Supported => Long.Keys;
 
     private readonly DockerRunCommand _command;
     private readonly string _artifactDirectory;
@@ -75,6 +127,7 @@ internal sealed class DockerRunFlagParser
     private readonly List<string> _capDrop = [];
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _lists = new(StringComparer.Ordinal);
 
     public DockerRunFlagParser(DockerRunCommand command, string artifactDirectory, Func<string, string?> environment)
     {
@@ -100,6 +153,11 @@ internal sealed class DockerRunFlagParser
             {
                 var eq = arg.IndexOf('=');
                 var name = eq < 0 ? arg[2..] : arg[2..eq];
+                if (Refused.TryGetValue(name, out var why))
+                {
+                    throw Fail($"docker run option '--{name}' is not supported: {why}");
+                }
+
                 if (!Long.TryGetValue(name, out var option))
                 {
                     throw Fail($"unsupported docker run option '--{name}'", $"supported options: {string.Join(", ", Long.Keys.Select(k => "--" + k))}");
@@ -166,6 +224,7 @@ internal sealed class DockerRunFlagParser
             Remove = _flags.Contains("rm"),
             Interactive = _flags.Contains("interactive"),
             Tty = _flags.Contains("tty"),
+            Settings = new DockerRunSettings(_values, _lists, _flags),
         };
     }
 
@@ -175,9 +234,14 @@ internal sealed class DockerRunFlagParser
         var arg = args[index];
         for (var c = 1; c < arg.Length; c++)
         {
+            if (RefusedShort.TryGetValue(arg[c], out var refused))
+            {
+                throw Fail($"docker run option '-{arg[c]}' (--{refused}) is not supported: {Refused[refused]}");
+            }
+
             if (!Short.TryGetValue(arg[c], out var name))
             {
-                throw Fail($"unsupported docker run option '-{arg[c]}'" + (arg.Length > 2 ? $" (in '{arg}')" : ""), "supported short options: -d -i -t -p -e -v -w -u -l -m -h");
+                throw Fail($"unsupported docker run option '-{arg[c]}'" + (arg.Length > 2 ? $" (in '{arg}')" : ""), "supported short options: -d -i -t -p -P -e -v -w -u -l -m -h -c");
             }
 
             var option = Long[name];
@@ -312,6 +376,22 @@ internal sealed class DockerRunFlagParser
 
                 _values[name] = value;
                 break;
+            case "label-file":
+                ReadLabelFile(flag, value);
+                break;
+            case var listed when DockerRunSettings.MultiValued.Contains(listed):
+                Check(name, flag, value);
+                if (!_lists.TryGetValue(name, out var list))
+                {
+                    _lists[name] = list = [];
+                }
+
+                list.Add(value);
+                break;
+            case var single when DockerRunSettings.SingleValued.Contains(single):
+                Check(name, flag, value);
+                _values[name] = value;
+                break;
             case "name":
                 if (!IsContainerName(value))
                 {
@@ -323,6 +403,33 @@ internal sealed class DockerRunFlagParser
             default:
                 _values[name] = value;
                 break;
+        }
+    }
+
+    private void Check(string name, string flag, string value)
+    {
+        if (DockerRunSettings.Check(name, value) is { } problem)
+        {
+            throw Fail($"invalid {flag} value '{value}': {problem.Problem}", problem.Hint);
+        }
+    }
+
+    private void ReadLabelFile(string flag, string path)
+    {
+        var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(_artifactDirectory, path));
+        if (!File.Exists(full))
+        {
+            throw Fail($"{flag} {path}: file {full} does not exist", "label-file paths are relative to the artifact's directory");
+        }
+
+        foreach (var raw in File.ReadAllLines(full))
+        {
+            var line = raw.TrimStart();
+            if (line.Length > 0 && !line.StartsWith('#'))
+            {
+                var eq = line.IndexOf('=');
+                _labels[eq < 0 ? line : line[..eq]] = eq < 0 ? "" : line[(eq + 1)..];
+            }
         }
     }
 

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Docker.DotNet;
+using Nulecule.Docker.Endpoints;
+using Nulecule.Docker.Planning;
+using Nulecule.Docker.Run;
+using Nulecule.Templating;
+
+namespace Nulecule.Docker.Tests;
+
+/// <summary>
+/// The docker CLI is the oracle for docker-run artifacts: for each line, the container nulecule
+/// creates and the one `docker create` makes from the same line have equal Config and HostConfig,
+/// names, labels and networks aside (and the CLI's terminal attachment, which nulecule never asks for).
+/// </summary>
+public sealed class DockerCliOracleTests : IDisposable
+{
+    private readonly DockerClient _client = DockerConnector.CreateClient(new DockerEndpointResolver().Resolve());
+    private readonly List<string> _created = [];
+
+    public static TheoryData<string> Lines() => new(
+        "-d --cpu-shares 512 --add-host db:10.0.0.2 --add-host cache:10.0.0.3 --dns 1.1.1.1 --dns-search example.com --dns-option ndots:2",
+        "-d --tmpfs /run:rw,size=64m --tmpfs /scratch --read-only --init --stop-signal SIGINT --stop-timeout 20",
+        "-d --shm-size 128m --ulimit nofile=1024:2048 --ulimit nproc=512 --sysctl net.ipv4.ip_forward=1 --security-opt no-new-privileges",
+        "-d -c 256 --cpu-period 100000 --cpu-quota 50000 --cpuset-cpus 0 --memory 64m --memory-reservation 32m --memory-swap 128m --memory-swappiness 10 --pids-limit 100 --oom-score-adj 100",
+        "-d -e A=1 -e B=two -p 8080:80 -p 127.0.0.1:9090:90/udp --expose 9000 -v /tmp:/data:ro -v /cache -w /tmp -u 1000 --restart on-failure:3 --cap-add NET_ADMIN --cap-drop MKNOD --privileged",
+        "-d --log-driver json-file --log-opt max-size=1m --log-opt max-file=2 --group-add 1234 --domainname example.org --ipc shareable --uts host",
+        "-d --hostname web --cpus 0.5 --add-host gw:192.168.1.1",
+        "-d --health-cmd true --health-interval 5s --health-timeout 2s --health-retries 2 --health-start-period 1s --blkio-weight 300 -P --device-cgroup-rule 'c 1:3 mr' --entrypoint /bin/sh",
+        "-dit --rm --no-healthcheck --cgroupns private --pid host");
+
+    [DockerTheory]
+    [MemberData(nameof(Lines))]
+    public async Task Should_create_the_container_the_docker_cli_creates(string line)
+    {
+        // Given: one docker-run line, tokenized as nulecule tokenizes artifacts
+        var command = DockerRunParser.Parse("oracle-run", $"docker run {line} {TestImages.Busybox} sleep 300", new Dictionary<string, Spec.Scalar>()).Commands.ShouldHaveSingleItem();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+
+        // When: nulecule creates it through the Engine API, the CLI from the same words
+        var args = DockerRunArguments.Parse(command, Path.GetTempPath(), _ => null);
+        var parameters = ReleasePlanner.ToCreateParameters(args, $"oracle-ours-{suffix}", "oracle", "bridge", [], new Dictionary<string, string>());
+        var ours = (await _client.Containers.CreateContainerAsync(parameters)).ID;
+        _created.Add(ours);
+        var cliArgs = new List<string> { "create", "--name", $"oracle-cli-{suffix}" };
+        cliArgs.AddRange(command.Arguments.Where(a => a is not ("-d" or "--detach")).Select(a => a == "-dit" ? "-it" : a));
+        var theirs = Docker(cliArgs).Trim();
+        _created.Add(theirs);
+
+        // Then
+        var mine = Comparable(Docker(["inspect", ours]));
+        var cli = Comparable(Docker(["inspect", theirs]));
+        JsonNode.DeepEquals(mine["Config"], cli["Config"]).ShouldBeTrue($"Config differs for `{line}`:\nnulecule {mine["Config"]!.ToJsonString()}\ndocker   {cli["Config"]!.ToJsonString()}");
+        JsonNode.DeepEquals(mine["HostConfig"], cli["HostConfig"]).ShouldBeTrue($"HostConfig differs for `{line}`:\nnulecule {mine["HostConfig"]!.ToJsonString()}\ndocker   {cli["HostConfig"]!.ToJsonString()}");
+    }
+
+    [Fact]
+    public void Should_refuse_flags_that_need_a_terminal_or_the_clis_state_at_their_location()
+    {
+        foreach (var (flag, reason) in new[] { ("--attach stdout", "terminal"), ("-a stdout", "terminal"), ("--cidfile /tmp/id", "release history"), ("--sig-proxy", "signals"), ("--detach-keys ctrl-x", "terminal") })
+        {
+            var command = DockerRunParser.Parse("web-run", $"docker run -d {flag} {TestImages.Busybox}", new Dictionary<string, Spec.Scalar>()).Commands.Single();
+
+            var error = Should.Throw<NuleculeException>(() => DockerRunArguments.Parse(command, Path.GetTempPath(), _ => null));
+
+            var diagnostic = error.Diagnostics.ShouldHaveSingleItem();
+            diagnostic.Message.ShouldContain("is not supported: ");
+            diagnostic.Message.ShouldContain(reason);
+            diagnostic.Location!.File.ShouldBe("web-run");
+        }
+    }
+
+    // Names, labels and networks are nulecule's own; the CLI attaches its terminal to a created
+    // container. Spellings the engine reads alike are made alike: an empty list or map and an
+    // absent one (the CLI sends `[]`, nulecule leaves the field out), restart policy "" and "no",
+    // capabilities with and without the CAP_ prefix (the CLI adds it).
+    private static JsonObject Comparable(string inspect)
+    {
+        var container = JsonNode.Parse(inspect)!.AsArray()[0]!.AsObject();
+        var config = container["Config"]!.AsObject();
+        foreach (var key in new[] { "Hostname", "Labels", "AttachStdin", "AttachStdout", "AttachStderr", "StdinOnce" })
+        {
+            config.Remove(key);
+        }
+
+        var host = container["HostConfig"]!.AsObject();
+        host.Remove("NetworkMode");
+        if (host["RestartPolicy"]?["Name"]?.GetValue<string>() == "")
+        {
+            host["RestartPolicy"]!["Name"] = "no";
+        }
+
+        foreach (var key in new[] { "CapAdd", "CapDrop" })
+        {
+            if (host[key] is JsonArray caps)
+            {
+                host[key] = new JsonArray([.. caps.Select(c => (JsonNode?)JsonValue.Create(c!.GetValue<string>().StartsWith("CAP_", StringComparison.Ordinal) ? c.GetValue<string>() : "CAP_" + c.GetValue<string>()))]);
+            }
+        }
+
+        return new JsonObject { ["Config"] = Normalized(config), ["HostConfig"] = Normalized(host) };
+    }
+
+    private static JsonNode? Normalized(JsonNode? node) => node switch
+    {
+        JsonObject { Count: 0 } or JsonArray { Count: 0 } => null,
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Normalized(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Normalized)]),
+        _ => node?.DeepClone(),
+    };
+
+    private static string Docker(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["DOCKER_API_VERSION"] = "1.41"; // the CLI here may be newer than the engine
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.ShouldBe(0, $"docker {string.Join(' ', args)}: {stderr}");
+        return stdout.Result;
+    }
+
+    public void Dispose()
+    {
+        foreach (var id in _created)
+        {
+            try
+            {
+                _client.Containers.RemoveContainerAsync(id, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true }).GetAwaiter().GetResult();
+            }
+            catch (DockerApiException)
+            {
+                // already gone
+            }
+        }
+
+        _client.Dispose();
+    }
+}
+
+/// <summary>A theory that needs a Docker engine; skipped, with the reason, when none answers.</summary>
+public sealed class DockerTheoryAttribute : TheoryAttribute
+{
+    public DockerTheoryAttribute()
+    {
+        if (new DockerFactAttribute().Skip is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
