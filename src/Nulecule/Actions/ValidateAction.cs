@@ -191,7 +191,7 @@ public static class ValidateAction
             : d;
 
     private static Diagnostic Named(Diagnostic d, string provider, string scope) =>
-        d.Message.StartsWith(provider + " ", StringComparison.Ordinal) ? d : d with { Message = $"{provider} artifact of component '{scope}': {d.Message}" };
+        d.Message.StartsWith(provider + " artifact", StringComparison.Ordinal) ? d : d with { Message = $"{provider} artifact of component '{scope}': {d.Message}" };
 
     // Where `$name` (or `${name}`) first appears in the artifact.
     private static SourceLocation Locate(string file, string text, string name)
