@@ -6,9 +6,11 @@ using System.Threading.Channels;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Nulecule.Docker.Endpoints;
+using Nulecule.Docker.Internal;
 using Nulecule.Docker.Planning;
 using Nulecule.Providers;
 using Nulecule.Templating;
+using static Nulecule.Docker.Internal.DockerObjects;
 
 namespace Nulecule.Docker;
 
@@ -22,8 +24,6 @@ namespace Nulecule.Docker;
 /// </remarks>
 public sealed class DockerProvider : IProvider, IDisposable
 {
-    private const int LogLinesOnFailure = 20;
-
     private readonly Func<CancellationToken, Task<(IDockerClient Client, string Target)>> _connect;
     private readonly Func<string, string?>? _environment;
     private IDockerClient? _client;
@@ -71,9 +71,12 @@ public sealed class DockerProvider : IProvider, IDisposable
 
         var client = await ClientAsync(cancellationToken);
         var reporter = options.Reporter;
+        await ContainerReplacer.RepairAsync(client, options.Release, reporter, cancellationToken);
         var existing = await ReleaseContainersAsync(client, options.Release, cancellationToken);
         var firstRun = existing.Count == 0;
         var created = new Created();
+        var waiter = new ContainerWaiter(client, PollInterval, SettleTime, masker);
+        var replacer = new ContainerReplacer(client, waiter, masker, reporter);
         var objects = new List<DeployedObject>();
         var deadline = DateTimeOffset.UtcNow + options.Timeout;
         try
@@ -84,19 +87,21 @@ public sealed class DockerProvider : IProvider, IDisposable
                 objects.Add(await EnsureVolumeAsync(client, volume, created, reporter, cancellationToken));
             }
 
-            // Containers whose component or name is gone go first, so they free names and host ports.
+            // Containers whose component or name is gone go first, so they free names and host ports;
+            // they are only set aside until the new revision is up.
             var planned = plan.Containers.Select(c => c.ContainerName).ToHashSet(StringComparer.Ordinal);
             foreach (var stale in existing.Where(c => !planned.Contains(NameOf(c))).OrderByDescending(OrderOf))
             {
                 reporter.Info($"removing {NameOf(stale)} (no longer in the app)");
-                await RemoveContainerAsync(client, stale.ID, TimeSpan.FromSeconds(10), cancellationToken);
+                await replacer.RetireAsync(stale, cancellationToken);
                 objects.Add(new DeployedObject(ComponentOf(stale), "container", NameOf(stale), null, HashOf(stale), ObjectAction.Deleted));
             }
 
             var byName = existing.ToDictionary(NameOf, StringComparer.Ordinal);
+            var readiness = options.Wait ? Readiness.Ready : Readiness.Started;
             foreach (var component in plan.Components)
             {
-                var started = new List<PlannedContainer>();
+                var toWaitFor = new List<(PlannedContainer Container, Readiness Readiness)>();
                 foreach (var container in plan.Containers.Where(c => c.Component == component))
                 {
                     byName.TryGetValue(container.ContainerName, out var current);
@@ -107,54 +112,87 @@ public sealed class DockerProvider : IProvider, IDisposable
                         continue;
                     }
 
-                    if (current is not null)
+                    // Nothing running is touched before the new image is here.
+                    await EnsureImageAsync(client, container, reporter, cancellationToken);
+                    if (current is null)
                     {
-                        reporter.Info($"recreating {container.ContainerName}" + (HashOf(current) == container.ConfigHash ? $" (it was {current.State})" : " (its configuration changed)"));
-                        await RemoveContainerAsync(client, current.ID, TimeSpan.FromSeconds(10), cancellationToken);
+                        reporter.Info($"creating {container.ContainerName} ({container.Arguments.Image})");
+                        await replacer.CreateAndStartAsync(container, cancellationToken);
+                        if (options.Wait)
+                        {
+                            toWaitFor.Add((container, Readiness.Ready));
+                        }
+                    }
+                    else
+                    {
+                        reporter.Info($"replacing {container.ContainerName}" + (HashOf(current) == container.ConfigHash ? $" (it was {current.State})" : " (its configuration changed)"));
+                        if (!await replacer.ReplaceAsync(current, container, readiness, deadline, options.Timeout, cancellationToken))
+                        {
+                            toWaitFor.Add((container, readiness));
+                        }
                     }
 
-                    await EnsureImageAsync(client, container, reporter, cancellationToken);
-                    reporter.Info($"{(current is null ? "creating" : "starting")} {container.ContainerName} ({container.Arguments.Image})");
-                    var response = await CreateAsync(client, container, masker, cancellationToken);
-                    created.Containers.Add(response.ID);
-                    await client.Containers.StartContainerAsync(response.ID, new ContainerStartParameters(), cancellationToken);
-                    started.Add(container);
                     objects.Add(new DeployedObject(component, "container", container.ContainerName, null, container.ConfigHash, current is null ? ObjectAction.Created : ObjectAction.Updated));
                 }
 
-                if (options.Wait && started.Count > 0)
+                if (toWaitFor.Count > 0)
                 {
                     reporter.Info($"waiting for {component}");
-                    foreach (var container in started)
+                    foreach (var (container, wanted) in toWaitFor)
                     {
-                        await WaitReadyAsync(client, container, deadline, options.Timeout, masker, cancellationToken);
+                        await waiter.WaitAsync(container, container.ContainerName, wanted, deadline, options.Timeout, cancellationToken);
                     }
                 }
             }
 
+            await replacer.CommitAsync(cancellationToken);
             return new DeployResult(objects);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
+            // Clean-up runs on CancellationToken.None: it must finish even when the run was interrupted.
+            var interrupted = e is OperationCanceledException && cancellationToken.IsCancellationRequested;
+            var what = interrupted ? "interrupted" : "failed";
+            string outcome;
             if (firstRun && !options.KeepFailed)
             {
-                reporter.Warn($"run failed; removing what it created for release {options.Release}");
+                reporter.Warn($"run {what}; removing what it created for release {options.Release}");
+                await replacer.RestoreAsync();
                 await CleanUpAsync(client, created, reporter);
+                outcome = "nothing of it was left on the engine";
+            }
+            else if (firstRun)
+            {
+                outcome = "what it created was kept (--keep-failed)";
+            }
+            else
+            {
+                var restored = await replacer.RestoreAsync();
+                outcome = restored.Count == 0
+                    ? "no running container had been changed"
+                    : $"the previous containers run again: {string.Join(", ", restored)}";
+                reporter.Warn($"run {what}; {outcome}");
             }
 
-            if (e is NuleculeException or OperationFailedException)
+            if (interrupted)
+            {
+                throw new OperationCanceledException($"run of release {options.Release} was interrupted; {outcome}", e, cancellationToken);
+            }
+
+            if (e is NuleculeException)
             {
                 throw;
             }
 
-            throw new OperationFailedException(masker.Mask($"docker run of release {options.Release} failed: {Describe(e)}"), e);
+            var message = e is OperationFailedException ? e.Message : $"docker run of release {options.Release} failed: {Describe(e)}";
+            throw new OperationFailedException(masker.Mask($"{message}; {outcome}"), e);
         }
     }
 
     public async Task<DeployResult> StopAsync(string release, StopOptions options, CancellationToken cancellationToken)
     {
         var client = await ClientAsync(cancellationToken);
-        var containers = (await ReleaseContainersAsync(client, release, cancellationToken)).OrderByDescending(OrderOf).ToList();
+        var containers = (await AllReleaseContainersAsync(client, release, cancellationToken)).OrderByDescending(OrderOf).ToList();
         var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = ReleaseFilter(release) }, cancellationToken);
         var volumes = options.RemoveVolumes
             ? (await client.Volumes.ListAsync(new VolumesListParameters { Filters = ReleaseFilter(release) }, cancellationToken)).Volumes ?? []
@@ -239,7 +277,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         {
             foreach (var container in containers)
             {
-                await foreach (var line in ContainerLogsAsync(client, container, options, cancellationToken))
+                await foreach (var line in ContainerLogs.ContainerLogsAsync(client, container, options, cancellationToken))
                 {
                     yield return line;
                 }
@@ -252,7 +290,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         var channel = Channel.CreateUnbounded<LogLine>();
         var readers = containers.Select(async container =>
         {
-            await foreach (var line in ContainerLogsAsync(client, container, options, cancellationToken))
+            await foreach (var line in ContainerLogs.ContainerLogsAsync(client, container, options, cancellationToken))
             {
                 await channel.Writer.WriteAsync(line, cancellationToken);
             }
@@ -438,129 +476,9 @@ public sealed class DockerProvider : IProvider, IDisposable
         return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
 
-    private static async Task<CreateContainerResponse> CreateAsync(IDockerClient client, PlannedContainer container, SecretMasker masker, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Containers.CreateContainerAsync(container.Parameters, cancellationToken);
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            throw new OperationFailedException(
-                $"component {container.Component}: a container named {container.ContainerName} already exists and does not belong to this release "
-                + "(remove it, or choose another release name)", e);
-        }
-        catch (DockerApiException e)
-        {
-            throw new OperationFailedException(masker.Mask(
-                $"component {container.Component}: creating {container.ContainerName} failed ({container.Arguments.Location}): {Describe(e)}"), e);
-        }
-    }
-
-    /// <summary>
-    /// Waits until the container runs (and is healthy when it has a health check) and stays so for
-    /// <see cref="SettleTime"/>; a container that exits 0 has completed, any other exit fails.
-    /// </summary>
-    private async Task WaitReadyAsync(IDockerClient client, PlannedContainer container, DateTimeOffset deadline, TimeSpan timeout, SecretMasker masker, CancellationToken cancellationToken)
-    {
-        DateTimeOffset? readySince = null;
-        string lastState = "created";
-        while (true)
-        {
-            ContainerInspectResponse inspect;
-            try
-            {
-                inspect = await client.Containers.InspectContainerAsync(container.ContainerName, cancellationToken);
-            }
-            catch (DockerContainerNotFoundException)
-            {
-                throw new OperationFailedException($"component {container.Component}: container {container.ContainerName} exited and was removed (--rm) before it was ready");
-            }
-
-            var state = inspect.State ?? new State();
-            var health = state.Health?.Status;
-            lastState = state.Status + (string.IsNullOrEmpty(health) ? "" : $", health {health}");
-            if (!state.Running && !state.Restarting && state.Status is "exited" or "dead")
-            {
-                if (state.ExitCode == 0)
-                {
-                    return;
-                }
-
-                throw await FailureAsync(client, container, $"exited with code {state.ExitCode}" + (state.OOMKilled ? " (killed: out of memory)" : ""), masker, cancellationToken);
-            }
-
-            if (health == "unhealthy")
-            {
-                var output = state.Health?.Log?.LastOrDefault()?.Output?.Trim();
-                throw await FailureAsync(client, container, "is unhealthy" + (string.IsNullOrEmpty(output) ? "" : $" (last check: {output})"), masker, cancellationToken);
-            }
-
-            var ready = state.Running && !state.Restarting && (container.HasHealthCheck ? health == "healthy" : true);
-            if (ready)
-            {
-                readySince ??= DateTimeOffset.UtcNow;
-                if (DateTimeOffset.UtcNow - readySince >= SettleTime)
-                {
-                    return;
-                }
-            }
-            else
-            {
-                readySince = null;
-            }
-
-            if (DateTimeOffset.UtcNow >= deadline)
-            {
-                throw await FailureAsync(client, container, $"was not ready within {timeout.TotalSeconds:0.#} s (state: {lastState}, restarts: {inspect.RestartCount})", masker, cancellationToken);
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-        }
-    }
-
-    private static async Task<OperationFailedException> FailureAsync(IDockerClient client, PlannedContainer container, string reason, SecretMasker masker, CancellationToken cancellationToken)
-    {
-        var logs = new List<string>();
-        try
-        {
-            var inspect = await client.Containers.InspectContainerAsync(container.ContainerName, cancellationToken);
-            await foreach (var line in ReadLogsAsync(client, inspect.ID, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = LogLinesOnFailure.ToString(CultureInfo.InvariantCulture) }, cancellationToken))
-            {
-                logs.Add(line.Text);
-            }
-        }
-        catch (DockerApiException)
-        {
-            // Gone already: report without logs.
-        }
-
-        var text = new StringBuilder($"component {container.Component}: container {container.ContainerName} {reason}");
-        text.Append($" ({container.Arguments.Location})");
-        if (logs.Count > 0)
-        {
-            text.Append($"{Environment.NewLine}last {logs.Count} log lines:");
-            foreach (var line in logs.TakeLast(LogLinesOnFailure))
-            {
-                text.Append(Environment.NewLine).Append("  ").Append(line);
-            }
-        }
-        else
-        {
-            text.Append("; it wrote no logs");
-        }
-
-        return new OperationFailedException(masker.Mask(text.ToString()));
-    }
-
     private static async Task CleanUpAsync(IDockerClient client, Created created, IReporter reporter)
     {
         // Not the caller's token: clean-up must finish even when the run was cancelled.
-        foreach (var id in Enumerable.Reverse(created.Containers))
-        {
-            await TryAsync(() => client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None), reporter);
-        }
-
         if (created.Network is not null)
         {
             await TryAsync(() => client.Networks.DeleteNetworkAsync(created.Network, CancellationToken.None), reporter);
@@ -585,103 +503,6 @@ public sealed class DockerProvider : IProvider, IDisposable
         {
             reporter.Warn($"clean-up: {Describe(e)}");
         }
-    }
-
-    private static async Task RemoveContainerAsync(IDockerClient client, string id, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.Containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Max(1, timeout.TotalSeconds) }, cancellationToken);
-            await client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, cancellationToken);
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Already gone (e.g. --rm after stopping): that is the goal.
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            // Removal already in progress (--rm).
-        }
-    }
-
-    private static async Task<IList<ContainerListResponse>> ReleaseContainersAsync(IDockerClient client, string release, CancellationToken cancellationToken) =>
-        await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = ReleaseFilter(release) }, cancellationToken);
-
-    private static async IAsyncEnumerable<LogLine> ContainerLogsAsync(IDockerClient client, ContainerListResponse container, LogOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var parameters = new ContainerLogsParameters
-        {
-            ShowStdout = true,
-            ShowStderr = true,
-            Timestamps = true,
-            Follow = options.Follow,
-            Tail = options.Tail?.ToString(CultureInfo.InvariantCulture) ?? "all",
-        };
-        await foreach (var line in ReadLogsAsync(client, container.ID, parameters, cancellationToken))
-        {
-            yield return line with { Component = ComponentOf(container), Source = NameOf(container) + (line.Source == "stderr" ? " (stderr)" : "") };
-        }
-    }
-
-    /// <summary>Reads a (multiplexed unless TTY) log stream and cuts it into lines, one stream at a time.</summary>
-    private static async IAsyncEnumerable<LogLine> ReadLogsAsync(IDockerClient client, string id, ContainerLogsParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var stream = await client.Containers.GetContainerLogsAsync(id, parameters, cancellationToken);
-        var buffer = new byte[8192];
-        var pending = new Dictionary<MultiplexedStream.TargetStream, StringBuilder>();
-        var decoders = new Dictionary<MultiplexedStream.TargetStream, Decoder>();
-        while (true)
-        {
-            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
-            if (read.EOF)
-            {
-                break;
-            }
-
-            if (!pending.TryGetValue(read.Target, out var text))
-            {
-                pending[read.Target] = text = new StringBuilder();
-                decoders[read.Target] = Encoding.UTF8.GetDecoder();
-            }
-
-            var chars = new char[Encoding.UTF8.GetMaxCharCount(read.Count)];
-            var count = decoders[read.Target].GetChars(buffer, 0, read.Count, chars, 0);
-            text.Append(chars, 0, count);
-            var all = text.ToString();
-            var newline = all.LastIndexOf('\n');
-            if (newline < 0)
-            {
-                continue;
-            }
-
-            text.Clear().Append(all[(newline + 1)..]);
-            foreach (var line in all[..newline].Split('\n'))
-            {
-                yield return ToLogLine(line.TrimEnd('\r'), read.Target, parameters.Timestamps == true);
-            }
-        }
-
-        foreach (var (target, rest) in pending.Where(p => p.Value.Length > 0))
-        {
-            yield return ToLogLine(rest.ToString(), target, parameters.Timestamps == true);
-        }
-    }
-
-    private static LogLine ToLogLine(string line, MultiplexedStream.TargetStream target, bool timestamps)
-    {
-        var source = target == MultiplexedStream.TargetStream.StandardError ? "stderr" : "stdout";
-        DateTimeOffset? time = null;
-        if (timestamps)
-        {
-            var space = line.IndexOf(' ');
-            if (space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                time = parsed;
-                line = line[(space + 1)..];
-            }
-        }
-
-        return new LogLine("", source, line, time);
     }
 
     private static ObjectStatus ToStatus(ContainerListResponse c)
@@ -712,37 +533,9 @@ public sealed class DockerProvider : IProvider, IDisposable
         return null;
     }
 
-    private static string NameOf(ContainerListResponse c) => c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID;
-
-    private static string ComponentOf(ContainerListResponse c) => Label(c, Labels.Component) ?? "";
-
-    private static string HashOf(ContainerListResponse c) => Label(c, Labels.ConfigHash) ?? "";
-
-    private static string OrderOf(ContainerListResponse c) => Label(c, DockerLabels.Order) ?? "";
-
-    private static string? Label(ContainerListResponse c, string key) =>
-        c.Labels is not null && c.Labels.TryGetValue(key, out var value) ? value : null;
-
-    private static Dictionary<string, IDictionary<string, bool>> ReleaseFilter(string release) =>
-        LabelFilter($"{Labels.Release}={release}", $"{DockerLabels.Provider}={DockerLabels.ProviderValue}");
-
-    /// <summary>Several labels: the engine matches objects that carry all of them.</summary>
-    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(params string[] labels) =>
-        new() { ["label"] = labels.ToDictionary(l => l, _ => true) };
-
-    private static Dictionary<string, IDictionary<string, bool>> NameFilter(string name) =>
-        new() { ["name"] = new Dictionary<string, bool> { [name] = true } };
-
-    internal static string Describe(Exception e) => e switch
-    {
-        DockerApiException api when !string.IsNullOrWhiteSpace(api.ResponseBody) => $"{(int)api.StatusCode} {api.ResponseBody.Trim()}",
-        _ => e.Message,
-    };
-
-    /// <summary>What this run created, so a failed first run can take it back.</summary>
+    /// <summary>The network and volumes this run created, so a failed first run can take them back (containers: <see cref="ContainerReplacer"/>).</summary>
     private sealed class Created
     {
-        public List<string> Containers { get; } = [];
         public string? Network { get; set; }
         public List<string> Volumes { get; } = [];
     }

@@ -60,7 +60,7 @@ public sealed class ImageApplicationBuilder
         }
         catch (DockerApiException e)
         {
-            throw new OperationFailedException($"building {tag} from {appDirectory} failed: {DockerProvider.Describe(e)}", e);
+            throw new OperationFailedException($"building {tag} from {appDirectory} failed: {Internal.DockerObjects.Describe(e)}", e);
         }
 
         // Progress reports arrive asynchronously; give the last ones a moment before judging.

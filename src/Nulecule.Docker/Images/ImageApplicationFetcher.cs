@@ -186,7 +186,7 @@ public sealed class ImageApplicationFetcher
         }
         catch (DockerApiException e)
         {
-            throw new OperationFailedException($"image {image} is not present locally and could not be pulled: {error ?? DockerProvider.Describe(e)}", e);
+            throw new OperationFailedException($"image {image} is not present locally and could not be pulled: {error ?? Internal.DockerObjects.Describe(e)}", e);
         }
     }
 

@@ -18,11 +18,12 @@ internal sealed class DockerReleaseHarness : IDisposable
 {
     public const string Target = "unix:///var/run/docker.sock";
 
-    public DockerReleaseHarness()
+    /// <param name="writeApp">Writes the app into the directory it is given; the two-component <see cref="DockerReleaseApp"/> by default.</param>
+    public DockerReleaseHarness(Func<string, string>? writeApp = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "nulecule-rel-" + Guid.NewGuid().ToString("N")[..10]);
         StateDir = Path.Combine(Root, "state");
-        AppDir = DockerReleaseApp.Write(Path.Combine(Root, "app"));
+        AppDir = (writeApp ?? (d => DockerReleaseApp.Write(d)))(Path.Combine(Root, "app"));
         Client = DockerConnector.CreateClient(new DockerEndpointResolver().Resolve());
         Provider = new DockerProvider(Client, Target) { PollInterval = TimeSpan.FromMilliseconds(200), SettleTime = TimeSpan.FromMilliseconds(500) };
         Store = new SqliteReleaseStore(Path.Combine(StateDir, SqliteReleaseStore.FileName));
@@ -64,6 +65,17 @@ internal sealed class DockerReleaseHarness : IDisposable
 
     public async Task<InstallOrUpgradeResult> RunAsync(params string[] sets) =>
         await new InstallOrUpgradeAction(Config) { Release = Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync(await RenderAsync(sets));
+
+    /// <summary>Containers of the release the engine has, transient ones of a replacement included.</summary>
+    public async Task<IReadOnlyList<string>> ContainerNamesAsync() =>
+        (await Client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Labels.Release}={Release}"] = true } },
+        }))
+        .Select(c => c.Names[0].TrimStart('/'))
+        .Order(StringComparer.Ordinal)
+        .ToList();
 
     public Task<T> FailsAsync<T>(Func<Task> action)
         where T : Exception => ReleaseTestSupport.FailsAsync<T>(action, Errors);

@@ -159,9 +159,9 @@ public sealed class DockerReleaseLifecycleTests : IDisposable
     }
 
     [DockerFact]
-    public async Task Should_finish_an_install_cancelled_after_its_first_component()
+    public async Task Should_remove_what_an_install_cancelled_after_its_first_component_created()
     {
-        // Given: a run cancelled when it starts creating the second component
+        // Given: a run cancelled (as Ctrl-C does) when it starts creating the second component
         using var cancel = new CancellationTokenSource();
         _h.Reporter.OnLine = line =>
         {
@@ -171,23 +171,56 @@ public sealed class DockerReleaseLifecycleTests : IDisposable
             }
         };
         var app = await _h.RenderAsync([]);
-        await _h.FailsAsync<OperationCanceledException>(() =>
+        var error = await _h.FailsAsync<OperationCanceledException>(() =>
             new InstallOrUpgradeAction(_h.Config) { Release = _h.Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync(app, cancel.Token));
         _h.Reporter.OnLine = null;
-        (await _h.InspectAsync("web")).ShouldNotBeNull();
-        (await _h.InspectAsync("worker")).ShouldBeNull();
+
+        // Then: nothing of the release is left on the engine, the revision is failed, the lock gone
+        error.Message.ShouldContain("interrupted; nothing of it was left on the engine");
+        (await _h.ContainerNamesAsync()).ShouldBeEmpty();
+        (await _h.Client.Networks.ListNetworksAsync()).ShouldNotContain(n => n.Name == $"nulecule-{_h.Release}");
         (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Failed)]);
         (await _h.Store.GetLockAsync(_h.Release)).ShouldBeNull();
 
         // When: run again
         var finished = await _h.RunAsync();
 
-        // Then: the half-made release is completed, web kept as it was
+        // Then: a clean install
         finished.Release!.Revision.ShouldBe(2);
-        finished.Result.Objects.Single(o => o.Name == _h.Container("web")).Action.ShouldBe(ObjectAction.Unchanged);
-        finished.Result.Objects.Single(o => o.Name == _h.Container("worker")).Action.ShouldBe(ObjectAction.Created);
+        finished.Result.Objects.Where(o => o.Kind == "container").ShouldAllBe(o => o.Action == ObjectAction.Created);
         (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Failed), (2, ReleaseState.Deployed)]);
         (await _h.InspectAsync("worker"))!.State!.Running.ShouldBe(true);
+    }
+
+    [DockerFact]
+    public async Task Should_put_the_previous_containers_back_when_an_upgrade_is_cancelled_half_way()
+    {
+        // Given
+        await _h.RunAsync();
+        var web1 = (await _h.InspectAsync("web"))!.ID;
+        using var cancel = new CancellationTokenSource();
+        _h.Reporter.OnLine = line =>
+        {
+            if (line.Contains($"replacing {_h.Container("worker")}", StringComparison.Ordinal))
+            {
+                cancel.Cancel();
+            }
+        };
+
+        // When: both components change; cancelled when web has been replaced and worker is next
+        var app = await _h.RenderAsync(["web.greeting=bye", "worker.mode=two"]);
+        var error = await _h.FailsAsync<OperationCanceledException>(() =>
+            new InstallOrUpgradeAction(_h.Config) { Release = _h.Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync(app, cancel.Token));
+        _h.Reporter.OnLine = null;
+
+        // Then: revision 1's containers run again, the very same ones
+        error.Message.ShouldContain("the previous containers run again");
+        (await _h.InspectAsync("web"))!.ID.ShouldBe(web1);
+        (await _h.EnvAsync("web", "GREETING")).ShouldBe("hello");
+        (await _h.EnvAsync("worker", "MODE")).ShouldBe("one");
+        (await _h.InspectAsync("worker"))!.State!.Running.ShouldBe(true);
+        (await _h.ContainerNamesAsync()).ShouldBe([_h.Container("web"), _h.Container("worker")]);
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Deployed), (2, ReleaseState.Failed)]);
     }
 
     [DockerFact]

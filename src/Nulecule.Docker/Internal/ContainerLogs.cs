@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Nulecule.Providers;
+using static Nulecule.Docker.Internal.DockerObjects;
+
+namespace Nulecule.Docker.Internal;
+
+/// <summary>Container logs as lines (`docker logs`).</summary>
+internal static class ContainerLogs
+{
+    public static async IAsyncEnumerable<LogLine> ContainerLogsAsync(IDockerClient client, ContainerListResponse container, LogOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parameters = new ContainerLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Timestamps = true,
+            Follow = options.Follow,
+            Tail = options.Tail?.ToString(CultureInfo.InvariantCulture) ?? "all",
+        };
+        await foreach (var line in ReadLogsAsync(client, container.ID, parameters, cancellationToken))
+        {
+            yield return line with { Component = ComponentOf(container), Source = NameOf(container) + (line.Source == "stderr" ? " (stderr)" : "") };
+        }
+    }
+
+    /// <summary>Reads a (multiplexed unless TTY) log stream and cuts it into lines, one stream at a time.</summary>
+    public static async IAsyncEnumerable<LogLine> ReadLogsAsync(IDockerClient client, string id, ContainerLogsParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stream = await client.Containers.GetContainerLogsAsync(id, parameters, cancellationToken);
+        var buffer = new byte[8192];
+        var pending = new Dictionary<MultiplexedStream.TargetStream, StringBuilder>();
+        var decoders = new Dictionary<MultiplexedStream.TargetStream, Decoder>();
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+            if (read.EOF)
+            {
+                break;
+            }
+
+            if (!pending.TryGetValue(read.Target, out var text))
+            {
+                pending[read.Target] = text = new StringBuilder();
+                decoders[read.Target] = Encoding.UTF8.GetDecoder();
+            }
+
+            var chars = new char[Encoding.UTF8.GetMaxCharCount(read.Count)];
+            var count = decoders[read.Target].GetChars(buffer, 0, read.Count, chars, 0);
+            text.Append(chars, 0, count);
+            var all = text.ToString();
+            var newline = all.LastIndexOf('\n');
+            if (newline < 0)
+            {
+                continue;
+            }
+
+            text.Clear().Append(all[(newline + 1)..]);
+            foreach (var line in all[..newline].Split('\n'))
+            {
+                yield return ToLogLine(line.TrimEnd('\r'), read.Target, parameters.Timestamps == true);
+            }
+        }
+
+        foreach (var (target, rest) in pending.Where(p => p.Value.Length > 0))
+        {
+            yield return ToLogLine(rest.ToString(), target, parameters.Timestamps == true);
+        }
+    }
+
+    public static LogLine ToLogLine(string line, MultiplexedStream.TargetStream target, bool timestamps)
+    {
+        var source = target == MultiplexedStream.TargetStream.StandardError ? "stderr" : "stdout";
+        DateTimeOffset? time = null;
+        if (timestamps)
+        {
+            var space = line.IndexOf(' ');
+            if (space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                time = parsed;
+                line = line[(space + 1)..];
+            }
+        }
+
+        return new LogLine("", source, line, time);
+    }
+}

@@ -1,0 +1,338 @@
+using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Nulecule.Docker.Planning;
+using Nulecule.Providers;
+using Nulecule.Templating;
+using static Nulecule.Docker.Internal.DockerObjects;
+
+namespace Nulecule.Docker.Internal;
+
+/// <summary>
+/// Replaces containers without destroying what runs: the replacement is created (under
+/// `NAME--next`) before the old container is touched, the old one is only stopped and set aside
+/// (`NAME--prev`) until the whole revision is up, and <see cref="RestoreAsync"/> puts every old
+/// container back when anything fails or the run is interrupted.
+/// </summary>
+/// <remarks>
+/// When the new container publishes none of the host ports the old one holds, it is started and
+/// (with `--wait`) made ready beside the old one, which is stopped only then: no outage. When they
+/// share a host port, the new configuration is first tried as `NAME--trial` without those
+/// ports and without network aliases, unless the two share a mount (two database servers on one
+/// data directory would do harm); only a trial that keeps running leads to the swap.
+/// </remarks>
+internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter waiter, SecretMasker masker, IReporter reporter)
+{
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
+    private readonly List<Replacement> _replaced = [];
+    private readonly List<string> _created = [];
+
+    /// <summary>An old container set aside (renamed `--prev`, stopped) and, unless it was pruned, the new one that took its name.</summary>
+    private sealed record Replacement(string Name, string OldId, bool OldWasRunning, string? NewId);
+
+    /// <summary>
+    /// Repairs what an interrupted run left: an old container set aside whose name nobody holds
+    /// is renamed back and started; every other transient container is removed.
+    /// </summary>
+    public static async Task RepairAsync(IDockerClient client, string release, IReporter reporter, CancellationToken cancellationToken)
+    {
+        var all = await AllReleaseContainersAsync(client, release, cancellationToken);
+        var names = all.Select(NameOf).ToHashSet(StringComparer.Ordinal);
+        foreach (var container in all.Where(c => TransientNames.IsTransient(NameOf(c))).OrderBy(c => NameOf(c).EndsWith(TransientNames.Previous, StringComparison.Ordinal)))
+        {
+            var name = NameOf(container);
+            var original = TransientNames.BaseOf(name);
+            if (name.EndsWith(TransientNames.Previous, StringComparison.Ordinal) && !names.Contains(original))
+            {
+                reporter.Warn($"an interrupted command left {original} set aside as {name}: putting it back");
+                await client.Containers.RenameContainerAsync(container.ID, new ContainerRenameParameters { NewName = original }, cancellationToken);
+                await client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
+                names.Add(original);
+                continue;
+            }
+
+            reporter.Detail($"removing {name}, left by an interrupted command");
+            await ForceRemoveAsync(client, container.ID, cancellationToken);
+            names.Remove(name);
+        }
+    }
+
+    /// <summary>Creates and starts a container for a component that had none.</summary>
+    public async Task CreateAndStartAsync(PlannedContainer container, CancellationToken cancellationToken)
+    {
+        var id = await CreateAsync(container, container.ContainerName, null, cancellationToken);
+        _created.Add(id);
+        await StartAsync(container, id, container.ContainerName, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="current"/> by <paramref name="container"/>. Returns true when the
+    /// new container was already made <paramref name="readiness"/> before the swap (nothing left to
+    /// wait for), false when the caller still has to wait for it.
+    /// </summary>
+    public async Task<bool> ReplaceAsync(ContainerListResponse current, PlannedContainer container, Readiness readiness, DateTimeOffset deadline, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var name = container.ContainerName;
+        var old = await client.Containers.InspectContainerAsync(current.ID, cancellationToken);
+        var oldRunning = old.State?.Running == true;
+        if (old.HostConfig?.AutoRemove == true && oldRunning)
+        {
+            reporter.Warn($"{name} was started with --rm: once stopped it cannot be put back if its replacement fails");
+        }
+
+        var nextName = name + TransientNames.Next;
+        var nextId = await CreateAsync(container, nextName, null, cancellationToken);
+        var shared = SharedHostPorts(old, container.Parameters);
+        if (shared.Count == 0 && !UsesHostNetwork(old, container.Parameters))
+        {
+            // Side by side: the old container serves until the new one is up.
+            try
+            {
+                await StartAsync(container, nextId, nextName, cancellationToken);
+                await waiter.WaitAsync(container, nextName, readiness, deadline, timeout, cancellationToken);
+            }
+            catch
+            {
+                await ForceRemoveAsync(client, nextId, CancellationToken.None);
+                throw;
+            }
+
+            _replaced.Add(new Replacement(name, current.ID, oldRunning, nextId));
+            await SetAsideAsync(current.ID, name, oldRunning, cancellationToken);
+            await client.Containers.RenameContainerAsync(nextId, new ContainerRenameParameters { NewName = name }, cancellationToken);
+            return true;
+        }
+
+        if (SharesMount(old, container.Parameters) || UsesHostNetwork(old, container.Parameters))
+        {
+            reporter.Detail($"{name}: no trial run (it shares a mount or the host network with the running container)");
+        }
+        else
+        {
+            try
+            {
+                await TrialAsync(container, shared, deadline, timeout, cancellationToken);
+            }
+            catch
+            {
+                await ForceRemoveAsync(client, nextId, CancellationToken.None);
+                throw;
+            }
+        }
+
+        _replaced.Add(new Replacement(name, current.ID, oldRunning, nextId));
+        await SetAsideAsync(current.ID, name, oldRunning, cancellationToken);
+        await client.Containers.RenameContainerAsync(nextId, new ContainerRenameParameters { NewName = name }, cancellationToken);
+        await StartAsync(container, nextId, name, cancellationToken);
+        return false;
+    }
+
+    /// <summary>A container whose component left the app: stopped and set aside until the revision is up.</summary>
+    public async Task RetireAsync(ContainerListResponse stale, CancellationToken cancellationToken)
+    {
+        var name = NameOf(stale);
+        var running = stale.State == "running";
+        _replaced.Add(new Replacement(name, stale.ID, running, null));
+        await SetAsideAsync(stale.ID, name, running, cancellationToken);
+    }
+
+    /// <summary>The revision is up: the old containers go.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        foreach (var replacement in _replaced)
+        {
+            await ForceRemoveAsync(client, replacement.OldId, cancellationToken);
+        }
+
+        _replaced.Clear();
+        _created.Clear();
+    }
+
+    /// <summary>
+    /// Undoes this run: new containers are removed and every old container gets its name back and
+    /// runs again if it ran before. Returns the names put back. Never throws: what could not be
+    /// restored is reported.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RestoreAsync()
+    {
+        var restored = new List<string>();
+        foreach (var id in Enumerable.Reverse(_created))
+        {
+            await TryAsync($"removing a container this run created", () => ForceRemoveAsync(client, id, CancellationToken.None));
+        }
+
+        foreach (var replacement in Enumerable.Reverse(_replaced))
+        {
+            if (replacement.NewId is not null)
+            {
+                await TryAsync($"removing the replacement of {replacement.Name}", () => ForceRemoveAsync(client, replacement.NewId, CancellationToken.None));
+            }
+
+            var ok = await TryAsync($"putting {replacement.Name} back", async () =>
+            {
+                var old = await client.Containers.InspectContainerAsync(replacement.OldId, CancellationToken.None);
+                if (old.Name.TrimStart('/') != replacement.Name)
+                {
+                    await client.Containers.RenameContainerAsync(replacement.OldId, new ContainerRenameParameters { NewName = replacement.Name }, CancellationToken.None);
+                }
+
+                if (replacement.OldWasRunning && old.State?.Running != true)
+                {
+                    await client.Containers.StartContainerAsync(replacement.OldId, new ContainerStartParameters(), CancellationToken.None);
+                }
+            });
+            if (ok)
+            {
+                restored.Add(replacement.Name);
+            }
+        }
+
+        _replaced.Clear();
+        _created.Clear();
+        restored.Reverse();
+        return restored;
+    }
+
+    private async Task SetAsideAsync(string id, string name, bool running, CancellationToken cancellationToken)
+    {
+        if (running)
+        {
+            await client.Containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)StopGrace.TotalSeconds }, cancellationToken);
+        }
+
+        await client.Containers.RenameContainerAsync(id, new ContainerRenameParameters { NewName = name + TransientNames.Previous }, cancellationToken);
+    }
+
+    /// <summary>Runs the new configuration once, without the host ports the old container holds and unreachable by alias.</summary>
+    private async Task TrialAsync(PlannedContainer container, IReadOnlyCollection<string> sharedPorts, DateTimeOffset deadline, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var name = container.ContainerName + TransientNames.Trial;
+        reporter.Detail($"trying the new configuration of {container.ContainerName} as {name} (its host ports are held by the running container)");
+        var id = await CreateAsync(container, name, p =>
+        {
+            if (p.HostConfig?.PortBindings is { } bindings)
+            {
+                p.HostConfig.PortBindings = bindings.ToDictionary(
+                    b => b.Key,
+                    b => (IList<PortBinding>)b.Value.Where(v => !sharedPorts.Contains(HostPortKey(b.Key, v))).ToList(),
+                    StringComparer.Ordinal);
+            }
+
+            if (p.NetworkingConfig?.EndpointsConfig is { } endpoints)
+            {
+                p.NetworkingConfig = new NetworkingConfig
+                {
+                    EndpointsConfig = endpoints.ToDictionary(e => e.Key, _ => new EndpointSettings(), StringComparer.Ordinal),
+                };
+            }
+        }, cancellationToken);
+        try
+        {
+            await StartAsync(container, id, name, cancellationToken);
+            await waiter.WaitAsync(container, name, Readiness.Started, deadline, timeout, cancellationToken);
+        }
+        finally
+        {
+            await ForceRemoveAsync(client, id, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Creates the planned container under <paramref name="name"/>, optionally with changed parameters.</summary>
+    private async Task<string> CreateAsync(PlannedContainer container, string name, Action<CreateContainerParameters>? change, CancellationToken cancellationToken)
+    {
+        var p = container.Parameters;
+
+        // The planned parameters are shared with the plan (hash, dry run): change a copy of the fields touched.
+        var saved = (p.Name, p.HostConfig?.PortBindings, p.NetworkingConfig);
+        p.Name = name;
+        change?.Invoke(p);
+        try
+        {
+            return (await client.Containers.CreateContainerAsync(p, cancellationToken)).ID;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new OperationFailedException(
+                $"component {container.Component}: a container named {name} already exists and does not belong to this release "
+                + "(remove it, or choose another release name)", e);
+        }
+        catch (DockerApiException e)
+        {
+            throw new OperationFailedException(masker.Mask(
+                $"component {container.Component}: creating {name} failed ({container.Arguments.Location}): {Describe(e)}"), e);
+        }
+        finally
+        {
+            // Docker.DotNet's models say non-null, but null (absent) is how the plan leaves a setting unset.
+#pragma warning disable CS8601
+            p.Name = saved.Name;
+            if (p.HostConfig is not null)
+            {
+                p.HostConfig.PortBindings = saved.PortBindings;
+            }
+
+            p.NetworkingConfig = saved.NetworkingConfig;
+#pragma warning restore CS8601
+        }
+    }
+
+    private async Task StartAsync(PlannedContainer container, string id, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            throw new OperationFailedException(masker.Mask(
+                $"component {container.Component}: starting {name} failed ({container.Arguments.Location}): {Describe(e)}"), e);
+        }
+    }
+
+    private async Task<bool> TryAsync(string what, Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return true;
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
+        {
+            reporter.Warn($"{what} failed: {masker.Mask(Describe(e))}");
+            return false;
+        }
+    }
+
+    private static string HostPortKey(string containerPort, PortBinding binding)
+    {
+        var protocol = containerPort.Contains('/') ? containerPort[(containerPort.IndexOf('/') + 1)..] : "tcp";
+        return $"{binding.HostPort}/{protocol}";
+    }
+
+    /// <summary>Fixed host ports (not ephemeral ones) that both containers publish.</summary>
+    internal static IReadOnlyCollection<string> SharedHostPorts(ContainerInspectResponse old, CreateContainerParameters next)
+    {
+        static IEnumerable<string> Fixed(IDictionary<string, IList<PortBinding>>? bindings) =>
+            bindings is null
+                ? []
+                : bindings.SelectMany(b => (b.Value ?? []).Where(v => !string.IsNullOrEmpty(v.HostPort) && v.HostPort != "0").Select(v => HostPortKey(b.Key, v)));
+
+        return Fixed(old.HostConfig?.PortBindings).Intersect(Fixed(next.HostConfig?.PortBindings), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static bool UsesHostNetwork(ContainerInspectResponse old, CreateContainerParameters next) =>
+        old.HostConfig?.NetworkMode == "host" || next.HostConfig?.NetworkMode == "host";
+
+    /// <summary>Both containers mount the same host path or named volume.</summary>
+    internal static bool SharesMount(ContainerInspectResponse old, CreateContainerParameters next)
+    {
+        var oldSources = (old.Mounts ?? [])
+            .Select(m => m.Type == "volume" ? m.Name : m.Source)
+            .Where(s => !string.IsNullOrEmpty(s))
+            .ToHashSet(StringComparer.Ordinal);
+        var nextSources = (next.HostConfig?.Binds ?? []).Select(b => b.Split(':')[0]);
+        var mounts = (next.HostConfig?.Mounts ?? []).Select(m => m.Source).OfType<string>();
+        return nextSources.Concat(mounts).Any(oldSources.Contains);
+    }
+}
