@@ -8,7 +8,8 @@ internal static class CliApp
 {
     public const string ExitCodeHelp = """
         Exit codes: 0 success; 1 an operation failed (engine error, wait timeout; for diff: changes found);
-        2 invalid input or usage (nothing was deployed).
+        2 invalid input or usage (nothing was deployed); 3 status: the release is degraded (an object
+        missing or not ready); 130 interrupted (Ctrl-C, SIGTERM) after putting things back.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
@@ -56,7 +57,16 @@ internal static class CliApp
             return ExitCodes.InvalidInput;
         }
 
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        // Ctrl-C and SIGTERM cancel the command's token; the command then puts things back (a first
+        // install removes what it made, an upgrade restores the running containers), which may take
+        // a container's stop grace period, so the process is not ended after the default 2 s.
+        var config = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = TimeSpan.FromMinutes(2),
+        };
         return await parse.InvokeAsync(config);
     }
 

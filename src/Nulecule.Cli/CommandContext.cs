@@ -59,9 +59,10 @@ internal sealed class CommandContext(GlobalOptions globals, TextWriter stdout, T
 
             return ExitCodes.Failed;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            output.Error("interrupted");
+            // The release verbs say what they left behind; anything else was only interrupted.
+            output.Error(ex.Message.Contains("interrupted", StringComparison.Ordinal) ? ex.Message : "interrupted");
             return 130;
         }
         catch (Exception ex)

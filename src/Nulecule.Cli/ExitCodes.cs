@@ -10,4 +10,7 @@ internal static class ExitCodes
 
     /// <summary>Invalid input or usage: nothing was deployed.</summary>
     public const int InvalidInput = 2;
+
+    /// <summary>`status`: the release is degraded (an object it recorded is missing or not ready).</summary>
+    public const int Degraded = 3;
 }

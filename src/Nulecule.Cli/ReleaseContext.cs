@@ -88,33 +88,42 @@ internal sealed class ReleaseContext : IDisposable
     public sealed record Found(IProvider Provider, Release? Record, IReleaseStore Store);
 
     /// <summary>
-    /// Finds a release by its name alone: in the local history, else (when a cluster is
-    /// configured) among the Secrets of the namespace, else it is taken to be an unrecorded
-    /// release of the `--provider` given (default docker), found by its labels.
+    /// Finds a release by its name alone, in the place the user named: `--provider`, and `-n`
+    /// (which names a cluster namespace). The local history is looked at first unless the user
+    /// named a cluster; a cluster (when one is configured) is looked at when the local history
+    /// has no live record of that name, so a deployed release wins over an uninstalled one of the
+    /// same name elsewhere, and the user is told which one was picked. Without any record the
+    /// release is taken to be an unrecorded one of the `--provider` given (default docker),
+    /// found by its labels.
     /// </summary>
-    public async Task<Found> FindAsync(string release, CommandContext context, ParseResult parse, ProviderOptions engine, string? explicitProvider, CancellationToken ct)
+    public async Task<Found> FindAsync(string release, CommandContext context, ParseResult parse, ProviderOptions engine, string? explicitProvider, CancellationToken ct, IReporter? reporter = null)
     {
-        var record = await Store.LatestAsync(release, ct);
-        if (record is not null)
+        var wantsCluster = explicitProvider is "kubernetes" or "openshift" || parse.GetValue(engine.Namespace) is not null;
+        var local = await Store.LatestAsync(release, ct);
+        if (local is not null && (explicitProvider ?? local.Provider) != local.Provider)
         {
-            if (explicitProvider is not null && explicitProvider != record.Provider)
-            {
-                throw new NuleculeException($"release '{release}' was deployed with {record.Provider}, not {explicitProvider}", null, $"drop --provider, or use --provider {record.Provider}");
-            }
-
-            var provider = engine.Create(record.Provider, parse, Key.Open(record).General, context.Environment);
-            return new Found(provider, record, StoreFor(provider));
+            local = null;
         }
 
-        if (explicitProvider is null or "kubernetes" or "openshift" && ClusterConfigured(parse, engine, context))
+        if (local is not null && IsLive(local) && !(wantsCluster && local.Provider is not ("kubernetes" or "openshift")))
+        {
+            return Open(local, context, parse, engine);
+        }
+
+        if ((explicitProvider is null or "kubernetes" or "openshift") && ClusterConfigured(parse, engine, context))
         {
             var kube = engine.Create(explicitProvider ?? "kubernetes", parse, new Dictionary<string, string>(), context.Environment);
             try
             {
                 var store = StoreFor(kube);
                 var remote = await store.LatestAsync(release, ct);
-                if (remote is not null)
+                if (remote is not null && (local is null || IsLive(remote) || wantsCluster))
                 {
+                    if (local is not null)
+                    {
+                        reporter?.Info($"release '{release}' is {Describe(remote)} in the cluster and {Describe(local)} locally: using the cluster's");
+                    }
+
                     var provider = remote.Provider == kube.Name ? kube : engine.Create(remote.Provider, parse, Key.Open(remote).General, context.Environment);
                     return new Found(provider, remote, provider == kube ? store : StoreFor(provider));
                 }
@@ -124,7 +133,7 @@ internal sealed class ReleaseContext : IDisposable
                 // No cluster answering is not an error here: the release may be a Docker one.
             }
 
-            if (explicitProvider is not null)
+            if (explicitProvider is not null && local is null)
             {
                 return new Found(kube, null, StoreFor(kube));
             }
@@ -132,9 +141,25 @@ internal sealed class ReleaseContext : IDisposable
             (kube as IDisposable)?.Dispose();
         }
 
+        if (local is not null)
+        {
+            return Open(local, context, parse, engine);
+        }
+
         var fallback = engine.Create(explicitProvider ?? "docker", parse, new Dictionary<string, string>(), context.Environment);
         return new Found(fallback, null, StoreFor(fallback));
     }
+
+    private Found Open(Release record, CommandContext context, ParseResult parse, ProviderOptions engine)
+    {
+        var provider = engine.Create(record.Provider, parse, Key.Open(record).General, context.Environment);
+        return new Found(provider, record, StoreFor(provider));
+    }
+
+    /// <summary>A record whose objects may be on an engine (not stopped).</summary>
+    private static bool IsLive(Release record) => record.State != ReleaseState.Uninstalled;
+
+    private static string Describe(Release record) => $"{record.State.ToString().ToLowerInvariant()} (revision {record.Revision}, {record.Provider})";
 
     /// <summary>Every release the user can see: the local history and, when a cluster is configured, the namespace's.</summary>
     public async Task<IReadOnlyList<Release>> ListAsync(CommandContext context, ParseResult parse, ProviderOptions engine, bool all, IReporter reporter, CancellationToken ct)

@@ -66,7 +66,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         var masker = app.Values.Masker;
         if (options.DryRun)
         {
-            return DryRun(plan, masker);
+            return DryRun(plan, masker, await ExistingForDryRunAsync(options, cancellationToken));
         }
 
         var client = await ClientAsync(cancellationToken);
@@ -344,20 +344,66 @@ public sealed class DockerProvider : IProvider, IDisposable
         return _client;
     }
 
-    private static DeployResult DryRun(ReleasePlan plan, SecretMasker masker)
+    /// <summary>
+    /// A dry run reads (never changes) the engine, so the plan it prints is the converge plan:
+    /// null when no engine answers, and the plan is then a fresh install's.
+    /// </summary>
+    private async Task<List<ContainerListResponse>?> ExistingForDryRunAsync(RunOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = await ClientAsync(cancellationToken);
+            return await ReleaseContainersAsync(client, options.Release, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationFailedException or DockerApiException or HttpRequestException or IOException or TimeoutException)
+        {
+            options.Reporter.Warn($"dry run: the engine did not answer ({Describe(e)}); planning as for a first install");
+            return null;
+        }
+    }
+
+    private static DeployResult DryRun(ReleasePlan plan, SecretMasker masker, IReadOnlyList<ContainerListResponse>? existing)
     {
         var lines = new List<string>();
         var objects = new List<DeployedObject>();
-        lines.Add($"POST /networks/create name={plan.NetworkName} driver=bridge");
-        objects.Add(new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Planned));
-        foreach (var volume in plan.Volumes)
+        var byName = (existing ?? []).ToDictionary(NameOf, StringComparer.Ordinal);
+        if (existing is null || existing.Count == 0)
         {
-            lines.Add($"POST /volumes/create name={volume.Name}");
-            objects.Add(new DeployedObject("", "volume", volume.Name, null, "", ObjectAction.Planned));
+            lines.Add($"POST /networks/create name={plan.NetworkName} driver=bridge");
+            objects.Add(new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Planned));
+            foreach (var volume in plan.Volumes)
+            {
+                lines.Add($"POST /volumes/create name={volume.Name}");
+                objects.Add(new DeployedObject("", "volume", volume.Name, null, "", ObjectAction.Planned));
+            }
+        }
+
+        var planned = plan.Containers.Select(c => c.ContainerName).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in (existing ?? []).Where(c => !planned.Contains(NameOf(c))).OrderByDescending(OrderOf))
+        {
+            lines.Add($"remove {NameOf(stale)} (no longer in the app): POST /containers/{NameOf(stale)}/stop, DELETE /containers/{NameOf(stale)}");
+            objects.Add(new DeployedObject(ComponentOf(stale), "container", NameOf(stale), null, HashOf(stale), ObjectAction.Deleted));
         }
 
         foreach (var container in plan.Containers)
         {
+            byName.TryGetValue(container.ContainerName, out var current);
+            if (current is not null && HashOf(current) == container.ConfigHash && current.State == "running")
+            {
+                lines.Add($"unchanged {container.ContainerName}");
+                objects.Add(new DeployedObject(container.Component, "container", container.ContainerName, null, container.ConfigHash, ObjectAction.Unchanged));
+                continue;
+            }
+
+            if (current is not null)
+            {
+                lines.Add($"recreate {container.ContainerName} ({(HashOf(current) == container.ConfigHash ? $"it is {current.State}" : "its configuration changed")}):");
+            }
+            else if (existing is { Count: > 0 })
+            {
+                lines.Add($"create {container.ContainerName} (it is not on the engine):");
+            }
+
             var p = container.Parameters;
             var text = new StringBuilder($"POST /containers/create name={container.ContainerName} image={p.Image}");
             if (p.Cmd is { Count: > 0 })
@@ -382,7 +428,7 @@ public sealed class DockerProvider : IProvider, IDisposable
 
             lines.Add(masker.Mask(text.ToString()));
             lines.Add($"POST /containers/{container.ContainerName}/start");
-            objects.Add(new DeployedObject(container.Component, "container", container.ContainerName, null, container.ConfigHash, ObjectAction.Planned));
+            objects.Add(new DeployedObject(container.Component, "container", container.ContainerName, null, container.ConfigHash, current is null ? ObjectAction.Planned : ObjectAction.Updated));
         }
 
         return new DeployResult(objects) { PlannedOperations = lines };
@@ -397,10 +443,21 @@ public sealed class DockerProvider : IProvider, IDisposable
         }
 
         reporter.Info($"creating network {plan.NetworkName}");
-        var response = await client.Networks.CreateNetworkAsync(
-            new NetworksCreateParameters { Name = plan.NetworkName, Driver = "bridge", Labels = new Dictionary<string, string>(plan.NetworkLabels) },
-            cancellationToken);
-        created.Network = response.ID;
+        try
+        {
+            var response = await client.Networks.CreateNetworkAsync(
+                new NetworksCreateParameters { Name = plan.NetworkName, Driver = "bridge", Labels = new Dictionary<string, string>(plan.NetworkLabels) },
+                cancellationToken);
+            created.Network = response.ID;
+        }
+        catch (OperationCanceledException)
+        {
+            // The engine may have made it before the request was abandoned: it is ours, take it back.
+            var made = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = NameFilter(plan.NetworkName) }, CancellationToken.None);
+            created.Network = made.FirstOrDefault(n => n.Name == plan.NetworkName && n.Labels?.TryGetValue(Labels.Release, out var r) == true && r == plan.Release)?.ID;
+            throw;
+        }
+
         return new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Created);
     }
 

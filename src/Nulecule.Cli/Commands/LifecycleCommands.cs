@@ -264,7 +264,7 @@ internal static class LifecycleCommands
             var outcome = await RenderAction.RunAsync(options, ct);
             Render.Report(output, outcome);
             output.Masker = outcome.App.Values.Masker.With(manifest.HiddenValues);
-            var diff = await new DiffAction(found.Store, releases.Key) { Release = name }.RunAsync(outcome.App, ct);
+            var diff = await new DiffAction(found.Store, releases.Key) { Release = name, Engine = found.Provider }.RunAsync(outcome.App, ct);
             foreach (var line in diff.Lines)
             {
                 output.Result(line);

@@ -18,7 +18,7 @@ internal static class ReleaseCommands
     private static async Task<IProvider> ConnectAsync(CommandContext context, ParseResult parse, ProviderOptions engine, Option<string?> provider, string release, CancellationToken ct)
     {
         using var releases = ReleaseContext.Open(context);
-        return (await releases.FindAsync(release, context, parse, engine, parse.GetValue(provider), ct)).Provider;
+        return (await releases.FindAsync(release, context, parse, engine, parse.GetValue(provider), ct, null)).Provider;
     }
 
     public static Command Stop(CommandContext context)
@@ -39,7 +39,7 @@ internal static class ReleaseCommands
         {
             var name = parse.GetValue(release)!;
             using var releases = ReleaseContext.Open(context);
-            var (target, record, _) = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct);
+            var (target, record, _) = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
             using var owned = target as IDisposable;
             var result = record is null
                 ? await target.StopAsync(name, new StopOptions { RemoveVolumes = parse.GetValue(volumes), Timeout = parse.GetValue(timeout), Reporter = output }, ct)
@@ -68,19 +68,23 @@ internal static class ReleaseCommands
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var target = await ConnectAsync(context, parse, engine, provider, parse.GetValue(release)!, ct);
-            using var owned = target as IDisposable;
-            var status = await target.StatusAsync(parse.GetValue(release)!, ct);
-            if (status.Components.Count == 0)
+            var name = parse.GetValue(release)!;
+            using var releases = ReleaseContext.Open(context);
+            var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
+            using var owned = found.Provider as IDisposable;
+            var health = await new StatusAction(found.Provider, found.Store) { Release = name }.RunAsync(ct);
+            var status = health.Engine;
+            if (health.NotFound)
             {
-                output.Error($"release '{status.Release}' not found on {status.Provider} ({status.Target})");
+                output.Error($"release '{status.Release}' not found on {status.Provider} ({status.Target})"
+                    + (health.Latest is { } last ? $"; its last revision, {last.Revision}, is {last.State.ToString().ToLowerInvariant()}" : ""));
                 return ExitCodes.Failed;
             }
 
             if (parse.GetValue(format) == "json")
             {
                 var components = new JsonArray();
-                foreach (var c in status.Components)
+                foreach (var c in health.Components)
                 {
                     var objects = new JsonArray();
                     foreach (var o in c.Objects)
@@ -88,21 +92,28 @@ internal static class ReleaseCommands
                         objects.Add((JsonNode)new JsonObject
                         {
                             ["kind"] = o.Kind, ["name"] = o.Name, ["state"] = o.State, ["ready"] = o.Ready,
-                            ["health"] = o.Health, ["ports"] = o.Ports, ["message"] = o.Message,
+                            ["health"] = o.Health, ["ports"] = o.Ports, ["message"] = o.Message, ["revision"] = o.Revision,
                         });
                     }
 
                     components.Add((JsonNode)new JsonObject { ["component"] = c.Component, ["objects"] = objects });
                 }
 
-                var doc = new JsonObject { ["release"] = status.Release, ["provider"] = status.Provider, ["target"] = status.Target, ["components"] = components };
+                var doc = new JsonObject
+                {
+                    ["release"] = status.Release, ["provider"] = status.Provider, ["target"] = status.Target,
+                    ["revision"] = health.Running?.Revision, ["state"] = health.Running?.State.ToString().ToLowerInvariant(),
+                    ["latestRevision"] = health.Latest?.Revision, ["latestState"] = health.Latest?.State.ToString().ToLowerInvariant(),
+                    ["degraded"] = health.Degraded, ["components"] = components,
+                };
                 output.Result(doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Ok;
+                return health.Degraded ? ExitCodes.Degraded : ExitCodes.Ok;
             }
 
             output.Result($"release {status.Release} on {status.Provider} ({status.Target})");
+            output.Result(Header(health));
             var table = new Table { Border = TableBorder.None }.AddColumns("COMPONENT", "KIND", "NAME", "STATE", "READY", "HEALTH", "PORTS");
-            foreach (var c in status.Components)
+            foreach (var c in health.Components)
             {
                 foreach (var o in c.Objects)
                 {
@@ -111,9 +122,27 @@ internal static class ReleaseCommands
             }
 
             output.Stdout.Write(table);
-            return ExitCodes.Ok;
+            return health.Degraded ? ExitCodes.Degraded : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>`revision 2 deployed, degraded: 1 object missing, 0 not ready; revision 3 failed: ...`</summary>
+    private static string Header(ReleaseHealth health)
+    {
+        var objects = health.Components.SelectMany(c => c.Objects).ToList();
+        var missing = objects.Count(o => o.State == StatusAction.Missing);
+        var notReady = objects.Count(o => !o.Ready && o.State != StatusAction.Missing && !ReleaseHealth.Completed(o));
+        var text = health.Running is { } running
+            ? $"revision {running.Revision} {running.State.ToString().ToLowerInvariant()}"
+            : "not recorded in the history (found by its labels)";
+        text += health.Degraded ? $", degraded: {missing} missing, {notReady} not ready" : ", every object ready";
+        if (health.Latest is { } latest)
+        {
+            text += $"; revision {latest.Revision} {latest.State.ToString().ToLowerInvariant()}: {latest.Description}";
+        }
+
+        return text;
     }
 
     public static Command Logs(CommandContext context)

@@ -251,6 +251,12 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         {
             return (await client.Containers.CreateContainerAsync(p, cancellationToken)).ID;
         }
+        catch (OperationCanceledException)
+        {
+            // The engine may have made it before the request was abandoned.
+            await RemoveIfOursAsync(client, name, container.Parameters.Labels[Labels.Release]);
+            throw;
+        }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             throw new OperationFailedException(
@@ -274,6 +280,22 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
 
             p.NetworkingConfig = saved.NetworkingConfig;
 #pragma warning restore CS8601
+        }
+    }
+
+    /// <summary>Removes the container <paramref name="name"/> if it carries this release's label.</summary>
+    private static async Task RemoveIfOursAsync(IDockerClient client, string name, string release)
+    {
+        try
+        {
+            var found = await client.Containers.InspectContainerAsync(name, CancellationToken.None);
+            if (found.Config?.Labels?.TryGetValue(Labels.Release, out var owner) == true && owner == release)
+            {
+                await ForceRemoveAsync(client, found.ID, CancellationToken.None);
+            }
+        }
+        catch (DockerContainerNotFoundException)
+        {
         }
     }
 

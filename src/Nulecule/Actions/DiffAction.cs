@@ -10,6 +10,9 @@ public enum ObjectChangeKind
     Added,
     Removed,
     Changed,
+
+    /// <summary>Unchanged in the manifest, but missing or not running on the engine: the next run re-creates it.</summary>
+    Drifted,
 }
 
 /// <summary>One object (component + kind + name) that differs.</summary>
@@ -27,11 +30,16 @@ public sealed record DiffResult(int? AgainstRevision, IReadOnlyList<ObjectChange
 
 /// <summary>
 /// `nulecule diff`: compares the stored manifest of the latest deployed revision with a newly
-/// rendered app, object by object. Touches no engine and takes no lock.
+/// rendered app, object by object, and, given the <see cref="Engine"/>, the deployed revision's
+/// objects with what the engine has (drift: an object deleted or stopped behind the tool's back,
+/// which the next run would re-create). Changes nothing and takes no lock.
 /// </summary>
 public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
 {
     public required string Release { get; init; }
+
+    /// <summary>The release's provider, to look for drift; null compares manifests only.</summary>
+    public Nulecule.Providers.IProvider? Engine { get; init; }
 
     public async Task<DiffResult> RunAsync(RenderedApp app, CancellationToken cancellationToken = default)
     {
@@ -75,6 +83,25 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
             lines.Add($"--- {masker.Mask(added.Key)} (absent)");
             lines.Add($"+++ {masker.Mask(added.Key)} (new)");
             lines.AddRange(LineDiff.Unified([], added.Lines, masker.Mask));
+        }
+
+        if (Engine is not null && deployed is not null)
+        {
+            var health = await new StatusAction(Engine, store) { Release = Release }.RunAsync(cancellationToken);
+            foreach (var component in health.Components)
+            {
+                foreach (var o in component.Objects.Where(o => !o.Ready && !ReleaseHealth.Completed(o)))
+                {
+                    var change = changes.FirstOrDefault(c => c.Component == component.Component && string.Equals(c.Kind, o.Kind, StringComparison.OrdinalIgnoreCase));
+                    if (change is not null)
+                    {
+                        continue;
+                    }
+
+                    changes.Add(new ObjectChange(component.Component, o.Kind, o.Name, ObjectChangeKind.Drifted));
+                    lines.Add(masker.Mask($"!!! {component.Component} {o.Kind}/{o.Name} is {o.State} on the engine (revision {deployed.Revision} wants it running): the next run re-creates it"));
+                }
+            }
         }
 
         return new DiffResult(deployed?.Revision, changes, lines);

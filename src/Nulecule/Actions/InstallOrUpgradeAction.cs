@@ -6,7 +6,11 @@ using Nulecule.Templating;
 namespace Nulecule.Actions;
 
 /// <summary>What `run` did: the revision recorded, whether it replaced an earlier one, the engine's inventory.</summary>
-public sealed record InstallOrUpgradeResult(Release? Release, bool Upgraded, DeployResult Result);
+public sealed record InstallOrUpgradeResult(Release? Release, bool Upgraded, DeployResult Result)
+{
+    /// <summary>The release already ran exactly this: nothing was done and no revision recorded.</summary>
+    public bool UpToDate { get; init; }
+}
 
 /// <summary>
 /// `nulecule run`: installs a release when it has no deployed revision, upgrades it otherwise.
@@ -46,6 +50,13 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
         var previous = history.LastOrDefault(r => r.State == ReleaseState.Deployed);
         CheckSamePlace(previous, app);
 
+        if (previous is not null && await UpToDateAsync(previous, app, cancellationToken))
+        {
+            config.Reporter.Info($"release '{Release}' is up to date at revision {previous.Revision}: nothing to change, no revision recorded");
+            var kept = previous.Objects.Select(o => o with { Action = ObjectAction.Unchanged }).ToList();
+            return new InstallOrUpgradeResult(previous, true, new DeployResult(kept)) { UpToDate = true };
+        }
+
         var upgrade = previous is not null;
         var verb = upgrade ? "Upgrade" : "Install";
         config.Reporter.Info(upgrade
@@ -83,6 +94,39 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
         throw new OperationFailedException(
             $"upgrade of release '{Release}' failed: {reason}; rolled back to revision {previous.Revision} (recorded as revision {back.Record.Revision})",
             attempt.Error);
+    }
+
+    /// <summary>
+    /// Says which values differ from the running revision (a run uses exactly the values it is
+    /// given; `upgrade` is the verb that reuses earlier ones), and whether nothing would change:
+    /// same values, same manifest, and every recorded object running on the engine.
+    /// </summary>
+    private async Task<bool> UpToDateAsync(Release previous, RenderedApp app, CancellationToken cancellationToken)
+    {
+        var before = previous.Values.ToDictionary(v => (v.Scope, v.Name));
+        var changed = 0;
+        foreach (var param in app.Values.Params)
+        {
+            before.TryGetValue((param.Scope, param.Name), out var old);
+            before.Remove((param.Scope, param.Name));
+            if (param.Hidden || old?.Hidden == true)
+            {
+                continue;
+            }
+
+            var value = param.Value?.Text;
+            if (old?.Value != value)
+            {
+                changed++;
+                config.Reporter.Info($"value {param.Scope}.{param.Name}: {Show(old?.Value)} (revision {previous.Revision}) -> {Show(value)} ({param.OriginText})");
+            }
+        }
+
+        changed += before.Count;
+        var diff = await new DiffAction(config.Store, config.Key) { Release = Release, Engine = config.Provider }.RunAsync(app, cancellationToken);
+        return changed == 0 && !diff.HasChanges;
+
+        static string Show(string? value) => value is null ? "(none)" : $"'{value}'";
     }
 
     private void CheckSamePlace(Release? previous, RenderedApp app)

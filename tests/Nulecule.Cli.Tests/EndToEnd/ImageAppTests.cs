@@ -8,6 +8,14 @@ public sealed class DockerFactAttribute : FactAttribute
     }
 }
 
+public sealed class DockerTheoryAttribute : TheoryAttribute
+{
+    public DockerTheoryAttribute()
+    {
+        Skip = new DockerFactAttribute().Skip;
+    }
+}
+
 /// <summary>An app shipped as an image: `build`, then `run IMAGE`, `fetch IMAGE`, `stop`, through the command.</summary>
 public sealed class ImageAppTests : IDisposable
 {

@@ -5,7 +5,8 @@ namespace Nulecule.Cli.Tests.EndToEnd;
 /// <summary>
 /// The release lifecycle through the real `nulecule` executable on the Docker engine: a run
 /// killed half-way (SIGKILL while it waits for its second component) is recovered by the next
-/// command, and `diff` answers with its exit codes.
+/// command, Ctrl-C (SIGINT, SIGTERM) in each phase of a first install leaves nothing behind and
+/// during an upgrade puts the running containers back, and `diff` answers with its exit codes.
 /// </summary>
 public sealed class InterruptedRunTests : IDisposable
 {
@@ -103,6 +104,117 @@ public sealed class InterruptedRunTests : IDisposable
         var status = await RunAsync("status", _release, "-o", "json");
         status.Out.ShouldContain($"{_release}-first");
         (next.Out + next.Err + history.Out + status.Out).ShouldNotContain("canary-0d3b51");
+    }
+
+    [DockerTheory]
+    [InlineData("INT", "creating network")]
+    [InlineData("INT", "creating {0}-first")]
+    [InlineData("INT", "creating {0}-second")]
+    [InlineData("INT", "waiting for second")]
+    [InlineData("TERM", "waiting for second")]
+    public async Task Should_leave_nothing_of_a_first_install_interrupted(string signal, string phase)
+    {
+        // When: the signal comes as the run reports the phase
+        var (code, output) = await InterruptAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, phase, _release), signal,
+            "run", _app, "--provider", "docker", "--name", _release, "--wait", "--timeout", "3m");
+
+        // Then: it says so, and the engine holds nothing of the release
+        code.ShouldBe(130, output);
+        output.ShouldContain("interrupted; nothing of it was left on the engine");
+        (await ReleaseObjectsAsync()).ShouldBeEmpty();
+        var history = await RunAsync("history", _release);
+        history.Out.ShouldContain("failed");
+        history.Out.ShouldNotContain("pending");
+        output.ShouldNotContain("canary-0d3b51");
+    }
+
+    [DockerFact]
+    public async Task Should_put_the_running_containers_back_when_an_upgrade_is_interrupted()
+    {
+        // Given
+        var install = await RunAsync("run", _app, "--provider", "docker", "--name", _release);
+        install.Code.ShouldBe(0, install.Err);
+        using var client = DockerEngine.Client();
+        var first = await client.Containers.InspectContainerAsync($"{_release}-first");
+
+        // When: interrupted as the upgrade replaces the first component
+        var (code, output) = await InterruptAsync($"replacing {_release}-first", "INT",
+            "upgrade", _release, "--set", "first.greeting=bye", "--wait", "--timeout", "3m");
+
+        // Then: the same container runs as before, and the history says revision 1 runs
+        code.ShouldBe(130, output);
+        // Depending on how far the replacement got: either way the same container serves.
+        output.ShouldMatch("interrupted; (the previous containers run again: .*first|no running container had been changed)");
+        var now = await client.Containers.InspectContainerAsync($"{_release}-first");
+        now.ID.ShouldBe(first.ID);
+        now.State!.Running.ShouldBeTrue();
+        (await ReleaseObjectsAsync()).ShouldBe([$"container {_release}-first", $"container {_release}-second", $"network nulecule-{_release}"]);
+        var history = await RunAsync("history", _release);
+        history.Out.ShouldContain("deployed");
+        history.Out.ShouldContain("failed");
+    }
+
+    /// <summary>Starts nulecule, sends SIG<paramref name="signal"/> when a line contains <paramref name="trigger"/>, waits for the exit.</summary>
+    private async Task<(int Code, string Output)> InterruptAsync(string trigger, string signal, params string[] args)
+    {
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var seen = new TaskCompletionSource();
+        var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["NULECULE_STATE_DIR"] = Path.Combine(_dir, "state");
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment.Remove("KUBECONFIG");
+        using var process = new Process { StartInfo = info };
+        void OnLine(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lines.Enqueue(e.Data);
+            if (e.Data.Contains(trigger, StringComparison.Ordinal))
+            {
+                seen.TrySetResult();
+            }
+        }
+
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var first = await Task.WhenAny(seen.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+        first.ShouldBe(seen.Task, $"'{trigger}' never came:\n{string.Join("\n", lines)}");
+        using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var exited = await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        exited.IsCompletedSuccessfully.ShouldBeTrue();
+        process.HasExited.ShouldBeTrue($"still running a minute after SIG{signal}:\n{string.Join("\n", lines)}");
+        process.WaitForExit();
+        return (process.ExitCode, string.Join("\n", lines));
+    }
+
+    /// <summary>Every container, network and volume labelled with the release, as "kind name".</summary>
+    private async Task<List<string>> ReleaseObjectsAsync()
+    {
+        using var client = DockerEngine.Client();
+        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"io.nulecule.release={_release}"] = true } };
+        var containers = await client.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true, Filters = filter });
+        var networks = await client.Networks.ListNetworksAsync(new global::Docker.DotNet.Models.NetworksListParameters { Filters = filter });
+        var volumes = await client.Volumes.ListAsync(new global::Docker.DotNet.Models.VolumesListParameters { Filters = filter });
+        return containers.Select(c => "container " + c.Names[0].TrimStart('/'))
+            .Concat(networks.Select(n => "network " + n.Name))
+            .Concat((volumes.Volumes ?? []).Select(v => "volume " + v.Name))
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     [DockerFact]

@@ -89,6 +89,60 @@ public sealed class DockerReleaseLifecycleTests : IDisposable
     }
 
     [DockerFact]
+    public async Task Should_tell_the_truth_about_a_container_deleted_behind_its_back()
+    {
+        // Given: revision 1 runs, then somebody removes the worker container
+        await _h.RunAsync();
+        var worker = (await _h.InspectAsync("worker"))!;
+        await _h.Client.Containers.RemoveContainerAsync(worker.ID, new() { Force = true });
+
+        // When
+        var health = await new StatusAction(_h.Provider, _h.Store) { Release = _h.Release }.RunAsync();
+        var diff = await new DiffAction(_h.Store, _h.Key) { Release = _h.Release, Engine = _h.Provider }.RunAsync(await _h.RenderAsync([]));
+        var dryRun = await new InstallOrUpgradeAction(_h.Config) { Release = _h.Release, DryRun = true }.RunAsync(await _h.RenderAsync([]));
+
+        // Then: status lists it as missing and the release as degraded
+        health.Running!.Revision.ShouldBe(1);
+        health.Degraded.ShouldBeTrue();
+        var row = health.Components.Single(c => c.Component == "worker").Objects.Single();
+        (row.Name, row.State, row.Ready).ShouldBe((_h.Container("worker"), StatusAction.Missing, false));
+        health.Components.Single(c => c.Component == "web").Objects.Single().Ready.ShouldBeTrue();
+
+        // Then: diff reports the drift (the manifest alone has no change)
+        diff.HasChanges.ShouldBeTrue();
+        diff.Changes.ShouldBe([new ObjectChange("worker", "container", _h.Container("worker"), ObjectChangeKind.Drifted)]);
+
+        // Then: the dry run plans the converge, not a fresh install
+        dryRun.Result.PlannedOperations.ShouldContain($"unchanged {_h.Container("web")}");
+        dryRun.Result.PlannedOperations.ShouldContain($"create {_h.Container("worker")} (it is not on the engine):");
+        dryRun.Result.PlannedOperations.ShouldNotContain(l => l.StartsWith("POST /networks/create", StringComparison.Ordinal));
+        (await _h.InspectAsync("worker")).ShouldBeNull();
+
+        // When: a run converges it
+        await _h.RunAsync();
+        (await new StatusAction(_h.Provider, _h.Store) { Release = _h.Release }.RunAsync()).Degraded.ShouldBeFalse();
+    }
+
+    [DockerFact]
+    public async Task Should_say_which_values_a_second_run_changes_and_record_nothing_when_none_does()
+    {
+        // Given
+        await _h.RunAsync("web.greeting=bye");
+
+        // When: the same run again, then one with the greeting left to its default
+        var same = await _h.RunAsync("web.greeting=bye");
+        var changed = await _h.RunAsync();
+
+        // Then
+        same.UpToDate.ShouldBeTrue();
+        changed.UpToDate.ShouldBeFalse();
+        changed.Release!.Revision.ShouldBe(2);
+        _h.Reporter.Lines.ShouldContain(l => l.Contains("value web.greeting: 'bye' (revision 1) -> 'hello' (default)", StringComparison.Ordinal));
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Superseded), (2, ReleaseState.Deployed)]);
+        _h.ShouldNotLeakTheCanary();
+    }
+
+    [DockerFact]
     public async Task Should_prune_the_container_of_a_component_the_upgrade_drops()
     {
         // Given
@@ -236,12 +290,15 @@ public sealed class DockerReleaseLifecycleTests : IDisposable
         // When: the next run
         var result = await _h.RunAsync("web.greeting=bye");
 
-        // Then: the dead lock was taken over, revision 2 finished forward, the run went on
+        // Then: the dead lock was taken over, revision 2 finished forward
         _h.Reporter.Lines.ShouldContain(l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains($"pid {stale.Pid}") && l.Contains("no longer running"));
         _h.Reporter.Lines.ShouldContain(l => l.Contains("revision 2 reached the engine and everything is running: finishing it", StringComparison.Ordinal));
         (await _h.Store.GetAsync(_h.Release, 2))!.Description.ShouldContain("finished after an interruption");
-        result.Release!.Revision.ShouldBe(3);
-        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Superseded), (2, ReleaseState.Superseded), (3, ReleaseState.Deployed)]);
+        // ... and, revision 2 already running exactly these values, recorded nothing new
+        result.UpToDate.ShouldBeTrue();
+        result.Release!.Revision.ShouldBe(2);
+        _h.Reporter.Lines.ShouldContain(l => l.Contains("is up to date at revision 2: nothing to change, no revision recorded", StringComparison.Ordinal));
+        (await _h.StatesAsync()).ShouldBe([(1, ReleaseState.Superseded), (2, ReleaseState.Deployed)]);
         (await _h.EnvAsync("web", "GREETING")).ShouldBe("bye");
         (await _h.Store.GetLockAsync(_h.Release)).ShouldBeNull();
         _h.ShouldNotLeakTheCanary();
