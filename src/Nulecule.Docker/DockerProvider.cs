@@ -52,6 +52,9 @@ public sealed class DockerProvider : IProvider, IDisposable
 
     public string Name => "docker";
 
+    /// <summary>A failed or interrupted run puts the previous containers back itself (<see cref="ContainerReplacer"/>).</summary>
+    public bool RestoresOnFailure => true;
+
     /// <summary>How often `--wait` looks at a container, and how long a container must stay up to count as started.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -74,6 +77,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         await ContainerReplacer.RepairAsync(client, options.Release, reporter, cancellationToken);
         var existing = await ReleaseContainersAsync(client, options.Release, cancellationToken);
         var firstRun = existing.Count == 0;
+        existing.AddRange(await ForeignContainersAsync(client, plan, existing, options, cancellationToken));
         var created = new Created();
         var waiter = new ContainerWaiter(client, PollInterval, SettleTime, masker);
         var replacer = new ContainerReplacer(client, waiter, masker, reporter);
@@ -342,6 +346,36 @@ public sealed class DockerProvider : IProvider, IDisposable
         }
 
         return _client;
+    }
+
+    /// <summary>
+    /// Containers that hold a name this release needs but are not this release's: refused before
+    /// anything changes (naming their owner), or with `--take-ownership` returned, to be replaced
+    /// like the release's own (and put back if the run fails).
+    /// </summary>
+    private static async Task<List<ContainerListResponse>> ForeignContainersAsync(IDockerClient client, ReleasePlan plan, List<ContainerListResponse> own, RunOptions options, CancellationToken cancellationToken)
+    {
+        var ours = own.Select(NameOf).ToHashSet(StringComparer.Ordinal);
+        var wanted = plan.Containers.ToDictionary(c => c.ContainerName, StringComparer.Ordinal);
+        var all = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken);
+        var foreign = all.Where(c => wanted.ContainsKey(NameOf(c)) && !ours.Contains(NameOf(c))).ToList();
+        if (foreign.Count == 0 || options.TakeOwnership)
+        {
+            foreach (var c in foreign)
+            {
+                options.Reporter.Warn($"--take-ownership: {NameOf(c)} ({Owner(c)}) will be replaced by release {options.Release}'s");
+            }
+
+            return foreign;
+        }
+
+        var lines = foreign.Select(c => $"component {wanted[NameOf(c)].Component}: a container named {NameOf(c)} already exists and belongs to {Owner(c)} ({wanted[NameOf(c)].Arguments.Location})");
+        throw new OperationFailedException(
+            string.Join(Environment.NewLine, lines) + Environment.NewLine
+            + "nothing was changed; choose another release name, stop the other release, or pass --take-ownership to replace these containers");
+
+        static string Owner(ContainerListResponse c) =>
+            Label(c, Labels.Release) is { } owner ? $"release '{owner}'" : "no release (nulecule did not create it)";
     }
 
     /// <summary>

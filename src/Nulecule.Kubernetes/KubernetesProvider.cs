@@ -55,12 +55,13 @@ public class KubernetesProvider : IProvider
         var api = connection.Api;
         var discovery = new Discovery(api);
         DeclareDefinitions(planned, discovery);
-        var applier = new Applier(api, discovery, connection.Namespace, settings.ForceConflicts, masker);
+        var applier = new Applier(api, discovery, connection.Namespace, settings.ForceConflicts || options.TakeOwnership, masker);
         var waiter = new Waiter(api, masker, reporter);
         var deadline = DateTimeOffset.UtcNow + options.Timeout;
         var applied = new List<AppliedObject>();
         var plan = new List<string>();
         reporter.Info(masker.Mask($"{(options.DryRun ? "planning" : "deploying")} release {options.Release} to {connection.Target} ({connection.Source})"));
+        await applier.PreflightAsync(planned, options.Release, options.TakeOwnership, cancellationToken);
         try
         {
             foreach (var component in planned.GroupBy(p => p.Component))
@@ -85,7 +86,19 @@ public class KubernetesProvider : IProvider
         }
         catch (OperationFailedException e) when (!options.DryRun)
         {
-            throw await CleanUpAfterFailureAsync(e, applied, options, masker, api, cancellationToken);
+            throw await CleanUpAfterFailureAsync(e, applied, options, masker, api, CancellationToken.None);
+        }
+        catch (OperationCanceledException e) when (!options.DryRun && cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted (Ctrl-C): a first install takes back what it made; an upgrade's caller puts the previous revision back.
+            var outcome = await CleanUpAfterFailureAsync(new OperationFailedException("interrupted", e), applied, options, masker, api, CancellationToken.None);
+            var firstRun = applied.Count > 0 && applied.All(a => a.Action == ObjectAction.Created);
+            throw new OperationCanceledException(
+                $"run of release {options.Release} was interrupted; " + (applied.Count == 0
+                    ? "nothing of it was left on the engine"
+                    : firstRun && !options.KeepFailed ? (outcome.Message.Contains("clean-up failed", StringComparison.Ordinal) ? outcome.Message : "nothing of it was left on the engine") : $"{applied.Count} object(s) were applied"),
+                e,
+                cancellationToken);
         }
 
         var objects = applied.Select(a => new DeployedObject(a.Planned.Component, a.Live.Kind, a.Live.Name, a.Live.Namespace, a.Hash, a.Action)).ToList();

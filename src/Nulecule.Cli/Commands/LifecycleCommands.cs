@@ -21,11 +21,13 @@ internal static class LifecycleCommands
         public Option<bool> KeepFailed { get; } = new("--keep-failed") { Description = "Keep what a failed first run created, for inspection (default: remove it)." };
         public Option<bool> Atomic { get; } = new("--atomic") { Description = "If the deployment fails or is not ready in time, go back to the last deployed revision (implies --wait)." };
         public Option<bool> ForceUnlock { get; } = new("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
+
+        public Option<bool> TakeOwnership { get; } = new("--take-ownership") { Description = "Adopt objects of the same names that another release (or no release) owns, instead of refusing (recorded in the history)." };
         public ProviderOptions Engine { get; } = new();
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Provider, Answers, Set, Wait, Timeout, DryRun, KeepFailed, Atomic, ForceUnlock })
+            foreach (var option in new Option[] { Provider, Answers, Set, Wait, Timeout, DryRun, KeepFailed, Atomic, ForceUnlock, TakeOwnership })
             {
                 command.Options.Add(option);
             }
@@ -131,6 +133,7 @@ internal static class LifecycleCommands
             KeepFailed = parse.GetValue(flags.KeepFailed),
             DryRun = parse.GetValue(flags.DryRun),
             ForceUnlock = parse.GetValue(flags.ForceUnlock),
+            TakeOwnership = parse.GetValue(flags.TakeOwnership),
         };
         var result = await action.RunAsync(rendered, ct);
         Summary.Print(output, result.Result, action.DryRun);

@@ -24,6 +24,9 @@ internal sealed class Applier
     private readonly SecretMasker _masker;
     private bool _crdApplied;
 
+    /// <summary>Objects as the preflight read them (path -> object, null: absent), so apply does not read them again.</summary>
+    private readonly Dictionary<string, JsonObject?> _live = new(StringComparer.Ordinal);
+
     public Applier(KubeApi api, Discovery discovery, string ns, bool force, SecretMasker masker)
     {
         _api = api;
@@ -61,6 +64,62 @@ internal sealed class Applier
             "(check the apiVersion against the cluster's version, or install the CustomResourceDefinition that defines it)");
     }
 
+    /// <summary>
+    /// Before anything is applied: every object must sit in the release namespace (so `stop`,
+    /// which looks there, finds it) and must not exist already as another release's or as an
+    /// object nulecule did not create, unless <paramref name="takeOwnership"/>. Every conflict is
+    /// reported at once and nothing is changed.
+    /// </summary>
+    public async Task PreflightAsync(IReadOnlyList<PlannedObject> planned, string release, bool takeOwnership, CancellationToken cancellationToken)
+    {
+        var conflicts = new List<string>();
+        var definesKinds = planned.Any(p => p.Kind == "CustomResourceDefinition");
+        foreach (var item in planned)
+        {
+            ApiResource resource;
+            try
+            {
+                resource = await ResolveAsync(item, cancellationToken);
+            }
+            catch (OperationFailedException) when (definesKinds)
+            {
+                // A kind the app's own CustomResourceDefinition defines: it cannot exist yet.
+                continue;
+            }
+
+            var ns = resource.Namespaced ? item.Namespace ?? _namespace : null;
+            var where = ns is null ? item.Name : $"{ns}/{item.Name}";
+            if (ns is not null && ns != _namespace)
+            {
+                conflicts.Add($"component {item.Component}: {item.Kind} {where} ({item.Source}) is in namespace '{ns}', outside the release namespace '{_namespace}', where `stop` would not find it: "
+                    + $"remove metadata.namespace from the artifact, or deploy the release with -n {ns}");
+                continue;
+            }
+
+            var path = resource.ObjectPath(ns, item.Name);
+            var live = await _api.GetAsync(path, cancellationToken) as JsonObject;
+            _live[path] = live;
+            if (live is null || takeOwnership)
+            {
+                continue;
+            }
+
+            var owner = (string?)live["metadata"]?["labels"]?[Labels.Release];
+            if (owner != release)
+            {
+                conflicts.Add($"component {item.Component}: {item.Kind} {where} ({item.Source}) already exists and belongs to "
+                    + (owner is null ? "no release (nulecule did not create it)" : $"release '{owner}'"));
+            }
+        }
+
+        if (conflicts.Count > 0)
+        {
+            throw new OperationFailedException(_masker.Mask(
+                string.Join(Environment.NewLine, conflicts) + Environment.NewLine
+                + "nothing was changed; choose another release name or namespace, stop the other release, or pass --take-ownership to adopt these objects"));
+        }
+    }
+
     public async Task<AppliedObject> ApplyAsync(PlannedObject item, bool dryRun, List<string> plan, CancellationToken cancellationToken)
     {
         var resource = await ResolveAsync(item, cancellationToken);
@@ -87,7 +146,7 @@ internal sealed class Applier
             return new AppliedObject(item, new LiveObject(resource, body), ObjectAction.Planned, hash);
         }
 
-        var before = await _api.GetAsync(path, cancellationToken);
+        var before = _live.Remove(path, out var read) ? read : await _api.GetAsync(path, cancellationToken);
         if ((string?)before?["metadata"]?["annotations"]?[Labels.ConfigHash] == hash && before is JsonObject unchanged && !_force)
         {
             // What we applied last time is what we would apply now: leave the object alone, so

@@ -31,15 +31,18 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
     public bool DryRun { get; init; }
     public bool ForceUnlock { get; init; }
 
+    /// <summary>Adopt objects of the same names that another release or no release owns (recorded in the description).</summary>
+    public bool TakeOwnership { get; init; }
+
     public async Task<InstallOrUpgradeResult> RunAsync(RenderedApp app, CancellationToken cancellationToken = default)
     {
-        var settings = new DeploySettings(Wait || Atomic, Timeout, KeepFailed && !Atomic);
+        var settings = new DeploySettings(Wait || Atomic, Timeout, KeepFailed && !Atomic, TakeOwnership);
         if (DryRun)
         {
             var latest = await config.Store.LatestAsync(Release, cancellationToken);
             var plan = await config.Provider.RunAsync(
                 app,
-                new RunOptions { Release = Release, Revision = (latest?.Revision ?? 0) + 1, DryRun = true, Reporter = config.Reporter, Timeout = Timeout },
+                new RunOptions { Release = Release, Revision = (latest?.Revision ?? 0) + 1, DryRun = true, Reporter = config.Reporter, Timeout = Timeout, TakeOwnership = TakeOwnership },
                 cancellationToken);
             return new InstallOrUpgradeResult(null, latest is not null, plan);
         }
@@ -58,7 +61,7 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
         }
 
         var upgrade = previous is not null;
-        var verb = upgrade ? "Upgrade" : "Install";
+        var verb = (upgrade ? "Upgrade" : "Install") + (TakeOwnership ? " (--take-ownership)" : "");
         config.Reporter.Info(upgrade
             ? $"upgrading release '{Release}' from revision {previous!.Revision}"
             : $"installing release '{Release}'");
@@ -69,9 +72,23 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
         }
 
         var reason = app.Values.Masker.Mask(attempt.Error!.Message);
+        if (attempt.Error is OperationCanceledException && previous is not null && !config.Provider.RestoresOnFailure)
+        {
+            // Interrupted half-way through an upgrade: the previous revision's objects are applied again.
+            config.Reporter.Warn($"upgrade interrupted; applying revision {previous.Revision} again");
+            var restored = await operation.DeployAsync(config.Key.Open(previous).ToRenderedApp(), $"Rollback to {previous.Revision} (interrupted upgrade)", settings with { Wait = false }, CancellationToken.None);
+            throw new OperationCanceledException(
+                $"upgrade of release '{Release}' was interrupted; "
+                + (restored.Succeeded
+                    ? $"revision {previous.Revision}'s objects were applied again (recorded as revision {restored.Record.Revision})"
+                    : $"applying revision {previous.Revision} again failed: {restored.Record.Description}; run `nulecule rollback {Release} {previous.Revision}`"),
+                attempt.Error);
+        }
+
         if (attempt.Error is OperationCanceledException || !Atomic)
         {
-            throw Rethrow(attempt.Error, $"{verb.ToLowerInvariant()} of release '{Release}' (revision {attempt.Record.Revision}) failed: {reason}");
+            throw Rethrow(attempt.Error, $"{verb.ToLowerInvariant()} of release '{Release}' (revision {attempt.Record.Revision}) failed: {reason}"
+                + (previous is null ? "" : $"; revision {previous.Revision} is still the deployed one (see `nulecule status {Release}`)"));
         }
 
         if (previous is null)

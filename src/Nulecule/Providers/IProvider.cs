@@ -29,6 +29,12 @@ public interface IProvider
 
     /// <summary>Sets the replica count of a component's workloads (`nulecule scale`).</summary>
     Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A failed or interrupted <see cref="RunAsync"/> itself puts back what ran before (Docker);
+    /// otherwise the caller re-applies the previous revision after an interruption.
+    /// </summary>
+    bool RestoresOnFailure => false;
 }
 
 /// <summary>Receives progress lines; the CLI prints them unless `--quiet`. Text is already masked.</summary>
@@ -65,6 +71,12 @@ public sealed record RunOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
     public bool DryRun { get; init; }
     public bool KeepFailed { get; init; }
+
+    /// <summary>
+    /// Adopt objects of the same name that another release (or no release) owns, instead of
+    /// refusing to touch them (`--take-ownership`, recorded in the revision's description).
+    /// </summary>
+    public bool TakeOwnership { get; init; }
 
     /// <summary>Revision number of this deployment, labelled on every object.</summary>
     public int Revision { get; init; } = 1;

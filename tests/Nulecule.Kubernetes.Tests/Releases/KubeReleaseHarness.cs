@@ -14,11 +14,11 @@ namespace Nulecule.Kubernetes.Tests.Releases;
 /// </summary>
 internal sealed class KubeReleaseHarness : IAsyncDisposable
 {
-    private KubeReleaseHarness(TestNamespace ns)
+    private KubeReleaseHarness(TestNamespace ns, Func<string, string>? writeApp)
     {
         Ns = ns;
         Root = Path.Combine(Path.GetTempPath(), "nulecule-krel-" + Guid.NewGuid().ToString("N")[..10]);
-        AppDir = KubeReleaseApp.Write(Path.Combine(Root, "app"));
+        AppDir = (writeApp ?? (d => KubeReleaseApp.Write(d)))(Path.Combine(Root, "app"));
         Provider = new KubernetesProvider(Cluster.Settings(ns.Name));
         Store = new KubernetesSecretReleaseStore(Provider.Connection);
         Key = ReleaseKey.LoadOrCreate(Path.Combine(Root, "state"));
@@ -49,12 +49,16 @@ internal sealed class KubeReleaseHarness : IAsyncDisposable
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    public static async Task<KubeReleaseHarness> CreateAsync()
+    /// <param name="writeApp">Writes the app into the directory it is given; <see cref="KubeReleaseApp"/> by default.</param>
+    public static async Task<KubeReleaseHarness> CreateAsync(Func<string, string>? writeApp = null)
     {
         var ns = new TestNamespace();
         await ns.InitializeAsync();
-        return new KubeReleaseHarness(ns);
+        return new KubeReleaseHarness(ns, writeApp);
     }
+
+    /// <summary>Another release of the same app in the same namespace, sharing this one's key.</summary>
+    public InstallOrUpgradeAction RunOther(string release) => new(Config) { Release = release, Wait = true, Timeout = Timeout };
 
     public async Task<RenderedApp> RenderAsync(string[] sets, string? appDir = null) =>
         (await RenderAction.RunAsync(new RenderOptions { AppPath = appDir ?? AppDir, Provider = "kubernetes", Sets = [$"token={Canary}", .. sets] })).App;

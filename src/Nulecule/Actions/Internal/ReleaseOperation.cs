@@ -167,6 +167,7 @@ internal sealed class ReleaseOperation : IAsyncDisposable
         Wait = settings.Wait,
         Timeout = settings.Timeout,
         KeepFailed = settings.KeepFailed,
+        TakeOwnership = settings.TakeOwnership,
         Reporter = Reporter,
     };
 
@@ -221,4 +222,4 @@ internal sealed class ReleaseOperation : IAsyncDisposable
 }
 
 /// <summary>The engine-facing options of a deploying verb.</summary>
-internal sealed record DeploySettings(bool Wait, TimeSpan Timeout, bool KeepFailed);
+internal sealed record DeploySettings(bool Wait, TimeSpan Timeout, bool KeepFailed, bool TakeOwnership = false);
