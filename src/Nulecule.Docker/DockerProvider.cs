@@ -477,21 +477,13 @@ public sealed class DockerProvider : IProvider, IDisposable
         }
 
         reporter.Info($"creating network {plan.NetworkName}");
-        try
-        {
-            var response = await client.Networks.CreateNetworkAsync(
-                new NetworksCreateParameters { Name = plan.NetworkName, Driver = "bridge", Labels = new Dictionary<string, string>(plan.NetworkLabels) },
-                cancellationToken);
-            created.Network = response.ID;
-        }
-        catch (OperationCanceledException)
-        {
-            // The engine may have made it before the request was abandoned: it is ours, take it back.
-            var made = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = NameFilter(plan.NetworkName) }, CancellationToken.None);
-            created.Network = made.FirstOrDefault(n => n.Name == plan.NetworkName && n.Labels?.TryGetValue(Labels.Release, out var r) == true && r == plan.Release)?.ID;
-            throw;
-        }
 
+        // Not abandoned half-way when interrupted (the engine would make a network nobody knows of).
+        var response = await client.Networks.CreateNetworkAsync(
+            new NetworksCreateParameters { Name = plan.NetworkName, Driver = "bridge", Labels = new Dictionary<string, string>(plan.NetworkLabels) },
+            CancellationToken.None);
+        created.Network = response.ID;
+        cancellationToken.ThrowIfCancellationRequested();
         return new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Created);
     }
 
@@ -505,8 +497,9 @@ public sealed class DockerProvider : IProvider, IDisposable
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             reporter.Info($"creating volume {volume.Name}");
-            await client.Volumes.CreateAsync(new VolumesCreateParameters { Name = volume.Name, Labels = new Dictionary<string, string>(volume.Labels) }, cancellationToken);
+            await client.Volumes.CreateAsync(new VolumesCreateParameters { Name = volume.Name, Labels = new Dictionary<string, string>(volume.Labels) }, CancellationToken.None);
             created.Volumes.Add(volume.Name);
+            cancellationToken.ThrowIfCancellationRequested();
             return new DeployedObject("", "volume", volume.Name, null, "", ObjectAction.Created);
         }
     }

@@ -249,13 +249,16 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         change?.Invoke(p);
         try
         {
-            return (await client.Containers.CreateContainerAsync(p, cancellationToken)).ID;
-        }
-        catch (OperationCanceledException)
-        {
-            // The engine may have made it before the request was abandoned.
-            await RemoveIfOursAsync(client, name, container.Parameters.Labels[Labels.Release]);
-            throw;
+            // Not abandoned half-way when interrupted: the engine would make a container nobody
+            // knows of. It is quick; the interruption is seen right after, with the id known.
+            var id = (await client.Containers.CreateContainerAsync(p, CancellationToken.None)).ID;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await ForceRemoveAsync(client, id, CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return id;
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
@@ -283,27 +286,12 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         }
     }
 
-    /// <summary>Removes the container <paramref name="name"/> if it carries this release's label.</summary>
-    private static async Task RemoveIfOursAsync(IDockerClient client, string name, string release)
-    {
-        try
-        {
-            var found = await client.Containers.InspectContainerAsync(name, CancellationToken.None);
-            if (found.Config?.Labels?.TryGetValue(Labels.Release, out var owner) == true && owner == release)
-            {
-                await ForceRemoveAsync(client, found.ID, CancellationToken.None);
-            }
-        }
-        catch (DockerContainerNotFoundException)
-        {
-        }
-    }
-
     private async Task StartAsync(PlannedContainer container, string id, string name, CancellationToken cancellationToken)
     {
         try
         {
-            await client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
+            await client.Containers.StartContainerAsync(id, new ContainerStartParameters(), CancellationToken.None);
+            cancellationToken.ThrowIfCancellationRequested();
         }
         catch (DockerApiException e)
         {

@@ -90,7 +90,7 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
             var health = await new StatusAction(Engine, store) { Release = Release }.RunAsync(cancellationToken);
             foreach (var component in health.Components)
             {
-                foreach (var o in component.Objects.Where(o => !o.Ready && !ReleaseHealth.Completed(o)))
+                foreach (var o in component.Objects.Where(Drifted))
                 {
                     var change = changes.FirstOrDefault(c => c.Component == component.Component && string.Equals(c.Kind, o.Kind, StringComparison.OrdinalIgnoreCase));
                     if (change is not null)
@@ -106,6 +106,14 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
 
         return new DiffResult(deployed?.Revision, changes, lines);
     }
+
+    /// <summary>
+    /// Gone, or a container that is not running (and did not complete): what the next run would
+    /// re-create. Not-yet-ready objects (a health check still starting, pods rolling) are not drift.
+    /// </summary>
+    private static bool Drifted(Nulecule.Providers.ObjectStatus o) =>
+        o.State == StatusAction.Missing
+        || o.Kind == "container" && o.State is not ("running" or "restarting") && !ReleaseHealth.Completed(o);
 
     private sealed record DiffObject(string Component, string Kind, string Name, IReadOnlyList<string> Lines)
     {

@@ -93,6 +93,31 @@ public sealed class KubernetesCorpusTests : IAsyncLifetime
         await StopAndAssertNothingLeftAsync(release);
     }
 
+    [KubernetesCorpusFact(StandIns.Httpd)]
+    public async Task A_verb_with_a_namespace_finds_the_deployed_cluster_release_over_an_uninstalled_docker_one_of_the_same_name()
+    {
+        // Given: release R ran on Docker and was stopped (its local record says uninstalled) ...
+        var app = _corpus.App("helloapache");
+        var release = Probes.Release("e2e-twice");
+        var docker = await _corpus.Nulecule("run", app, "--provider", "docker", "--name", release, "--set", $"hostport={Probes.FreePort()}");
+        docker.ExitCode.ShouldBe(0, Probes.Describe(docker));
+        (await _corpus.Nulecule("stop", release)).ExitCode.ShouldBe(0);
+
+        // ... and a release of the same name is deployed in the namespace
+        var run = await Kube("run", app, "--name", release, "--image-pull-policy", "Never", "--set", $"hostport={Probes.FreePort()}", "--wait", "--timeout", "2m");
+        run.ExitCode.ShouldBe(0, Probes.Describe(run));
+
+        // When: status names the namespace only (no --provider)
+        var status = await _corpus.Nulecule("status", release, "--kubeconfig", KubeCluster.Kubeconfig, "--namespace", _namespace);
+
+        // Then: the cluster's deployed release, and the tool says which one it picked
+        status.ExitCode.ShouldBe(0, Probes.Describe(status));
+        status.Stdout.ShouldContain("on kubernetes");
+        status.Stdout.ShouldContain("revision 1 deployed");
+        status.Stderr.ShouldContain("using the cluster's");
+        await StopAndAssertNothingLeftAsync(release);
+    }
+
     // kubernetes/guestbook:v2 here is a stand-in (busybox httpd on :3000), not the guestbook-go
     // app: what is proven is the nested-app deployment (guestbook + external redis master/slave),
     // readiness of every workload, replication between the redis pods, scale and stop.

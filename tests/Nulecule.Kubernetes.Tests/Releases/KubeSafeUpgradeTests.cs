@@ -89,6 +89,32 @@ public sealed class KubeSafeUpgradeTests : IAsyncLifetime
         (await H.Ns.GetAsync("/apis/apps/v1/namespaces/kube-public/deployments/web")).ShouldBeNull();
     }
 
+    /// <summary>A new Service answers once kube-proxy has programmed it, a moment after the pods are ready.</summary>
+    private static async Task AnswersAsync(string url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 60; i++)
+        {
+            try
+            {
+                if ((await http.GetStringAsync(url)).Contains("hello", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"{url} never answered");
+    }
+
     private async Task UpgradeAsync(params string[] sets) =>
         await new InstallOrUpgradeAction(H.Config) { Release = H.Release, Wait = true, Timeout = Short }.RunAsync(await H.RenderAsync(sets));
 
@@ -96,6 +122,7 @@ public sealed class KubeSafeUpgradeTests : IAsyncLifetime
     private async Task ShouldKeepServingAsync(Func<Task> change, int failed)
     {
         var ip = (string?)(await H.Ns.GetAsync($"/api/v1/namespaces/{H.Ns.Name}/services/web"))!["spec"]!["clusterIP"];
+        await AnswersAsync($"http://{ip}:8080/");
         await using var poller = new HttpPoller($"http://{ip}:8080/", "hello");
         await H.FailsAsync<OperationFailedException>(change);
         var (successes, failures) = await poller.StopAsync();
