@@ -87,20 +87,12 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         if (shared.Count == 0 && !UsesHostNetwork(old, container.Parameters))
         {
             // Side by side: the old container serves until the new one is up.
-            try
+            await OrRemoveAsync(nextId, async () =>
             {
                 await StartAsync(container, nextId, nextName, cancellationToken);
                 await waiter.WaitAsync(container, nextName, readiness, deadline, timeout, cancellationToken);
-            }
-            catch
-            {
-                await ForceRemoveAsync(client, nextId, CancellationToken.None);
-                throw;
-            }
-
-            _replaced.Add(new Replacement(name, current.ID, oldRunning, nextId));
-            await SetAsideAsync(current.ID, name, oldRunning, cancellationToken);
-            await client.Containers.RenameContainerAsync(nextId, new ContainerRenameParameters { NewName = name }, cancellationToken);
+            });
+            await SwapAsync(current.ID, oldRunning, nextId, name, cancellationToken);
             return true;
         }
 
@@ -110,22 +102,34 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         }
         else
         {
-            try
-            {
-                await TrialAsync(container, shared, deadline, timeout, cancellationToken);
-            }
-            catch
-            {
-                await ForceRemoveAsync(client, nextId, CancellationToken.None);
-                throw;
-            }
+            await OrRemoveAsync(nextId, () => TrialAsync(container, shared, deadline, timeout, cancellationToken));
         }
 
-        _replaced.Add(new Replacement(name, current.ID, oldRunning, nextId));
-        await SetAsideAsync(current.ID, name, oldRunning, cancellationToken);
-        await client.Containers.RenameContainerAsync(nextId, new ContainerRenameParameters { NewName = name }, cancellationToken);
+        await SwapAsync(current.ID, oldRunning, nextId, name, cancellationToken);
         await StartAsync(container, nextId, name, cancellationToken);
         return false;
+    }
+
+    /// <summary>Runs <paramref name="step"/>; if it fails, the not yet used new container goes.</summary>
+    private async Task OrRemoveAsync(string nextId, Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch
+        {
+            await ForceRemoveAsync(client, nextId, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>The old container is stopped and set aside (recorded first, so it can be put back), the new one takes its name.</summary>
+    private async Task SwapAsync(string oldId, bool oldRunning, string nextId, string name, CancellationToken cancellationToken)
+    {
+        _replaced.Add(new Replacement(name, oldId, oldRunning, nextId));
+        await SetAsideAsync(oldId, name, oldRunning, cancellationToken);
+        await client.Containers.RenameContainerAsync(nextId, new ContainerRenameParameters { NewName = name }, cancellationToken);
     }
 
     /// <summary>A container whose component left the app: stopped and set aside until the revision is up.</summary>

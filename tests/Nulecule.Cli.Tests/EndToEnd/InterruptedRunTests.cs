@@ -42,7 +42,9 @@ public sealed class InterruptedRunTests : IDisposable
 
     private static string Executable => Path.Combine(AppContext.BaseDirectory, "nulecule");
 
-    private Process Start(params string[] args)
+    private Process Start(params string[] args) => Process.Start(StartInfo(args))!;
+
+    private ProcessStartInfo StartInfo(string[] args)
     {
         var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
@@ -53,7 +55,7 @@ public sealed class InterruptedRunTests : IDisposable
         info.Environment["NULECULE_STATE_DIR"] = Path.Combine(_dir, "state");
         info.Environment["NO_COLOR"] = "1";
         info.Environment.Remove("KUBECONFIG");
-        return Process.Start(info)!;
+        return info;
     }
 
     private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
@@ -159,16 +161,7 @@ public sealed class InterruptedRunTests : IDisposable
     {
         var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var seen = new TaskCompletionSource();
-        var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["NULECULE_STATE_DIR"] = Path.Combine(_dir, "state");
-        info.Environment["NO_COLOR"] = "1";
-        info.Environment.Remove("KUBECONFIG");
-        using var process = new Process { StartInfo = info };
+        using var process = new Process { StartInfo = StartInfo(args) };
         void OnLine(object? sender, DataReceivedEventArgs e)
         {
             if (e.Data is null)

@@ -20,7 +20,24 @@ public sealed class DockerSafeUpgradeTests : IDisposable
 
     private string Url => $"http://127.0.0.1:{_port}/";
 
-    public void Dispose() => _h.Dispose();
+    private readonly List<string> _foreign = [];
+
+    public void Dispose()
+    {
+        foreach (var id in _foreign)
+        {
+            try
+            {
+                _h.Client.Containers.RemoveContainerAsync(id, new() { Force = true }).GetAwaiter().GetResult();
+            }
+            catch (global::Docker.DotNet.DockerApiException)
+            {
+                // Replaced (removed) by the release: the goal.
+            }
+        }
+
+        _h.Dispose();
+    }
 
     [DockerFact]
     public async Task Should_keep_serving_when_the_new_image_is_missing()
@@ -102,6 +119,32 @@ public sealed class DockerSafeUpgradeTests : IDisposable
         // Then: the very same container serves again, nothing transient is left
         (await _h.InspectAsync("web"))!.ID.ShouldBe(web.ID);
         (await _h.ContainerNamesAsync()).ShouldBe([_h.Container("web")]);
+        using var http = new HttpClient();
+        (await http.GetStringAsync(Url)).Trim().ShouldBe("hello");
+    }
+
+    [DockerFact]
+    public async Task Should_refuse_a_container_of_the_same_name_it_does_not_own_unless_told_to_take_it_over()
+    {
+        // Given: a container nulecule did not make holds the name the release needs
+        var squatter = await _h.Client.Containers.CreateContainerAsync(new() { Name = _h.Container("web"), Image = TestImages.Busybox, Cmd = ["sleep", "3600"] });
+        _foreign.Add(squatter.ID);
+
+        // When
+        var error = await _h.FailsAsync<OperationFailedException>(() => _h.RunAsync());
+
+        // Then: refused before anything changed, naming the owner and the way out
+        error.Message.ShouldContain($"a container named {_h.Container("web")} already exists and belongs to no release (nulecule did not create it)");
+        error.Message.ShouldContain("--take-ownership");
+        (await _h.InspectAsync("web"))!.ID.ShouldBe(squatter.ID);
+        (await _h.Client.Networks.ListNetworksAsync()).ShouldNotContain(n => n.Name == $"nulecule-{_h.Release}");
+
+        // When: told to take it over
+        var adopted = await new InstallOrUpgradeAction(_h.Config) { Release = _h.Release, Wait = true, TakeOwnership = true, Timeout = TimeSpan.FromSeconds(30) }.RunAsync(await _h.RenderAsync([]));
+
+        // Then: replaced by the release's own, and the history says so
+        adopted.Release!.Description.ShouldBe("Install (--take-ownership) complete");
+        (await _h.InspectAsync("web"))!.ID.ShouldNotBe(squatter.ID);
         using var http = new HttpClient();
         (await http.GetStringAsync(Url)).Trim().ShouldBe("hello");
     }

@@ -75,7 +75,7 @@ public sealed class WordPressExampleTests : IClassFixture<TestNamespace>, IDispo
 
         // Then: / redirects to the installer, which reached the database through the mariadb Service
         var site = $"http://127.0.0.1:{nodePort}";
-        using var install = await _http.GetAsync($"{site}/");
+        using var install = await AnsweredAsync($"{site}/");
         var installPage = await install.Content.ReadAsStringAsync();
         install.StatusCode.ShouldBe(HttpStatusCode.OK, installPage);
         install.RequestMessage!.RequestUri!.AbsolutePath.ShouldBe("/wp-admin/install.php");
@@ -152,5 +152,24 @@ public sealed class WordPressExampleTests : IClassFixture<TestNamespace>, IDispo
         }
 
         return target;
+    }
+
+    /// <summary>
+    /// The NodePort answers once kube-proxy has programmed it, which can lag the pods' readiness by
+    /// a few seconds on a loaded machine: connection refusals are retried for up to 30 s.
+    /// </summary>
+    private async Task<HttpResponseMessage> AnsweredAsync(string url)
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                return await _http.GetAsync(url);
+            }
+            catch (HttpRequestException) when (i < 60)
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 }

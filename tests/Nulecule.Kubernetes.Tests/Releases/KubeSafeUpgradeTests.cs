@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Nulecule.Actions;
 using Nulecule.Kubernetes.Tests.Support;
 using Nulecule.Releases;
@@ -21,7 +22,7 @@ public sealed class KubeSafeUpgradeTests : IAsyncLifetime
     {
         if (Cluster.SkipReason is null)
         {
-            _harness = await KubeReleaseHarness.CreateAsync(KubeServedApp.Writer());
+            _harness = await KubeReleaseHarness.CreateAsync(KubeServedApp.Writer(hostPort: FreePort()));
         }
     }
 
@@ -46,6 +47,32 @@ public sealed class KubeSafeUpgradeTests : IAsyncLifetime
     {
         await H.RunAsync();
         await ShouldKeepServingAsync(() => UpgradeAsync("web.mode=crash", "web.greeting=bye"), failed: 1);
+    }
+
+    [ClusterFact]
+    public async Task Should_keep_serving_through_an_upgrade_to_a_host_port_another_pod_holds()
+    {
+        // Given: the release runs; a pod outside it holds another host port
+        await H.RunAsync();
+        var taken = FreePort();
+        await H.Ns.Api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{H.Ns.Name}/pods", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = "squatter" },
+            ["spec"] = new JsonObject
+            {
+                ["terminationGracePeriodSeconds"] = 1,
+                ["containers"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "main", ["image"] = Cluster.Image, ["imagePullPolicy"] = "Never", ["command"] = new JsonArray("sleep", "3600"),
+                    ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = 80, ["hostPort"] = taken, ["hostIP"] = "127.0.0.1" }),
+                }),
+            },
+        }, null, CancellationToken.None);
+
+        // When / Then: the new pod cannot be placed; the old one serves throughout
+        await ShouldKeepServingAsync(() => UpgradeAsync($"web.hostport={taken}"), failed: 1);
     }
 
     [ClusterFact]
@@ -113,6 +140,13 @@ public sealed class KubeSafeUpgradeTests : IAsyncLifetime
         }
 
         throw new TimeoutException($"{url} never answered");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task UpgradeAsync(params string[] sets) =>

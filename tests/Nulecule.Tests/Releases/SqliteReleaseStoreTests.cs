@@ -10,22 +10,8 @@ namespace Nulecule.Tests.Releases;
 
 public class SqliteReleaseStoreTests
 {
-    private static Release Record(string name, int revision, ReleaseState state = ReleaseState.Deployed) => new()
-    {
-        Name = name,
-        Revision = revision,
-        AppId = "shop",
-        AppVersion = "1.0",
-        Provider = "docker",
-        Target = "unix:///var/run/docker.sock",
-        State = state,
-        Created = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
-        Updated = new DateTimeOffset(2025, 1, 2, 3, 4, 6, TimeSpan.Zero),
-        Description = "Install complete",
-        Values = [new ReleaseValue("web", "image", "nginx", false, "default"), new ReleaseValue("web", "password", null, true, "answers.conf:3")],
-        Objects = [new DeployedObject("web", "container", "shop-web-1", null, "abc123", ObjectAction.Created)],
-        SealedManifest = "aesgcm1:x:AAAA",
-    };
+    private static Release Record(string name, int revision, ReleaseState state = ReleaseState.Deployed) =>
+        Nulecule.Testing.Contracts.ReleaseStoreContract.Record(name, revision, state);
 
     [Fact]
     public async Task Should_round_trip_a_record()

@@ -38,7 +38,8 @@ public abstract class ReleaseStoreContract : IAsyncLifetime
         return store;
     }
 
-    protected static Release Record(string name, int revision, ReleaseState state = ReleaseState.Deployed) => new()
+    /// <summary>A full record (values, a hidden one, objects, a sealed manifest) as store tests use it.</summary>
+    public static Release Record(string name, int revision, ReleaseState state = ReleaseState.Deployed) => new()
     {
         Name = name,
         Revision = revision,
