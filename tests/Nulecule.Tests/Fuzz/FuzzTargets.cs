@@ -62,10 +62,14 @@ public class FuzzTargets
         new Dictionary<string, Scalar>(StringComparer.Ordinal) { ["x"] = Scalar.String(a), ["p"] = Scalar.String(b), ["image"] = Scalar.String(c) });
 
     /// <summary>Runs <paramref name="target"/> on generated inputs for <see cref="Seconds"/> seconds.</summary>
-    internal static void Fuzz<T>(Gen<T> gen, Action<T> target) =>
+    internal static void Fuzz<T>(Gen<T> gen, Action<T> target, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+    {
+        var inputs = 0L;
+        var slowest = TimeSpan.Zero;
         gen.Sample(
             input =>
             {
+                inputs++;
                 var clock = Stopwatch.StartNew();
                 try
                 {
@@ -76,11 +80,23 @@ public class FuzzTargets
                     ex.Diagnostics.ShouldNotBeEmpty();
                 }
 
+                slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
                 clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5), "one input took over 5 s: a hang");
             },
             iter: long.MaxValue,
             time: Seconds,
             threads: 1);
+        Report(name, inputs, slowest);
+    }
+
+    /// <summary>scripts/fuzz.sh collects how many inputs each target ran (NULECULE_FUZZ_REPORT).</summary>
+    internal static void Report(string name, long inputs, TimeSpan slowest)
+    {
+        if (Environment.GetEnvironmentVariable("NULECULE_FUZZ_REPORT") is { Length: > 0 } file)
+        {
+            File.AppendAllText(file, $"{name} {Seconds}s {inputs} inputs, slowest {slowest.TotalMilliseconds:0} ms\n");
+        }
+    }
 
     [Fact]
     public void Should_load_any_nulecule_text_or_locate_its_error() =>
