@@ -51,6 +51,11 @@ internal static class Apps
         var destination = Path.Combine(StateDirectory(context.Environment), "apps", Sanitize(app));
         output.Info($"fetching {app} into {destination}");
         await FetchImageAsync(context, app, destination, withDependencies: true, replace: true, ct);
+        if (NuleculeLoader.Load(destination).Application is { } fetched && AppTreeLoader.HostPaths(fetched).ToList() is { Count: > 0 } hostPaths)
+        {
+            throw new NuleculeException(hostPaths);
+        }
+
         return destination;
     }
 

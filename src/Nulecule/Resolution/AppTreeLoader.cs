@@ -94,7 +94,44 @@ public static class AppTreeLoader
         }
 
         child.Node = LoadNode(dir, child.Scope, child.Diagnostics, child.Missing, requireNested, depth + 1);
+        if (child.Node is { } node)
+        {
+            child.Diagnostics.AddRange(HostPaths(node.App));
+        }
     }
+
+    /// <summary>
+    /// An app that came out of an image (a nested app under external/, or `run IMAGE`) may not
+    /// name files of the host: its absolute `file:///` artifacts are errors. Only an app the user
+    /// keeps on disk may do that on purpose.
+    /// </summary>
+    public static IEnumerable<Diagnostic> HostPaths(Application app)
+    {
+        foreach (var component in app.Graph)
+        {
+            foreach (var entry in component.Artifacts.Values.SelectMany(e => e))
+            {
+                var reference = entry switch
+                {
+                    PathArtifact p => p.Reference,
+                    PointerArtifact p => p.Resource,
+                    _ => null,
+                };
+                if (reference is not null && IsHostPath(reference))
+                {
+                    yield return Diagnostic.Error(
+                        $"artifact '{reference}' of component '{component.Name}' names a file of this machine, but the application came from an image",
+                        entry.Location,
+                        "an application shipped as an image may only use files inside it (file://relative/path)");
+                }
+            }
+        }
+    }
+
+    private static bool IsHostPath(string reference) =>
+        reference.StartsWith("file:///", StringComparison.Ordinal) ||
+        (reference.StartsWith("file:/", StringComparison.Ordinal) && !reference.StartsWith("file://", StringComparison.Ordinal)) ||
+        reference.StartsWith('/');
 
     /// <summary>One nested app being loaded, with what its loading found.</summary>
     private sealed class Child(Component component, string scope)
