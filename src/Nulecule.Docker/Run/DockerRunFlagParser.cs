@@ -463,9 +463,20 @@ internal sealed class DockerRunFlagParser
             throw Fail($"{flag} {path}: file {full} does not exist", "env-file paths are relative to the artifact's directory");
         }
 
-        foreach (var raw in File.ReadAllLines(full))
+        string text;
+        try
         {
-            var line = raw.TrimStart();
+            // A FIFO or /dev/zero here would hang or exhaust memory: regular files only, bounded.
+            text = TextFile.Read(full, SafeFiles.MaxAnswersBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Fail($"{flag} {path}: {e.Message}", $"an env file is a regular text file of at most {SafeFiles.Limit(SafeFiles.MaxAnswersBytes)}");
+        }
+
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r').TrimStart();
             if (line.Length == 0 || line.StartsWith('#'))
             {
                 continue;
