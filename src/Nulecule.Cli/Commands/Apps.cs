@@ -109,17 +109,8 @@ internal static class Apps
     public static EndpointEnvironment Endpoint(CommandContext context) =>
         EndpointEnvironment.From(context.Environment, context.Environment.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
 
-    public static string StateDirectory(IReadOnlyDictionary<string, string> environment)
-    {
-        if (environment.TryGetValue("NULECULE_STATE_DIR", out var dir) && dir.Length > 0)
-        {
-            return dir;
-        }
-
-        var state = environment.GetValueOrDefault("XDG_STATE_HOME");
-        var home = environment.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(string.IsNullOrEmpty(state) ? Path.Combine(home, ".local", "state") : state, "nulecule");
-    }
+    public static string StateDirectory(IReadOnlyDictionary<string, string> environment) =>
+        Nulecule.Releases.StateDirectory.Resolve(name => environment.GetValueOrDefault(name));
 
     private static bool LooksLikeImage(string text) =>
         text.Length > 0 && !text.StartsWith('.') && !text.StartsWith('/') && text.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:@".Contains(c));

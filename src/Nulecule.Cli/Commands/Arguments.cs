@@ -75,22 +75,16 @@ internal static class Arguments
         return new TimeSpan(Part(1), Part(2), Part(3));
     }
 
-    /// <summary>The release name: given, or derived from the app id; lower-case letters, digits and '-'.</summary>
+    /// <summary>The release name: given, or derived from the app id (<see cref="Nulecule.Releases.ReleaseNames"/>).</summary>
     public static string Release(string? given, string appId)
     {
-        if (given is not null)
+        if (given is null)
         {
-            if (!System.Text.RegularExpressions.Regex.IsMatch(given, "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"))
-            {
-                throw new NuleculeException($"release name '{given}' is not usable", null,
-                    "use up to 40 lower-case letters, digits and '-', starting and ending with a letter or digit");
-            }
-
-            return given;
+            return Nulecule.Releases.ReleaseNames.FromAppId(appId);
         }
 
-        var derived = new string(appId.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
-        return derived.Length > 40 ? derived[..40].TrimEnd('-') : derived;
+        Nulecule.Releases.ReleaseNames.Check(given);
+        return given;
     }
 
     public static Argument<string> ReleaseArgument() => new("RELEASE") { Description = "The release name (see `nulecule list`)." };

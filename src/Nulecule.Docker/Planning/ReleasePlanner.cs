@@ -2,6 +2,7 @@ using System.Globalization;
 using Docker.DotNet.Models;
 using Nulecule.Docker.Run;
 using Nulecule.Providers;
+using Nulecule.Releases;
 using Nulecule.Templating;
 
 namespace Nulecule.Docker.Planning;
@@ -26,16 +27,8 @@ public static class ReleasePlanner
 
     public static string VolumeName(string release, string name) => $"{release}-{name}";
 
-    /// <summary>Release names become parts of container, network and volume names.</summary>
-    public static void ValidateRelease(string release)
-    {
-        if (!DockerRunFlagParser.IsContainerName(release) || release.Length > 63)
-        {
-            throw new NuleculeException(
-                $"release name '{release}' cannot be used in Docker object names",
-                hint: "use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 63 characters");
-        }
-    }
+    /// <summary>Release names become parts of container, network and volume names: the one rule of <see cref="ReleaseNames"/>.</summary>
+    public static void ValidateRelease(string release) => ReleaseNames.Check(release);
 
     public static ReleasePlan Plan(RenderedApp app, RunOptions options, Func<string, string?>? environment = null)
     {
