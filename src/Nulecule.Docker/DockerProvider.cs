@@ -74,15 +74,26 @@ public sealed class DockerProvider : IProvider, IDisposable
 
         var client = await ClientAsync(cancellationToken);
         var reporter = options.Reporter;
-        await ContainerReplacer.RepairAsync(client, options.Release, reporter, cancellationToken);
-        var existing = await ReleaseContainersAsync(client, options.Release, cancellationToken);
-        var firstRun = existing.Count == 0;
-        existing.AddRange(await ForeignContainersAsync(client, plan, existing, options, cancellationToken));
+        List<ContainerListResponse> existing;
+        bool firstRun;
+        try
+        {
+            await ContainerReplacer.RepairAsync(client, options.Release, reporter, cancellationToken);
+            existing = await ReleaseContainersAsync(client, options.Release, cancellationToken);
+            firstRun = existing.Count == 0;
+            existing.AddRange(await ForeignContainersAsync(client, plan, existing, options, cancellationToken));
+        }
+        catch (Exception e) when (Unreachable(e))
+        {
+            throw new OperationFailedException($"docker run of release {options.Release} failed: {NoAnswer(e)}; nothing was changed", e);
+        }
+
         var created = new Created();
         var waiter = new ContainerWaiter(client, PollInterval, SettleTime, masker);
         var replacer = new ContainerReplacer(client, waiter, masker, reporter);
         var objects = new List<DeployedObject>();
         var deadline = DateTimeOffset.UtcNow + options.Timeout;
+        string? working = null;
         try
         {
             objects.Add(await EnsureNetworkAsync(client, plan, created, reporter, cancellationToken));
@@ -105,6 +116,7 @@ public sealed class DockerProvider : IProvider, IDisposable
             var readiness = options.Wait ? Readiness.Ready : Readiness.Started;
             foreach (var component in plan.Components)
             {
+                working = component;
                 var toWaitFor = new List<(PlannedContainer Container, Readiness Readiness)>();
                 foreach (var container in plan.Containers.Where(c => c.Component == component))
                 {
@@ -188,7 +200,10 @@ public sealed class DockerProvider : IProvider, IDisposable
                 throw;
             }
 
-            var message = e is OperationFailedException ? e.Message : $"docker run of release {options.Release} failed: {Describe(e)}";
+            var at = working is null ? "" : $" at component {working}";
+            var message = e is OperationFailedException ? e.Message
+                : Unreachable(e) ? $"docker run of release {options.Release} failed{at}: {NoAnswer(e)}"
+                : $"docker run of release {options.Release} failed{at}: {Describe(e)}";
             throw new OperationFailedException(masker.Mask($"{message}; {outcome}"), e);
         }
     }
@@ -347,6 +362,14 @@ public sealed class DockerProvider : IProvider, IDisposable
 
         return _client;
     }
+
+    /// <summary>The engine itself is gone (connection refused or reset, socket missing, no answer in time).</summary>
+    private static bool Unreachable(Exception e) =>
+        e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException
+        || e.InnerException is { } inner && Unreachable(inner);
+
+    private string NoAnswer(Exception e) =>
+        $"the Docker engine at {(_target.Length > 0 ? _target : "(default endpoint)")} did not answer ({e.Message}); check that dockerd runs (`docker info`), then run again";
 
     /// <summary>
     /// Containers that hold a name this release needs but are not this release's: refused before

@@ -370,7 +370,7 @@ public class KubernetesProvider : IProvider
             return new OperationFailedException(failure.Message + $"\n  (kept the {applied.Count} objects this run created: --keep-failed)", failure);
         }
 
-        options.Reporter.Warn($"removing the {applied.Count} objects this failed first run created");
+        options.Reporter.Warn($"deleting the {applied.Count} object(s) this failed first run created");
         try
         {
             var objects = applied.Select(a => a.Live).Reverse().ToList();

@@ -33,7 +33,11 @@ internal sealed class Remover
             }
             catch (KubeApiException e)
             {
-                throw new OperationFailedException($"cannot delete {item.Display}: {e.Message}", e);
+                throw new OperationFailedException($"cannot delete {item.Display}: {e.Message}{Left(objects, deleted)}", e);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException)
+            {
+                throw new OperationFailedException($"the API server did not answer while deleting {item.Display} ({e.Message}){Left(objects, deleted)}; run stop again once it answers", e);
             }
         }
 
@@ -64,5 +68,13 @@ internal sealed class Remover
         }
 
         return deleted;
+    }
+
+    /// <summary>What a failed removal did and did not do, so nobody is told "removed" for what is still there.</summary>
+    private static string Left(IReadOnlyList<LiveObject> all, List<LiveObject> deleted)
+    {
+        var kept = all.Where(o => !deleted.Contains(o)).Select(o => o.Display).ToList();
+        return (deleted.Count > 0 ? $"; deleted: {string.Join(", ", deleted.Select(o => o.Display))}" : "; nothing was deleted")
+            + (kept.Count > 0 ? $"; not deleted: {string.Join(", ", kept)}" : "");
     }
 }
