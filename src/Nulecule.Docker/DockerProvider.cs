@@ -121,7 +121,7 @@ public sealed class DockerProvider : IProvider, IDisposable
                 foreach (var container in plan.Containers.Where(c => c.Component == component))
                 {
                     byName.TryGetValue(container.ContainerName, out var current);
-                    if (current is not null && HashOf(current) == container.ConfigHash && current.State == "running")
+                    if (Unchanged(current, container))
                     {
                         reporter.Detail($"{container.ContainerName} unchanged");
                         objects.Add(new DeployedObject(component, "container", container.ContainerName, null, container.ConfigHash, ObjectAction.Unchanged));
@@ -363,6 +363,10 @@ public sealed class DockerProvider : IProvider, IDisposable
         return _client;
     }
 
+    /// <summary>The running container already is the planned one: a converge leaves it alone.</summary>
+    private static bool Unchanged(ContainerListResponse? current, PlannedContainer container) =>
+        current is not null && HashOf(current) == container.ConfigHash && current.State == "running";
+
     /// <summary>The engine itself is gone (connection refused or reset, socket missing, no answer in time).</summary>
     private static bool Unreachable(Exception e) =>
         e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException
@@ -445,7 +449,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         foreach (var container in plan.Containers)
         {
             byName.TryGetValue(container.ContainerName, out var current);
-            if (current is not null && HashOf(current) == container.ConfigHash && current.State == "running")
+            if (Unchanged(current, container))
             {
                 lines.Add($"unchanged {container.ContainerName}");
                 objects.Add(new DeployedObject(container.Component, "container", container.ContainerName, null, container.ConfigHash, ObjectAction.Unchanged));

@@ -86,19 +86,13 @@ public class KubernetesProvider : IProvider
         }
         catch (OperationFailedException e) when (!options.DryRun)
         {
-            throw await CleanUpAfterFailureAsync(e, applied, options, masker, api, CancellationToken.None);
+            throw (await CleanUpAfterFailureAsync(e, applied, options, masker, api)).Error;
         }
         catch (OperationCanceledException e) when (!options.DryRun && cancellationToken.IsCancellationRequested)
         {
             // Interrupted (Ctrl-C): a first install takes back what it made; an upgrade's caller puts the previous revision back.
-            var outcome = await CleanUpAfterFailureAsync(new OperationFailedException("interrupted", e), applied, options, masker, api, CancellationToken.None);
-            var firstRun = applied.Count > 0 && applied.All(a => a.Action == ObjectAction.Created);
-            throw new OperationCanceledException(
-                $"run of release {options.Release} was interrupted; " + (applied.Count == 0
-                    ? "nothing of it was left on the engine"
-                    : firstRun && !options.KeepFailed ? (outcome.Message.Contains("clean-up failed", StringComparison.Ordinal) ? outcome.Message : "nothing of it was left on the engine") : $"{applied.Count} object(s) were applied"),
-                e,
-                cancellationToken);
+            var (_, left) = await CleanUpAfterFailureAsync(new OperationFailedException("interrupted", e), applied, options, masker, api);
+            throw new OperationCanceledException($"run of release {options.Release} was interrupted; {left}", e, cancellationToken);
         }
 
         var objects = applied.Select(a => new DeployedObject(a.Planned.Component, a.Live.Kind, a.Live.Name, a.Live.Namespace, a.Hash, a.Action)).ToList();
@@ -356,30 +350,42 @@ public class KubernetesProvider : IProvider
         }
     }
 
-    private static async Task<OperationFailedException> CleanUpAfterFailureAsync(
-        OperationFailedException failure, List<AppliedObject> applied, RunOptions options, SecretMasker masker, KubeApi api, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a failed or interrupted run: a first install's objects are deleted (unless
+    /// --keep-failed). Returns the error to report and, in a few words, what is left on the engine.
+    /// Runs on CancellationToken.None: clean-up must finish even when the run was interrupted.
+    /// </summary>
+    private static async Task<(OperationFailedException Error, string Left)> CleanUpAfterFailureAsync(
+        OperationFailedException failure, List<AppliedObject> applied, RunOptions options, SecretMasker masker, KubeApi api)
     {
-        var firstRun = applied.Count > 0 && applied.All(a => a.Action == ObjectAction.Created);
+        if (applied.Count == 0)
+        {
+            return (failure, "nothing of it was left on the engine");
+        }
+
+        var firstRun = applied.All(a => a.Action == ObjectAction.Created);
         if (!firstRun)
         {
-            return failure;
+            return (failure, $"{applied.Count} object(s) were applied");
         }
 
         if (options.KeepFailed)
         {
-            return new OperationFailedException(failure.Message + $"\n  (kept the {applied.Count} objects this run created: --keep-failed)", failure);
+            return (new OperationFailedException(failure.Message + $"\n  (kept the {applied.Count} objects this run created: --keep-failed)", failure), $"{applied.Count} object(s) were applied");
         }
 
         options.Reporter.Warn($"deleting the {applied.Count} object(s) this failed first run created");
         try
         {
             var objects = applied.Select(a => a.Live).Reverse().ToList();
-            await new Remover(api).DeleteAsync(objects, DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2), options.Reporter, cancellationToken);
-            return new OperationFailedException(failure.Message + $"\n  (removed the {applied.Count} objects this first run created; --keep-failed keeps them for inspection)", failure);
+            await new Remover(api).DeleteAsync(objects, DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2), options.Reporter, CancellationToken.None);
+            return (new OperationFailedException(failure.Message + $"\n  (removed the {applied.Count} objects this first run created; --keep-failed keeps them for inspection)", failure),
+                "nothing of it was left on the engine");
         }
         catch (OperationFailedException cleanup)
         {
-            return new OperationFailedException(masker.Mask(failure.Message + $"\n  (clean-up failed too: {cleanup.Message})"), failure);
+            var error = new OperationFailedException(masker.Mask(failure.Message + $"\n  (clean-up failed too: {cleanup.Message})"), failure);
+            return (error, masker.Mask($"clean-up failed: {cleanup.Message}"));
         }
     }
 }
