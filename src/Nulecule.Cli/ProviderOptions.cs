@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Nulecule.Docker;
-using Nulecule.Docker.Endpoints;
 using Nulecule.Kubernetes;
 using Nulecule.Providers;
 
@@ -55,48 +53,18 @@ internal sealed class ProviderOptions
     private static string? RunValue(ParseResult parse, Option<string?> option) =>
         parse.CommandResult.Command.Options.Contains(option) ? parse.GetValue(option) : null;
 
-    /// <summary>The provider, configured from flags over <paramref name="general"/> (the answers' [general]).</summary>
-    public IProvider Create(string provider, ParseResult parse, IReadOnlyDictionary<string, string> general, IReadOnlyDictionary<string, string> environment)
+    /// <summary>What a provider is configured from: flags over <paramref name="general"/> (the answers' or a revision's [general]).</summary>
+    public ProviderSettings SettingsFor(ParseResult parse, IReadOnlyDictionary<string, string> general, IReadOnlyDictionary<string, string> environment)
     {
-        switch (provider)
+        var flags = new Dictionary<string, string?>(Settings(parse))
         {
-            case "docker":
-                return new DockerProvider(EndpointEnvironment.From(environment, Home(environment)));
-            case "kubernetes":
-            case "openshift":
-                var flags = new KubernetesSettings
-                {
-                    KubeconfigPath = parse.GetValue(Kubeconfig),
-                    Context = parse.GetValue(Context),
-                    Namespace = parse.GetValue(Namespace),
-                    Server = parse.GetValue(Api),
-                    Token = parse.GetValue(Auth),
-                    CaFile = parse.GetValue(CaFile),
-                    TlsVerify = KubernetesSettingsText.Bool(parse.GetValue(TlsVerify)),
-                    ForceConflicts = parse.GetValue(ForceConflicts),
-                    ImagePullPolicy = KubernetesSettings.ParseImagePullPolicy(RunValue(parse, ImagePullPolicy)),
-                };
-                var settings = flags.Over(KubernetesSettings.FromAnswers(general));
-                return provider == "openshift" ? new OpenShiftProvider(settings) : new KubernetesProvider(settings);
-            case "marathon":
-                throw new NuleculeException("the marathon provider can render (`nulecule template --provider marathon`) but not deploy yet", null,
-                    "deploy with --provider docker, kubernetes or openshift");
-            default:
-                throw new NuleculeException($"provider '{provider}' is not known", null, "use docker, kubernetes or openshift");
-        }
+            ["provider-context"] = parse.GetValue(Context),
+            ["force-conflicts"] = parse.GetValue(ForceConflicts) ? "true" : null,
+        };
+        return new ProviderSettings(flags, general, environment);
     }
 
-    private static string Home(IReadOnlyDictionary<string, string> environment) =>
-        environment.TryGetValue("HOME", out var home) && home.Length > 0 ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-}
-
-internal static class KubernetesSettingsText
-{
-    public static bool? Bool(string? text) => text?.ToLowerInvariant() switch
-    {
-        null => null,
-        "true" or "yes" or "1" => true,
-        "false" or "no" or "0" => false,
-        _ => throw new NuleculeException($"--provider-tlsverify must be true or false, not '{text}'"),
-    };
+    /// <summary>The provider, configured from flags over <paramref name="general"/> (the answers' [general]).</summary>
+    public IProvider Create(string provider, ParseResult parse, IReadOnlyDictionary<string, string> general, IReadOnlyDictionary<string, string> environment) =>
+        Engines.Registry.Create(provider, SettingsFor(parse, general, environment));
 }

@@ -29,10 +29,12 @@ public sealed class DockerProvider : IProvider, IDisposable
     private IDockerClient? _client;
     private string _target = "";
     private bool _ownsClient;
+    private readonly Lazy<string> _endpoint;
 
     /// <summary>Discovers the engine like the docker CLI when first needed (a dry run never connects).</summary>
     public DockerProvider(EndpointEnvironment? environment = null)
     {
+        _endpoint = new Lazy<string>(() => new DockerEndpointResolver().Resolve(environment).Uri.ToString());
         _connect = async ct =>
         {
             var (client, endpoint) = await DockerConnector.ConnectAsync(environment, ct);
@@ -46,11 +48,15 @@ public sealed class DockerProvider : IProvider, IDisposable
     {
         _client = client;
         _target = target;
+        _endpoint = new Lazy<string>(target);
         _environment = environment;
         _connect = _ => Task.FromResult((client, target));
     }
 
     public string Name => "docker";
+
+    /// <summary>The engine endpoint, found as the docker CLI finds it (DOCKER_HOST, context, socket) without connecting.</summary>
+    public string Target => _endpoint.Value;
 
     /// <summary>A failed or interrupted run puts the previous containers back itself (<see cref="ContainerReplacer"/>).</summary>
     public bool RestoresOnFailure => true;

@@ -27,6 +27,9 @@ public class KubernetesProvider : IProvider
 
     public virtual string Name => "kubernetes";
 
+    /// <summary>`server/namespace`.</summary>
+    public string Target => Connection.Target;
+
     /// <summary>The connection of `stop`, `status`, `logs`, `list`, `scale` (resolved on first use).</summary>
     public KubernetesConnection Connection => _connection ??= KubernetesConnection.Resolve(_settings);
 

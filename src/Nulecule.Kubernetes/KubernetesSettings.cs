@@ -91,7 +91,7 @@ public sealed record KubernetesSettings
                 hint: "Never or IfNotPresent (with a tag other than latest) use only images already on the node");
     }
 
-    internal static bool? ParseBool(string? text, string key)
+    internal static bool? ParseBool(string? text, string key, string hint = "set it in the [general] section of the answers")
     {
         if (text is null)
         {
@@ -102,7 +102,7 @@ public sealed record KubernetesSettings
         {
             "true" or "yes" or "1" or "on" => true,
             "false" or "no" or "0" or "off" => false,
-            _ => throw new NuleculeException($"{key} must be true or false, not '{text}'", hint: "set it in the [general] section of the answers"),
+            _ => throw new NuleculeException($"{key} must be true or false, not '{text}'", hint: hint),
         };
     }
 }

@@ -70,11 +70,8 @@ internal static class LifecycleCommands
             using var releases = ReleaseContext.Open(context);
             var found = await releases.FindAsync(name, context, parse, flags.Engine, parse.GetValue(flags.Provider), ct);
             using var owned = found.Provider as IDisposable;
-            var history = await found.Store.HistoryAsync(name, ct);
-            var last = history.LastOrDefault(r => r.State == ReleaseState.Deployed)
-                ?? throw new NuleculeException($"release '{name}' has no deployed revision in {found.Store.Location}", null, "install it with `nulecule run APP --name " + name + "`");
-            var manifest = releases.Key.Open(last);
-            var appPath = parse.GetValue(app) ?? manifest.Apps.First(a => a.Scope is null).Directory;
+            var previous = await PreviousRevision.LastDeployedAsync(found.Store, releases.Key, name, $"install it with `nulecule run APP --name {name}`", ct);
+            var appPath = parse.GetValue(app) ?? previous.AppDirectory;
             if (!Directory.Exists(appPath))
             {
                 throw new NuleculeException($"release '{name}' was deployed from {appPath}, which is gone", null, "give the app directory: `nulecule upgrade " + name + " APP`");
@@ -83,35 +80,12 @@ internal static class LifecycleCommands
             var options = Render.Options(context, parse, app!, flags.Provider, flags.Answers, flags.Set, flags.Engine.Settings(parse)) with
             {
                 AppPath = appPath,
-                Provider = parse.GetValue(flags.Provider) ?? last.Provider,
-                BaseAnswers = parse.GetValue(reset) ? null : PreviousAnswers(manifest),
+                Provider = parse.GetValue(flags.Provider) ?? previous.Record.Provider,
+                BaseAnswers = parse.GetValue(reset) ? null : previous.GivenValues(),
             };
             return await DeployAsync(context, parse, output, flags, options, name, ct, releases);
         });
         return command;
-    }
-
-    /// <summary>The values given explicitly to the last revision (defaults are re-read from the app).</summary>
-    private static AnswersFile PreviousAnswers(ReleaseManifest manifest)
-    {
-        var sections = manifest.Params
-            .Where(p => p.Origin != ValueOrigin.Default && p.Value is not null)
-            .GroupBy(p => p.Scope)
-            .Select(g => new AnswerSection(g.Key, g.Select(p => new AnswerEntry(p.Name, new Spec.Scalar(p.Value!, p.Kind))).ToList()))
-            .ToList();
-        // Where it was deployed (namespace, kubeconfig ...) goes with the values.
-        var general = manifest.General.Where(kv => kv.Key != "provider" && kv.Value.Length > 0).Select(kv => new AnswerEntry(kv.Key, Spec.Scalar.String(kv.Value))).ToList();
-        var index = sections.FindIndex(s => s.Name == AnswerSection.General);
-        if (index >= 0)
-        {
-            sections[index] = sections[index] with { Entries = [.. sections[index].Entries.Where(e => general.All(g => g.Key != e.Key)), .. general] };
-        }
-        else if (general.Count > 0)
-        {
-            sections.Insert(0, new AnswerSection(AnswerSection.General, general));
-        }
-
-        return new AnswersFile(sections, "previous revision");
     }
 
     private static async Task<int> DeployAsync(CommandContext context, ParseResult parse, Output output, DeployFlags flags, RenderOptions options, string? releaseName, CancellationToken ct, ReleaseContext? open = null)
@@ -124,7 +98,7 @@ internal static class LifecycleCommands
         using var owned = provider as IDisposable;
         using var created = open is null ? ReleaseContext.Open(context) : null;
         var releases = open ?? created!;
-        var action = new InstallOrUpgradeAction(releases.Configuration(provider, ReleaseContext.TargetOf(provider, context), output))
+        var action = new InstallOrUpgradeAction(releases.Configuration(provider, provider.Target, output))
         {
             Release = release,
             Wait = parse.GetValue(flags.Wait),
@@ -255,18 +229,16 @@ internal static class LifecycleCommands
             using var releases = ReleaseContext.Open(context);
             var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct);
             using var owned = found.Provider as IDisposable;
-            var last = (await found.Store.HistoryAsync(name, ct)).LastOrDefault(r => r.State == ReleaseState.Deployed)
-                ?? throw new NuleculeException($"release '{name}' has no deployed revision in {found.Store.Location}", null, "see `nulecule list`");
-            var manifest = releases.Key.Open(last);
+            var previous = await PreviousRevision.LastDeployedAsync(found.Store, releases.Key, name, "see `nulecule list`", ct);
             var options = Render.Options(context, parse, app!, provider, answers, set) with
             {
-                AppPath = parse.GetValue(app) ?? manifest.Apps.First(a => a.Scope is null).Directory,
-                Provider = parse.GetValue(provider) ?? last.Provider,
-                BaseAnswers = parse.GetValue(reset) ? null : PreviousAnswers(manifest),
+                AppPath = parse.GetValue(app) ?? previous.AppDirectory,
+                Provider = parse.GetValue(provider) ?? previous.Record.Provider,
+                BaseAnswers = parse.GetValue(reset) ? null : previous.GivenValues(),
             };
             var outcome = await RenderAction.RunAsync(options, ct);
             Render.Report(output, outcome);
-            output.Masker = outcome.App.Values.Masker.With(manifest.HiddenValues);
+            output.Masker = outcome.App.Values.Masker.With(previous.Manifest.HiddenValues);
             var diff = await new DiffAction(found.Store, releases.Key) { Release = name, Engine = found.Provider }.RunAsync(outcome.App, ct);
             foreach (var line in diff.Lines)
             {

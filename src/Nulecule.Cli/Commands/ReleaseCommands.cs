@@ -14,13 +14,6 @@ internal static class ReleaseCommands
         Description = "The release's provider: docker (default), kubernetes or openshift.",
     };
 
-    /// <summary>The provider of a release: from its record when there is one, else --provider (default docker).</summary>
-    private static async Task<IProvider> ConnectAsync(CommandContext context, ParseResult parse, ProviderOptions engine, Option<string?> provider, string release, CancellationToken ct)
-    {
-        using var releases = ReleaseContext.Open(context);
-        return (await releases.FindAsync(release, context, parse, engine, parse.GetValue(provider), ct, null)).Provider;
-    }
-
     public static Command Stop(CommandContext context)
     {
         var release = Arguments.ReleaseArgument();
@@ -157,10 +150,20 @@ internal static class ReleaseCommands
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var target = await ConnectAsync(context, parse, engine, provider, parse.GetValue(release)!, ct);
-            using var owned = target as IDisposable;
-            var options = new LogOptions { Component = parse.GetValue(component), Follow = parse.GetValue(follow), Tail = parse.GetValue(tail) };
-            await foreach (var line in target.LogsAsync(parse.GetValue(release)!, options, ct))
+            var name = parse.GetValue(release)!;
+            using var releases = ReleaseContext.Open(context);
+            var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
+            using var owned = found.Provider as IDisposable;
+            var lines = await new LogsAction(Engines.Registry, found.Provider)
+            {
+                Release = name,
+                Component = parse.GetValue(component),
+                Follow = parse.GetValue(follow),
+                Tail = parse.GetValue(tail),
+                Record = found.Record,
+                Key = releases.Key,
+            }.StartAsync(ct);
+            await foreach (var line in lines)
             {
                 output.Result($"{line.Component}/{line.Source} | {line.Text}");
             }
@@ -206,15 +209,19 @@ internal static class ReleaseCommands
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            if (parse.GetValue(replicas) < 0)
+            var name = parse.GetValue(release)!;
+            using var releases = ReleaseContext.Open(context);
+            var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
+            using var owned = found.Provider as IDisposable;
+            var scaled = await new ScaleAction(Engines.Registry, found.Provider)
             {
-                throw new NuleculeException("--replicas must be 0 or more");
-            }
-
-            var target = await ConnectAsync(context, parse, engine, provider, parse.GetValue(release)!, ct);
-            using var owned = target as IDisposable;
-            await target.ScaleAsync(parse.GetValue(release)!, parse.GetValue(component)!, parse.GetValue(replicas), ct);
-            output.Info($"scaled {parse.GetValue(component)} of release '{parse.GetValue(release)}' to {parse.GetValue(replicas)} replica(s)");
+                Release = name,
+                Component = parse.GetValue(component)!,
+                Replicas = parse.GetValue(replicas),
+                Record = found.Record,
+                Key = releases.Key,
+            }.RunAsync(ct);
+            output.Info($"scaled {scaled} of release '{name}' to {parse.GetValue(replicas)} replica(s)");
             return ExitCodes.Ok;
         });
         return command;

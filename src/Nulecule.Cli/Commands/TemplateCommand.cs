@@ -71,6 +71,7 @@ internal static class Render
         Environment = context.Environment,
         Settings = settings ?? new Dictionary<string, string?>(),
         Prompt = Prompter.For(context.Environment, parse.GetValue(context.Globals.NoPrompt)),
+        Providers = Engines.Registry,
     };
 
     public static void Report(Output output, RenderOutcome outcome)

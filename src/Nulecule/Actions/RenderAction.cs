@@ -33,6 +33,12 @@ public sealed record RenderOptions
     /// </summary>
     public PrintMode? Print { get; init; }
 
+    /// <summary>
+    /// The engines the host knows: the provider must be one of them, and its registration says
+    /// which artifacts it reads. Null: the spec's providers, each reading its own artifacts.
+    /// </summary>
+    public Providers.ProviderRegistry? Providers { get; init; }
+
     /// <summary>`run` and friends: an artifact that renders to nothing is an error (`template` warns).</summary>
     public bool RejectEmptyArtifacts { get; init; }
 
@@ -68,16 +74,17 @@ public static class RenderAction
         var root = loaded.Root!;
         var warnings = loaded.Diagnostics.Where(d => !d.IsError).ToList();
         var values = ResolveValues(root, options, warnings);
-        var provider = ChooseProvider(options.Provider, values);
+        var provider = ChooseProvider(options.Provider, values, options.Providers?.Names);
+        var artifactKey = options.Providers?.Get(provider).Artifacts ?? provider;
         var errors = new List<Diagnostic>();
         var references = new List<ComponentRef>();
         foreach (var reference in root.Walk())
         {
             var component = reference.Component;
-            if (!component.Artifacts.ContainsKey(provider))
+            if (!component.Artifacts.ContainsKey(artifactKey))
             {
                 errors.Add(Diagnostic.Error(
-                    $"component '{reference.Scope}' has no artifacts for provider '{provider}'",
+                    $"component '{reference.Scope}' has no artifacts for provider '{artifactKey}'",
                     component.Location,
                     component.Artifacts.Count == 0 ? null : $"it has artifacts for: {string.Join(", ", component.Artifacts.Keys)}; choose one with --provider"));
                 continue;
@@ -88,7 +95,7 @@ public static class RenderAction
 
         // Reading thousands of small files is system calls: read components side by side too.
         var files = await Task.WhenAll(references.Select(r => Task.Run(
-            () => options.Resolver.ResolveAsync(r.Owner.App, r.Component, provider, root.App.Directory, cancellationToken), cancellationToken))).ConfigureAwait(false);
+            () => options.Resolver.ResolveAsync(r.Owner.App, r.Component, artifactKey, root.App.Directory, cancellationToken), cancellationToken))).ConfigureAwait(false);
         var work = references.Select((r, i) => (Reference: r, Files: files[i])).ToList();
 
         // Artifacts are independent of each other: render them on every core, keep their order.
@@ -101,7 +108,7 @@ public static class RenderAction
             var (_, reference, file) = jobs[i];
             try
             {
-                var rendering = ArtifactRenderer.RenderWithReport(reference.Scope, provider, file.Display, file.Text, values.ContextFor(reference.Scope), file.Pointers);
+                var rendering = ArtifactRenderer.RenderWithReport(reference.Scope, artifactKey, file.Display, file.Text, values.ContextFor(reference.Scope), file.Pointers);
                 empty[i] = IsEmpty(rendering.Artifact);
                 if (options.Print is not null)
                 {
@@ -260,16 +267,18 @@ public static class RenderAction
         return new AnswersFile(sections, top.Path, top.Format);
     }
 
-    public static string ChooseProvider(string? explicitProvider, ResolvedValues values)
+    /// <summary>`--provider`, else the answers', else the app's `provider` param, else <see cref="DefaultProvider"/>; one of <paramref name="known"/> (default: the spec's).</summary>
+    public static string ChooseProvider(string? explicitProvider, ResolvedValues values, IReadOnlyList<string>? known = null)
     {
+        known ??= SemanticChecks.KnownProviders;
         var provider = explicitProvider
             ?? values.GeneralValue("provider")
             ?? values.ContextFor(AnswerSection.General).GetValueOrDefault("provider")?.Text
             ?? DefaultProvider;
-        if (!SemanticChecks.KnownProviders.Contains(provider))
+        if (!known.Contains(provider))
         {
             throw new NuleculeException($"provider '{provider}' is not known", null,
-                $"use one of: {string.Join(", ", SemanticChecks.KnownProviders)}");
+                $"{(Suggest.Closest(provider, known) is { } near ? $"did you mean '{near}'? " : "")}use one of: {string.Join(", ", known)}");
         }
 
         return provider;

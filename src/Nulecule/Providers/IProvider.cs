@@ -12,6 +12,12 @@ public interface IProvider
     /// <summary>`docker`, `kubernetes`, `openshift`, `marathon`.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Where it deploys, as each revision records it: the engine endpoint, or the cluster URL and
+    /// namespace. Known without connecting.
+    /// </summary>
+    string Target { get; }
+
     /// <summary>Deploys or converges a release (`nulecule run`).</summary>
     Task<DeployResult> RunAsync(RenderedApp app, RunOptions options, CancellationToken cancellationToken);
 

@@ -114,7 +114,7 @@ public sealed class KubernetesCorpusTests : IAsyncLifetime
         status.ExitCode.ShouldBe(0, Probes.Describe(status));
         status.Stdout.ShouldContain("on kubernetes");
         status.Stdout.ShouldContain("revision 1 deployed");
-        status.Stderr.ShouldContain("using the cluster's");
+        status.Stderr.ShouldContain("locally: using the one on https://");
         await StopAndAssertNothingLeftAsync(release);
     }
 

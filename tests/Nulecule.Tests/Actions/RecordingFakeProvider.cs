@@ -26,6 +26,8 @@ public sealed class RecordingFakeProvider : IProvider
 
     public string Name { get; init; } = "kubernetes";
 
+    public string Target { get; init; } = "memory://fake";
+
     public List<(RenderedApp App, RunOptions Options)> Runs { get; } = [];
 
     public List<(string Release, StopOptions Options)> Stops { get; } = [];
@@ -141,5 +143,11 @@ public sealed class RecordingFakeProvider : IProvider
     public Task<IReadOnlyList<ReleaseSummary>> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ReleaseSummary>>(_engine.Keys.Select(r => new ReleaseSummary(r, Name, "app", "fake", _engine[r].Count, "running", _engine[r].Values.Max(v => v.Revision))).ToList());
 
-    public Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken) => Task.CompletedTask;
+    public List<(string Release, string Component, int Replicas)> Scales { get; } = [];
+
+    public Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken)
+    {
+        Scales.Add((release, component, replicas));
+        return Task.CompletedTask;
+    }
 }
