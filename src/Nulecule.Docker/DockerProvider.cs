@@ -530,7 +530,15 @@ public sealed class DockerProvider : IProvider, IDisposable
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             reporter.Info($"creating volume {volume.Name}");
-            await client.Volumes.CreateAsync(new VolumesCreateParameters { Name = volume.Name, Labels = new Dictionary<string, string>(volume.Labels) }, CancellationToken.None);
+            await client.Volumes.CreateAsync(
+                new VolumesCreateParameters
+                {
+                    Name = volume.Name,
+                    Labels = new Dictionary<string, string>(volume.Labels),
+                    Driver = volume.Driver ?? "",
+                    DriverOpts = volume.DriverOptions is null ? null! : new Dictionary<string, string>(volume.DriverOptions),
+                },
+                CancellationToken.None);
             created.Volumes.Add(volume.Name);
             cancellationToken.ThrowIfCancellationRequested();
             return new DeployedObject("", "volume", volume.Name, null, "", ObjectAction.Created);
@@ -552,7 +560,8 @@ public sealed class DockerProvider : IProvider, IDisposable
         try
         {
             var (repository, tag) = SplitImage(image);
-            await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, progress, cancellationToken);
+            var platform = container.Parameters.Platform; // --platform: pull that one, as the docker CLI does
+            await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag, Platform = platform }, null, progress, cancellationToken);
         }
         catch (DockerApiException e)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Docker.DotNet;
 using Nulecule.Docker.Endpoints;
+using Nulecule.Docker.Internal;
 using Nulecule.Docker.Planning;
 using Nulecule.Docker.Run;
 using Nulecule.Templating;
@@ -17,6 +18,7 @@ public sealed class DockerCliOracleTests : IDisposable
 {
     private readonly DockerClient _client = DockerConnector.CreateClient(new DockerEndpointResolver().Resolve());
     private readonly List<string> _created = [];
+    private readonly List<string> _networks = [];
 
     public static TheoryData<string> Lines() => new(
         "-d --cpu-shares 512 --add-host db:10.0.0.2 --add-host cache:10.0.0.3 --dns 1.1.1.1 --dns-search example.com --dns-option ndots:2",
@@ -27,20 +29,36 @@ public sealed class DockerCliOracleTests : IDisposable
         "-d --log-driver json-file --log-opt max-size=1m --log-opt max-file=2 --group-add 1234 --domainname example.org --ipc shareable --uts host",
         "-d --hostname web --cpus 0.5 --add-host gw:192.168.1.1",
         "-d --health-cmd true --health-interval 5s --health-timeout 2s --health-retries 2 --health-start-period 1s --blkio-weight 300 -P --device-cgroup-rule 'c 1:3 mr' --entrypoint /bin/sh",
-        "-dit --rm --no-healthcheck --cgroupns private --pid host");
+        "-dit --rm --no-healthcheck --cgroupns private --pid host",
+        "-d --blkio-weight-device /dev/vda:300 --device-read-bps /dev/vda:1mb --device-write-bps /dev/vda:2m --device-read-iops /dev/vda:100 --device-write-iops /dev/vda:200 --kernel-memory 64m",
+        "-d --gpus all --gpus '\"device=0,1\"' --gpus 'count=2,driver=nvidia,capabilities=compute,\"options=a=1,b=2\"' --platform linux/amd64",
+        "-d --mount type=bind,source=/tmp,target=/data,readonly,bind-propagation=rslave --mount type=tmpfs,target=/run,tmpfs-size=64m,tmpfs-mode=1770 --mount type=volume,target=/cache,volume-nocopy",
+        $"-d --network {TestNetwork} --ip 172.31.251.10 --ip6 fd00:fa17:1::10 --link-local-ip 169.254.7.7 --network-alias extra --net-alias more");
+
+    /// <summary>Lines naming it run on a user-defined network with configured IPv4 and IPv6 subnets, made for the test.</summary>
+    private const string TestNetwork = "{network}";
 
     [DockerTheory]
     [MemberData(nameof(Lines))]
     public async Task Should_create_the_container_the_docker_cli_creates(string line)
     {
         // Given: one docker-run line, tokenized as nulecule tokenizes artifacts
-        var command = DockerRunParser.Parse("oracle-run", $"docker run {line} {TestImages.Busybox} sleep 300", new Dictionary<string, Spec.Scalar>()).Commands.ShouldHaveSingleItem();
         var suffix = Guid.NewGuid().ToString("N")[..8];
+        string? network = null;
+        if (line.Contains(TestNetwork, StringComparison.Ordinal))
+        {
+            network = $"oracle-net-{suffix}";
+            Docker(["network", "create", "--ipv6", "--subnet", "172.31.251.0/24", "--subnet", "fd00:fa17:1::/64", network]);
+            _networks.Add(network);
+            line = line.Replace(TestNetwork, network, StringComparison.Ordinal);
+        }
+
+        var command = DockerRunParser.Parse("oracle-run", $"docker run {line} {TestImages.Busybox} sleep 300", new Dictionary<string, Spec.Scalar>()).Commands.ShouldHaveSingleItem();
 
         // When: nulecule creates it through the Engine API, the CLI from the same words
         var args = DockerRunArguments.Parse(command, Path.GetTempPath(), _ => null);
         var parameters = ReleasePlanner.ToCreateParameters(args, $"oracle-ours-{suffix}", "oracle", "bridge", [], new Dictionary<string, string>());
-        var ours = (await _client.Containers.CreateContainerAsync(parameters)).ID;
+        var ours = (await ContainerCreate.CreateAsync(_client, parameters, args.Settings.RawFields, CancellationToken.None)).ID;
         _created.Add(ours);
         var cliArgs = new List<string> { "create", "--name", $"oracle-cli-{suffix}" };
         cliArgs.AddRange(command.Arguments.Where(a => a is not ("-d" or "--detach")).Select(a => a == "-dit" ? "-it" : a));
@@ -52,6 +70,63 @@ public sealed class DockerCliOracleTests : IDisposable
         var cli = Comparable(Docker(["inspect", theirs]));
         JsonNode.DeepEquals(mine["Config"], cli["Config"]).ShouldBeTrue($"Config differs for `{line}`:\nnulecule {mine["Config"]!.ToJsonString()}\ndocker   {cli["Config"]!.ToJsonString()}");
         JsonNode.DeepEquals(mine["HostConfig"], cli["HostConfig"]).ShouldBeTrue($"HostConfig differs for `{line}`:\nnulecule {mine["HostConfig"]!.ToJsonString()}\ndocker   {cli["HostConfig"]!.ToJsonString()}");
+        if (network is not null)
+        {
+            // The endpoint flags: what each asked of the network, as the engine recorded it.
+            var myEndpoint = Endpoint(ours, network);
+            var cliEndpoint = Endpoint(theirs, network);
+            myEndpoint["IPAMConfig"].ShouldNotBeNull();
+            JsonNode.DeepEquals(myEndpoint, cliEndpoint).ShouldBeTrue($"endpoint differs for `{line}`:\nnulecule {myEndpoint.ToJsonString()}\ndocker   {cliEndpoint.ToJsonString()}");
+        }
+    }
+
+    [DockerFact]
+    public async Task Should_give_the_container_the_mac_address_asked_for()
+    {
+        // Given: --mac-address on a release network (the docker CLI here cannot be the oracle: it
+        // refuses the flag below API 1.44, and this engine speaks 1.41; the engine is the judge)
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var network = $"oracle-mac-{suffix}";
+        Docker(["network", "create", network]);
+        _networks.Add(network);
+        var command = DockerRunParser.Parse("oracle-run", $"docker run -d --mac-address 02:42:ac:1f:00:99 {TestImages.Busybox} sleep 300", new Dictionary<string, Spec.Scalar>()).Commands.Single();
+        var args = DockerRunArguments.Parse(command, Path.GetTempPath(), _ => null);
+        var parameters = ReleasePlanner.ToCreateParameters(args, $"oracle-mac-{suffix}", "oracle", network, ["web"], new Dictionary<string, string>());
+
+        // When
+        var id = (await ContainerCreate.CreateAsync(_client, parameters, args.Settings.RawFields, CancellationToken.None)).ID;
+        _created.Add(id);
+        await _client.Containers.StartContainerAsync(id, new global::Docker.DotNet.Models.ContainerStartParameters());
+
+        // Then: the running container has it on the release network
+        var inspect = await _client.Containers.InspectContainerAsync(id);
+        inspect.NetworkSettings!.Networks[network].MacAddress.ShouldBe("02:42:ac:1f:00:99");
+    }
+
+    [DockerFact]
+    public async Task Should_send_the_platform_with_the_create()
+    {
+        // Given: the same line for the platform the local image has and for one it lacks
+        async Task<string> Create(string platform)
+        {
+            var command = DockerRunParser.Parse("oracle-run", $"docker run -d --platform {platform} {TestImages.Busybox} true", new Dictionary<string, Spec.Scalar>()).Commands.Single();
+            var args = DockerRunArguments.Parse(command, Path.GetTempPath(), _ => null);
+            var parameters = ReleasePlanner.ToCreateParameters(args, $"oracle-platform-{Guid.NewGuid().ToString("N")[..8]}", "oracle", "bridge", [], new Dictionary<string, string>());
+            var id = (await ContainerCreate.CreateAsync(_client, parameters, args.Settings.RawFields, CancellationToken.None)).ID;
+            _created.Add(id);
+            return id;
+        }
+
+        // When / Then: the engine honours it (and refuses what the local image cannot be)
+        (await Create("linux/amd64")).ShouldNotBeNullOrEmpty();
+        var error = await Should.ThrowAsync<DockerApiException>(() => Create("linux/s390x"));
+        error.Message.ShouldContain("platform");
+    }
+
+    private static JsonObject Endpoint(string id, string network)
+    {
+        var endpoint = JsonNode.Parse(Docker(["inspect", id]))!.AsArray()[0]!["NetworkSettings"]!["Networks"]![network]!.AsObject();
+        return new JsonObject { ["IPAMConfig"] = Normalized(endpoint["IPAMConfig"]), ["Aliases"] = Normalized(endpoint["Aliases"]) };
     }
 
     [Fact]
@@ -133,6 +208,11 @@ public sealed class DockerCliOracleTests : IDisposable
             {
                 // already gone
             }
+        }
+
+        foreach (var network in _networks)
+        {
+            Docker(["network", "rm", network]);
         }
 
         _client.Dispose();

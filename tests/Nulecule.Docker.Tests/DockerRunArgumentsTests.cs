@@ -209,9 +209,9 @@ public sealed class DockerRunArgumentsTests : IDisposable
     [Fact]
     public void Should_name_the_unsupported_flag_and_the_artifact_line()
     {
-        var error = Should.Throw<NuleculeException>(() => Parse("-d --gpus all img"));
+        var error = Should.Throw<NuleculeException>(() => Parse("-d --cidfile /tmp/id img"));
 
-        error.Message.ShouldContain("'--gpus'");
+        error.Message.ShouldContain("'--cidfile'");
         error.Message.ShouldContain("artifacts/docker/web_run:3:1");
         error.Diagnostics[0].Location!.Line.ShouldBe(3);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Docker.DotNet;
 using Docker.DotNet.NativeHttp;
+using Nulecule.Docker.Internal;
 
 namespace Nulecule.Docker.Endpoints;
 
@@ -11,6 +12,7 @@ namespace Nulecule.Docker.Endpoints;
 /// </summary>
 public static class DockerConnector
 {
+    /// <summary>A client on the endpoint; every one can send the create fields Docker.DotNet's models lack (<see cref="ContainerCreate"/>).</summary>
     public static DockerClient CreateClient(DockerEndpoint endpoint)
     {
         if (endpoint.Tls is not null)
@@ -19,13 +21,13 @@ public static class DockerConnector
             var auth = new TlsAuthProvider(endpoint.Tls);
             return new DockerClientBuilder()
                 .WithEndpoint(https)
-                .WithAuthProvider(auth)
+                .WithAuthProvider(new RawCreateFieldsProvider(auth))
                 .WithTransportOptions(new NativeHttpTransportOptions { ConfigureHandler = h => auth.Configure(h.SslOptions) })
                 .Build();
         }
 
         var uri = endpoint.Uri.Scheme == "tcp" ? new UriBuilder(endpoint.Uri) { Scheme = "http" }.Uri : endpoint.Uri;
-        return new DockerClientBuilder().WithEndpoint(uri).Build();
+        return new DockerClientBuilder().WithEndpoint(uri).WithAuthProvider(new RawCreateFieldsProvider(null)).Build();
     }
 
     /// <summary>Discovers the endpoint, connects and pings; throws <see cref="OperationFailedException"/> when nothing answers.</summary>

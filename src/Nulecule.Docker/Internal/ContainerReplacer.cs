@@ -2,6 +2,7 @@ using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Nulecule.Docker.Planning;
+using Nulecule.Docker.Run;
 using Nulecule.Providers;
 using Nulecule.Templating;
 using static Nulecule.Docker.Internal.DockerObjects;
@@ -84,7 +85,7 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         var nextName = name + TransientNames.Next;
         var nextId = await CreateAsync(container, nextName, null, cancellationToken);
         var shared = SharedHostPorts(old, container.Parameters);
-        if (shared.Count == 0 && !UsesHostNetwork(old, container.Parameters))
+        if (shared.Count == 0 && !UsesHostNetwork(old, container.Parameters) && !HasFixedAddress(container.Parameters))
         {
             // Side by side: the old container serves until the new one is up.
             await OrRemoveAsync(nextId, async () =>
@@ -212,7 +213,7 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
     private async Task TrialAsync(PlannedContainer container, IReadOnlyCollection<string> sharedPorts, DateTimeOffset deadline, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var name = container.ContainerName + TransientNames.Trial;
-        reporter.Detail($"trying the new configuration of {container.ContainerName} as {name} (its host ports are held by the running container)");
+        reporter.Detail($"trying the new configuration of {container.ContainerName} as {name} (its host ports or fixed addresses are held by the running container)");
         var id = await CreateAsync(container, name, p =>
         {
             if (p.HostConfig?.PortBindings is { } bindings)
@@ -230,7 +231,7 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
                     EndpointsConfig = endpoints.ToDictionary(e => e.Key, _ => new EndpointSettings(), StringComparer.Ordinal),
                 };
             }
-        }, cancellationToken);
+        }, cancellationToken, container.Arguments.Settings.RawFields with { MacAddress = null }); // the running container holds its MAC address
         try
         {
             await StartAsync(container, id, name, cancellationToken);
@@ -243,7 +244,8 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
     }
 
     /// <summary>Creates the planned container under <paramref name="name"/>, optionally with changed parameters.</summary>
-    private async Task<string> CreateAsync(PlannedContainer container, string name, Action<CreateContainerParameters>? change, CancellationToken cancellationToken)
+    private async Task<string> CreateAsync(
+        PlannedContainer container, string name, Action<CreateContainerParameters>? change, CancellationToken cancellationToken, RawCreateFields? fields = null)
     {
         var p = container.Parameters;
 
@@ -255,7 +257,7 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         {
             // Not abandoned half-way when interrupted: the engine would make a container nobody
             // knows of. It is quick; the interruption is seen right after, with the id known.
-            var id = (await client.Containers.CreateContainerAsync(p, CancellationToken.None)).ID;
+            var id = (await ContainerCreate.CreateAsync(client, p, fields ?? container.Arguments.Settings.RawFields, CancellationToken.None)).ID;
             if (cancellationToken.IsCancellationRequested)
             {
                 await ForceRemoveAsync(client, id, CancellationToken.None);
@@ -334,6 +336,10 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
 
         return Fixed(old.HostConfig?.PortBindings).Intersect(Fixed(next.HostConfig?.PortBindings), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
     }
+
+    /// <summary>A fixed IP or MAC address: two containers cannot hold it at once, so the new one is not started beside the old.</summary>
+    private static bool HasFixedAddress(CreateContainerParameters next) =>
+        next.NetworkingConfig?.EndpointsConfig?.Values.Any(e => e.IPAMConfig is not null || !string.IsNullOrEmpty(e.MacAddress)) == true;
 
     private static bool UsesHostNetwork(ContainerInspectResponse old, CreateContainerParameters next) =>
         old.HostConfig?.NetworkMode == "host" || next.HostConfig?.NetworkMode == "host";

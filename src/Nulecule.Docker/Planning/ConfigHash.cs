@@ -11,7 +11,13 @@ namespace Nulecule.Docker.Planning;
 /// </summary>
 public static class ConfigHash
 {
-    public static string Compute(CreateContainerParameters p)
+    /// <param name="p">The create parameters.</param>
+    /// <param name="flags">
+    /// The canonical text of the docker-run flags that map straight onto create fields
+    /// (DockerRunSettings), which are not hashed field by field; empty adds nothing, so the hash of
+    /// a container without such flags is what it always was.
+    /// </param>
+    public static string Compute(CreateContainerParameters p, string flags = "")
     {
         var text = new StringBuilder();
         void Line(string key, string? value) => text.Append(key).Append('=').Append(value ?? "").Append('\n');
@@ -61,6 +67,11 @@ public static class ConfigHash
         {
             List("endpoints", endpoints.OrderBy(e => e.Key, StringComparer.Ordinal)
                 .Select(e => e.Key + ":" + string.Join(",", e.Value.Aliases?.Order(StringComparer.Ordinal) ?? Enumerable.Empty<string>())));
+        }
+
+        if (flags.Length > 0)
+        {
+            Line("flags", flags);
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));

@@ -17,8 +17,12 @@ public sealed record PlannedContainer(
     public bool HasHealthCheck => Arguments.Health is { Disabled: false, Command: not null };
 }
 
-/// <summary>A named volume the release owns (`-v name:/path`, or a persistentVolume requirement).</summary>
-public sealed record PlannedVolume(string Name, IReadOnlyDictionary<string, string> Labels);
+/// <summary>
+/// A named volume the release owns (`-v name:/path`, `--mount type=volume,source=name`, or a
+/// persistentVolume requirement), with the driver and options a `--mount` gives it.
+/// </summary>
+public sealed record PlannedVolume(
+    string Name, IReadOnlyDictionary<string, string> Labels, string? Driver = null, IDictionary<string, string>? DriverOptions = null);
 
 /// <summary>Everything `run` creates for a release, in creation order.</summary>
 public sealed record ReleasePlan(

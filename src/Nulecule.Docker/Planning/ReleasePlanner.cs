@@ -110,8 +110,22 @@ public static class ReleasePlanner
                 volumes.TryAdd(volumeName, new PlannedVolume(volumeName, BaseLabels()));
             }
 
+            foreach (var mount in args.Mounts.Where(m => m.Type == "volume" && !string.IsNullOrEmpty(m.Source)))
+            {
+                // The engine would make a missing volume from the mount's options; the release makes it, so it takes them.
+                var volumeName = VolumeName(release, mount.Source!);
+                var volumeLabels = new Dictionary<string, string>(mount.VolumeOptions?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+                foreach (var (key, value) in BaseLabels())
+                {
+                    volumeLabels[key] = value;
+                }
+
+                var driver = mount.VolumeOptions?.DriverConfig;
+                volumes.TryAdd(volumeName, new PlannedVolume(volumeName, volumeLabels, string.IsNullOrEmpty(driver?.Name) ? null : driver.Name, driver?.Options));
+            }
+
             var parameters = ToCreateParameters(args, name, release, network, aliases[logical], labels);
-            var hash = ConfigHash.Compute(parameters);
+            var hash = ConfigHash.Compute(parameters, args.Settings.Canonical());
             parameters.Labels[Labels.ConfigHash] = hash;
             containers.Add(new PlannedContainer(component.Scope, name, logical, containers.Count, args, parameters, hash));
         }
@@ -163,6 +177,17 @@ public static class ReleasePlanner
         }
 
         var ownNetwork = args.Network is null;
+        var mounts = args.Mounts.Select(m => new Mount
+        {
+            Type = m.Type,
+            Source = m.Type == "volume" && !string.IsNullOrEmpty(m.Source) ? VolumeName(release, m.Source) : m.Source,
+            Target = m.Target,
+            ReadOnly = m.ReadOnly,
+            Consistency = m.Consistency,
+            BindOptions = m.BindOptions,
+            VolumeOptions = m.VolumeOptions,
+            TmpfsOptions = m.TmpfsOptions,
+        }).ToList();
 
         // Docker.DotNet's models say non-null, but an absent (null) field is how the API leaves a setting unset.
 #pragma warning disable CS8601
@@ -186,6 +211,7 @@ public static class ReleasePlanner
             {
                 PortBindings = bindings.Count > 0 ? bindings : null,
                 Binds = binds.Count > 0 ? binds : null,
+                Mounts = mounts.Count > 0 ? mounts : null,
                 RestartPolicy = ToRestartPolicy(args.Restart),
                 NetworkMode = ownNetwork ? network : args.Network,
                 Privileged = args.Privileged,
@@ -195,19 +221,43 @@ public static class ReleasePlanner
                 NanoCPUs = args.NanoCpus ?? 0,
                 AutoRemove = args.Remove,
             },
-            NetworkingConfig = ownNetwork
+            NetworkingConfig = Endpoint(args.Settings, ownNetwork ? aliases.Where(DockerRunFlagParser.IsContainerName) : null) is { } endpoint
                 ? new NetworkingConfig
                 {
-                    EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal)
-                    {
-                        [network] = new EndpointSettings { Aliases = aliases.Where(DockerRunFlagParser.IsContainerName).ToList() },
-                    },
+                    EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal) { [ownNetwork ? network : args.Network!] = endpoint },
                 }
                 : null,
         };
 #pragma warning restore CS8601
         args.Settings.ApplyTo(parameters);
         return parameters;
+    }
+
+    /// <summary>
+    /// The container's endpoint on its network: on the release network its aliases, and on any
+    /// network what --network-alias, --ip, --ip6, --link-local-ip and --mac-address ask for, set
+    /// as the docker CLI sets them (no endpoint settings at all when a --network is given without them).
+    /// </summary>
+    private static EndpointSettings? Endpoint(DockerRunSettings settings, IEnumerable<string>? releaseAliases)
+    {
+        var aliases = (releaseAliases ?? []).Concat(settings.NetworkAliases).Distinct(StringComparer.Ordinal).ToList();
+        var fixedAddress = settings.IPv4Address is not null || settings.IPv6Address is not null || settings.LinkLocalIps.Count > 0;
+        if (releaseAliases is null && aliases.Count == 0 && !fixedAddress && settings.MacAddress is null)
+        {
+            return null;
+        }
+
+        // Docker.DotNet's models say non-null, but an absent (null) field is how the API leaves a setting unset.
+#pragma warning disable CS8601
+        return new EndpointSettings
+        {
+            Aliases = releaseAliases is null && aliases.Count == 0 ? null : aliases,
+            IPAMConfig = fixedAddress
+                ? new EndpointIPAMConfig { IPv4Address = settings.IPv4Address, IPv6Address = settings.IPv6Address, LinkLocalIPs = settings.LinkLocalIps.Count > 0 ? settings.LinkLocalIps.ToList() : null }
+                : null,
+            MacAddress = settings.MacAddress,
+        };
+#pragma warning restore CS8601
     }
 
     private static HealthcheckConfig? ToHealthcheck(HealthSpec? health)

@@ -1,3 +1,4 @@
+using Docker.DotNet.Models;
 using Nulecule.Templating;
 
 namespace Nulecule.Docker.Run;
@@ -35,6 +36,9 @@ public sealed record DockerRunArguments
     /// <summary>`NAME=value` in command-line order, env files expanded in place.</summary>
     public IReadOnlyList<string> Environment { get; init; } = [];
     public IReadOnlyList<VolumeSpec> Volumes { get; init; } = [];
+
+    /// <summary>`--mount` values as the CLI reads them; a `type=volume` source is named per release like `-v`'s.</summary>
+    public IReadOnlyList<Mount> Mounts { get; init; } = [];
     public IReadOnlyList<LinkSpec> Links { get; init; } = [];
     public string? Restart { get; init; }
     public string? Network { get; init; }

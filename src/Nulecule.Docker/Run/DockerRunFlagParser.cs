@@ -1,4 +1,5 @@
 using System.Globalization;
+using Docker.DotNet.Models;
 using Nulecule.Templating;
 
 namespace Nulecule.Docker.Run;
@@ -44,6 +45,7 @@ internal sealed class DockerRunFlagParser
         ["health-start-period"] = ("health-start-period", Kind.Value),
         ["memory"] = ("memory", Kind.Value),
         ["cpus"] = ("cpus", Kind.Value),
+        ["net-alias"] = ("network-alias", Kind.Value),
     };
 
     private static readonly Dictionary<char, string> Short = new()
@@ -64,8 +66,9 @@ internal sealed class DockerRunFlagParser
     };
 
     /// <summary>
-    /// `docker run` flags of the docker CLI that nulecule refuses, and why: most need a terminal or
-    /// the CLI's own state; the rest are not supported yet (docs/docker-run-flags.md).
+    /// `docker run` flags of the docker CLI that nulecule refuses, and why: they need a terminal or
+    /// the CLI's own state, or (`--volumes-from`) cannot keep their meaning across a release's
+    /// replacements (docs/docker-run-flags.md).
     /// </summary>
     internal static readonly Dictionary<string, string> Refused = new(StringComparer.Ordinal)
     {
@@ -78,21 +81,7 @@ internal sealed class DockerRunFlagParser
         ["pull"] = "it sets the CLI's pull policy; nulecule pulls a missing image itself",
         ["use-api-socket"] = "it mounts the CLI's own API socket and credentials into the container",
         ["help"] = "it prints the CLI's usage",
-        ["volumes-from"] = "it names containers as the CLI created them, and nulecule names each container per release; share a named volume with -v instead",
-        ["ip"] = "every container of a release joins the release's own network; fixed addresses are not supported yet",
-        ["ip6"] = "every container of a release joins the release's own network; fixed addresses are not supported yet",
-        ["link-local-ip"] = "every container of a release joins the release's own network; fixed addresses are not supported yet",
-        ["network-alias"] = "containers get their component's names as aliases on the release network; extra aliases are not supported yet",
-        ["mac-address"] = "not supported yet (the Engine API client model used here has no field for it)",
-        ["mount"] = "not supported yet; use -v/--volume or --tmpfs",
-        ["gpus"] = "not supported yet (GPU device requests)",
-        ["platform"] = "not supported yet (the image's platform is chosen when it is pulled)",
-        ["kernel-memory"] = "deprecated by the engine (ignored on cgroup v2); not supported",
-        ["blkio-weight-device"] = "not supported yet (the Engine API client model used here has no field for it)",
-        ["device-read-bps"] = "not supported yet (the Engine API client model used here has no field for it)",
-        ["device-read-iops"] = "not supported yet (the Engine API client model used here has no field for it)",
-        ["device-write-bps"] = "not supported yet (the Engine API client model used here has no field for it)",
-        ["device-write-iops"] = "not supported yet (the Engine API client model used here has no field for it)",
+        ["volumes-from"] = "it copies the mounts of a container at the moment this one is created, and nulecule replaces a release's containers when they change (a replaced container's anonymous volumes are new ones, so the containers that read them would keep the old); share a named volume with -v or --mount instead",
     };
 
     private static readonly Dictionary<char, string> RefusedShort = new() { ['a'] = "attach", ['q'] = "quiet" };
@@ -121,6 +110,7 @@ internal sealed class DockerRunFlagParser
     private readonly List<string> _expose = [];
     private readonly List<string> _env = [];
     private readonly List<VolumeSpec> _volumes = [];
+    private readonly List<Mount> _mounts = [];
     private readonly List<LinkSpec> _links = [];
     private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
     private readonly List<string> _capAdd = [];
@@ -191,6 +181,7 @@ internal sealed class DockerRunFlagParser
             break;
         }
 
+        CheckEndpointFlags();
         if (i >= args.Count)
         {
             throw Fail("no image given", "a docker artifact is `docker run [OPTIONS] IMAGE [COMMAND] [ARG...]`");
@@ -208,6 +199,7 @@ internal sealed class DockerRunFlagParser
             Expose = _expose,
             Environment = _env,
             Volumes = _volumes,
+            Mounts = _mounts,
             Links = _links,
             Restart = _values.GetValueOrDefault("restart"),
             Network = _values.GetValueOrDefault("network"),
@@ -379,14 +371,19 @@ internal sealed class DockerRunFlagParser
             case "label-file":
                 ReadLabelFile(flag, value);
                 break;
-            case var listed when DockerRunSettings.MultiValued.Contains(listed):
-                Check(name, flag, value);
-                if (!_lists.TryGetValue(name, out var list))
+            case "mount":
+                var mount = MountOption.Parse(value, _artifactDirectory, out var mountError);
+                if (mount is null)
                 {
-                    _lists[name] = list = [];
+                    throw Fail($"invalid {flag} value '{value}': {mountError!.Value.Problem}", mountError.Value.Hint);
                 }
 
-                list.Add(value);
+                _mounts.Add(mount);
+                AddToList(name, value);
+                break;
+            case var listed when DockerRunSettings.MultiValued.Contains(listed):
+                Check(name, flag, value);
+                AddToList(name, value);
                 break;
             case var single when DockerRunSettings.SingleValued.Contains(single):
                 Check(name, flag, value);
@@ -405,6 +402,47 @@ internal sealed class DockerRunFlagParser
                 break;
         }
     }
+
+    private void AddToList(string name, string value)
+    {
+        if (!_lists.TryGetValue(name, out var list))
+        {
+            _lists[name] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    /// <summary>
+    /// The endpoint flags need a network they can apply to, as with the docker CLI and the engine:
+    /// aliases and fixed addresses only on user-defined networks, and fixed addresses only on one
+    /// whose subnet was configured, which the release's own network is not (the engine picks it).
+    /// </summary>
+    private void CheckEndpointFlags()
+    {
+        var network = _values.GetValueOrDefault("network");
+        var fixedAddress = new[] { "ip", "ip6" }.Where(_values.ContainsKey).Select(f => "--" + f).ToList();
+        if (network is null && fixedAddress.Count > 0)
+        {
+            throw Fail(
+                $"{string.Join(" and ", fixedAddress)} need a network with a configured subnet, and the release's own network has none (the engine picks its subnet)",
+                "create a network with `docker network create --subnet …` (and --ipv6 for --ip6) and give it with --network NAME");
+        }
+
+        if (network is not null && !IsUserDefinedNetwork(network))
+        {
+            var scoped = new[] { "network-alias", "link-local-ip" }.Where(_lists.ContainsKey).Select(f => "--" + f).Concat(fixedAddress).ToList();
+            if (scoped.Count > 0)
+            {
+                throw Fail(
+                    $"{string.Join(", ", scoped)} apply only to user-defined networks, not to --network {network}",
+                    "leave out --network (the release's own network), or name a network made with `docker network create`");
+            }
+        }
+    }
+
+    private static bool IsUserDefinedNetwork(string network) =>
+        network is not ("default" or "bridge" or "host" or "none") && !network.StartsWith("container:", StringComparison.Ordinal);
 
     private void Check(string name, string flag, string value)
     {
