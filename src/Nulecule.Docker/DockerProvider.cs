@@ -58,6 +58,9 @@ public sealed class DockerProvider : IProvider, IDisposable
     /// <summary>The engine endpoint, found as the docker CLI finds it (DOCKER_HOST, context, socket) without connecting.</summary>
     public string Target => _endpoint.Value;
 
+    /// <summary>Env files and bare `-e NAME` values are read now and kept with the revision.</summary>
+    public RenderedApp CaptureInputs(RenderedApp app) => ReleasePlanner.CaptureInputs(app, _environment);
+
     /// <summary>A failed or interrupted run puts the previous containers back itself (<see cref="ContainerReplacer"/>).</summary>
     public bool RestoresOnFailure => true;
 

@@ -59,6 +59,38 @@ public sealed class DockerRunArgumentsTests : IDisposable
     }
 
     [Fact]
+    public void Should_replay_a_captured_command_without_its_files_or_shell()
+    {
+        // Given: a command captured with an env file, a label file and the shell as they were
+        File.WriteAllText(Path.Combine(_dir, "web.env"), "X=1\nFROM_FILE_BARE\n");
+        File.WriteAllText(Path.Combine(_dir, "web.labels"), "team=blue\n");
+        var shell = new Dictionary<string, string> { ["FROM_ENV"] = "e", ["FROM_FILE_BARE"] = "b" };
+        var command = TestApps.Command("--env-file web.env --label-file web.labels -e FROM_ENV -e UNSET img", "artifacts/docker/web_run", 3);
+        var captured = DockerRunArguments.Capture(command, _dir, name => shell.GetValueOrDefault(name));
+
+        // When: the files are gone and the shell is empty
+        File.Delete(Path.Combine(_dir, "web.env"));
+        File.Delete(Path.Combine(_dir, "web.labels"));
+        var replayed = DockerRunArguments.Parse(captured, _dir, _ => null);
+
+        // Then: the same environment and labels as when captured; an unset variable stays unset
+        replayed.Environment.ShouldBe(["X=1", "FROM_FILE_BARE=b", "FROM_ENV=e"]);
+        replayed.Labels["team"].ShouldBe("blue");
+        captured.Inputs!.Keys.Order().ShouldBe([$"file:{_dir}/web.env", $"file:{_dir}/web.labels", "env:FROM_ENV", "env:FROM_FILE_BARE", "env:UNSET"], ignoreOrder: true);
+        captured.Inputs!["env:UNSET"].ShouldBeNull();
+        Should.Throw<NuleculeException>(() => DockerRunArguments.Parse(command, _dir, _ => null)).Message.ShouldContain("web.env");
+    }
+
+    [Fact]
+    public void Should_refuse_a_label_file_that_is_not_a_regular_file()
+    {
+        var error = Should.Throw<NuleculeException>(() => Parse("--label-file /dev/zero img"));
+
+        error.Message.ShouldContain("--label-file /dev/zero: /dev/zero is a character device, not a regular file");
+        error.Diagnostics[0].Hint.ShouldBe("a label file is a regular text file of at most 1 MiB");
+    }
+
+    [Fact]
     public void Should_report_a_missing_env_file_with_the_artifact_location()
     {
         var error = Should.Throw<NuleculeException>(() => Parse("--env-file nope.env img"));

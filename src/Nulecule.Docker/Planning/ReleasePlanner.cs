@@ -30,6 +30,21 @@ public static class ReleasePlanner
     /// <summary>Release names become parts of container, network and volume names: the one rule of <see cref="ReleaseNames"/>.</summary>
     public static void ValidateRelease(string release) => ReleaseNames.Check(release);
 
+    /// <summary>The app with every docker command's env files and bare `-e NAME` values captured (<see cref="DockerRunArguments.Capture"/>).</summary>
+    public static RenderedApp CaptureInputs(RenderedApp app, Func<string, string?>? environment = null) => app with
+    {
+        Components = app.Components.Select(component => component with
+        {
+            Artifacts = component.Artifacts.Select(artifact => artifact.Commands.Count == 0 ? artifact : artifact with
+            {
+                Commands = artifact.Commands.Select(command => DockerRunArguments.Capture(command, ArtifactDirectory(app, artifact), environment)).ToList(),
+            }).ToList(),
+        }).ToList(),
+    };
+
+    private static string ArtifactDirectory(RenderedApp app, RenderedArtifact artifact) =>
+        Path.GetDirectoryName(Path.Combine(app.Root.App.Directory, artifact.Source)) ?? app.Root.App.Directory;
+
     public static ReleasePlan Plan(RenderedApp app, RunOptions options, Func<string, string?>? environment = null)
     {
         var release = options.Release;
@@ -53,7 +68,7 @@ public static class ReleasePlanner
             var n = 0;
             foreach (var artifact in component.Artifacts)
             {
-                var artifactDirectory = Path.GetDirectoryName(Path.Combine(app.Root.App.Directory, artifact.Source)) ?? app.Root.App.Directory;
+                var artifactDirectory = ArtifactDirectory(app, artifact);
                 foreach (var command in artifact.Commands)
                 {
                     n++;

@@ -59,8 +59,49 @@ public sealed record DockerRunArguments
     /// <summary>The flags that map straight onto create fields (resources, DNS, kernel, logging, security).</summary>
     public DockerRunSettings Settings { get; init; } = DockerRunSettings.Empty;
 
-    /// <summary>Parses a rendered command; <paramref name="artifactDirectory"/> anchors `--env-file` and relative binds.</summary>
+    /// <summary>
+    /// Parses a rendered command; <paramref name="artifactDirectory"/> anchors `--env-file` and
+    /// relative binds. A command whose inputs were captured (<see cref="Capture"/>) reads its env
+    /// files and bare `-e NAME` values from what was captured, not from the disk and the shell.
+    /// </summary>
     public static DockerRunArguments Parse(
-        DockerRunCommand command, string? artifactDirectory = null, Func<string, string?>? environment = null) =>
-        new DockerRunFlagParser(command, artifactDirectory ?? Directory.GetCurrentDirectory(), environment ?? System.Environment.GetEnvironmentVariable).Parse();
+        DockerRunCommand command, string? artifactDirectory = null, Func<string, string?>? environment = null)
+    {
+        var directory = artifactDirectory ?? Directory.GetCurrentDirectory();
+        if (command.Inputs is { } inputs)
+        {
+            return new DockerRunFlagParser(command, directory, name => inputs.GetValueOrDefault(EnvironmentInput + name), path => inputs.GetValueOrDefault(FileInput + path)).Parse();
+        }
+
+        return new DockerRunFlagParser(command, directory, environment ?? System.Environment.GetEnvironmentVariable).Parse();
+    }
+
+    /// <summary>Key prefixes of <see cref="DockerRunCommand.Inputs"/>: an environment variable's value, a file's text.</summary>
+    public const string EnvironmentInput = "env:";
+
+    public const string FileInput = "file:";
+
+    /// <summary>
+    /// The command with what it reads from outside its own text captured: each env and label
+    /// file it names (by full path) and each variable a bare `-e NAME` takes from the
+    /// environment (null when unset), so that replaying it later (rollback) runs the same
+    /// container whatever the disk and the shell hold by then.
+    /// </summary>
+    public static DockerRunCommand Capture(DockerRunCommand command, string artifactDirectory, Func<string, string?>? environment = null)
+    {
+        if (command.Inputs is not null)
+        {
+            return command;
+        }
+
+        var live = environment ?? System.Environment.GetEnvironmentVariable;
+        var inputs = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var parser = new DockerRunFlagParser(
+            command,
+            artifactDirectory,
+            name => inputs[EnvironmentInput + name] = live(name),
+            path => inputs[FileInput + path] = DockerRunFlagParser.ReadFromDisk(path));
+        parser.Parse();
+        return command with { Inputs = inputs };
+    }
 }

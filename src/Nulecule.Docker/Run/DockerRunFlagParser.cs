@@ -105,6 +105,7 @@ internal sealed class DockerRunFlagParser
     private readonly DockerRunCommand _command;
     private readonly string _artifactDirectory;
     private readonly Func<string, string?> _environment;
+    private readonly Func<string, string?> _readFile;
 
     private readonly List<PortMapping> _ports = [];
     private readonly List<string> _expose = [];
@@ -119,11 +120,34 @@ internal sealed class DockerRunFlagParser
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _lists = new(StringComparer.Ordinal);
 
-    public DockerRunFlagParser(DockerRunCommand command, string artifactDirectory, Func<string, string?> environment)
+    /// <param name="readFile">Reads an env or label file by its full path; null when there is none.</param>
+    public DockerRunFlagParser(DockerRunCommand command, string artifactDirectory, Func<string, string?> environment, Func<string, string?>? readFile = null)
     {
         _command = command;
         _artifactDirectory = artifactDirectory;
         _environment = environment;
+        _readFile = readFile ?? ReadFromDisk;
+    }
+
+    /// <summary>
+    /// An env or label file as the docker CLI reads it, but only a regular file and bounded (a
+    /// FIFO or /dev/zero would hang or exhaust memory); null when there is no such file.
+    /// </summary>
+    internal static string? ReadFromDisk(string full)
+    {
+        if (!File.Exists(full))
+        {
+            return null;
+        }
+
+        try
+        {
+            return TextFile.Read(full, SafeFiles.MaxAnswersBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NuleculeException(e.Message);
+        }
     }
 
     public DockerRunArguments Parse()
@@ -454,13 +478,7 @@ internal sealed class DockerRunFlagParser
 
     private void ReadLabelFile(string flag, string path)
     {
-        var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(_artifactDirectory, path));
-        if (!File.Exists(full))
-        {
-            throw Fail($"{flag} {path}: file {full} does not exist", "label-file paths are relative to the artifact's directory");
-        }
-
-        foreach (var raw in File.ReadAllLines(full))
+        foreach (var raw in ReadLines(flag, path, "label-file"))
         {
             var line = raw.TrimStart();
             if (line.Length > 0 && !line.StartsWith('#'))
@@ -469,6 +487,28 @@ internal sealed class DockerRunFlagParser
                 _labels[eq < 0 ? line : line[..eq]] = eq < 0 ? "" : line[(eq + 1)..];
             }
         }
+    }
+
+    /// <summary>The lines of an env or label file, its path relative to the artifact's directory.</summary>
+    private IEnumerable<string> ReadLines(string flag, string path, string kind)
+    {
+        var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(_artifactDirectory, path));
+        string? text;
+        try
+        {
+            text = _readFile(full);
+        }
+        catch (NuleculeException e)
+        {
+            throw Fail($"{flag} {path}: {e.Diagnostics[0].Message}", $"{(kind == "env-file" ? "an env" : "a label")} file is a regular text file of at most {SafeFiles.Limit(SafeFiles.MaxAnswersBytes)}");
+        }
+
+        if (text is null)
+        {
+            throw Fail($"{flag} {path}: file {full} does not exist", $"{kind} paths are relative to the artifact's directory");
+        }
+
+        return text.Split('\n').Select(line => line.TrimEnd('\r'));
     }
 
     private void AddEnvironment(string value)
@@ -495,26 +535,9 @@ internal sealed class DockerRunFlagParser
 
     private void ReadEnvFile(string flag, string path)
     {
-        var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(_artifactDirectory, path));
-        if (!File.Exists(full))
+        foreach (var raw in ReadLines(flag, path, "env-file"))
         {
-            throw Fail($"{flag} {path}: file {full} does not exist", "env-file paths are relative to the artifact's directory");
-        }
-
-        string text;
-        try
-        {
-            // A FIFO or /dev/zero here would hang or exhaust memory: regular files only, bounded.
-            text = TextFile.Read(full, SafeFiles.MaxAnswersBytes);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Fail($"{flag} {path}: {e.Message}", $"an env file is a regular text file of at most {SafeFiles.Limit(SafeFiles.MaxAnswersBytes)}");
-        }
-
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.TrimEnd('\r').TrimStart();
+            var line = raw.TrimStart();
             if (line.Length == 0 || line.StartsWith('#'))
             {
                 continue;

@@ -45,7 +45,7 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
     {
         var history = await store.HistoryAsync(Release, cancellationToken);
         var deployed = history.LastOrDefault(r => r.State == ReleaseState.Deployed);
-        var after = ReleaseManifest.From(app);
+        var after = ReleaseManifest.From(Engine?.CaptureInputs(app) ?? app);
         var before = deployed is null ? null : key.Open(deployed);
         var masker = new SecretMasker(after.HiddenValues.Concat(before?.HiddenValues ?? []));
         var lines = new List<string>();
@@ -139,7 +139,7 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
                 {
                     var args = artifact.Commands[i];
                     var name = NameOf(args) ?? $"{artifact.Source}#{i + 1}";
-                    objects.Add(new DiffObject(component.Scope, "container", name, args.ToList()));
+                    objects.Add(new DiffObject(component.Scope, "container", name, [.. args, .. InputLines(artifact.Inputs?.ElementAtOrDefault(i))]));
                 }
 
                 if (artifact.Documents.Count == 0 && artifact.Commands.Count == 0)
@@ -151,6 +151,17 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
 
         return objects;
     }
+
+    /// <summary>
+    /// A command's captured inputs (env files, shell variables) as lines that change when they
+    /// change, showing a digest instead of the value: an env file may hold secrets no param hides.
+    /// </summary>
+    private static IEnumerable<string> InputLines(IReadOnlyDictionary<string, string?>? inputs) =>
+        (inputs ?? new Dictionary<string, string?>())
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"# reads {kv.Key} " + (kv.Value is null
+                ? "(unset)"
+                : "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(kv.Value)))[..12]));
 
     private static string? NameOf(IReadOnlyList<string> args)
     {

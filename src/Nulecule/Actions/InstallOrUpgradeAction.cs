@@ -36,6 +36,8 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
 
     public async Task<InstallOrUpgradeResult> RunAsync(RenderedApp app, CancellationToken cancellationToken = default)
     {
+        // What the artifacts read from the disk and the shell is recorded with the revision, so a rollback replays it.
+        app = config.Provider.CaptureInputs(app);
         var settings = new DeploySettings(Wait || Atomic, Timeout, KeepFailed && !Atomic, TakeOwnership);
         if (DryRun)
         {

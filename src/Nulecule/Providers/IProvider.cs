@@ -41,6 +41,14 @@ public interface IProvider
     /// otherwise the caller re-applies the previous revision after an interruption.
     /// </summary>
     bool RestoresOnFailure => false;
+
+    /// <summary>
+    /// The app with what its artifacts read from outside their own text at deploy time captured
+    /// (Docker: env files and bare `-e NAME` values), called before a revision is recorded, so that
+    /// the record is self-contained and replays the same way later. Engines whose artifacts read
+    /// nothing else return the app as it is.
+    /// </summary>
+    RenderedApp CaptureInputs(RenderedApp app) => app;
 }
 
 /// <summary>Receives progress lines; the CLI prints them unless `--quiet`. Text is already masked.</summary>

@@ -62,7 +62,10 @@ public sealed record ReleaseManifest
                     a.Format,
                     a.Documents.Select(d => d.ToJsonString()).ToList(),
                     a.Commands.Select(cmd => (IReadOnlyList<string>)cmd.Arguments.ToList()).ToList(),
-                    a.Text)).ToList())).ToList(),
+                    a.Text)
+                {
+                    Inputs = a.Commands.Any(cmd => cmd.Inputs is not null) ? a.Commands.Select(cmd => cmd.Inputs).ToList() : null,
+                }).ToList())).ToList(),
             Volumes = app.Volumes.Select(v => new ManifestVolume(v.Name, v.AccessMode, v.Size)).ToList(),
             Params = app.Values.Params.Select(p => new ManifestParam(p.Scope, p.Name, p.Value?.Text, p.Value?.Kind ?? ScalarKind.Null, p.Hidden, p.Origin, p.Description)).ToList(),
             General = new Dictionary<string, string>(app.Values.General, StringComparer.Ordinal),
@@ -116,7 +119,10 @@ public sealed record ReleaseManifest
                 Source = a.Source,
                 Format = a.Format,
                 Documents = a.Documents.Select(d => JsonNode.Parse(d) ?? throw new FormatException($"stored document of {c.Scope} is null")).ToList(),
-                Commands = a.Commands.Select(args => new DockerRunCommand(args.ToList(), new SourceLocation(a.Source, 0, 0))).ToList(),
+                Commands = a.Commands.Select((args, i) => new DockerRunCommand(args.ToList(), new SourceLocation(a.Source, 0, 0))
+                {
+                    Inputs = a.Inputs is { } inputs && i < inputs.Count ? inputs[i] : null,
+                }).ToList(),
                 Text = a.Text,
             }).ToList())).ToList();
 
@@ -210,7 +216,11 @@ public sealed record ManifestArtifact(
     ArtifactFormat Format,
     IReadOnlyList<string> Documents,
     IReadOnlyList<IReadOnlyList<string>> Commands,
-    string Text);
+    string Text)
+{
+    /// <summary>Per command, its captured inputs (<see cref="DockerRunCommand.Inputs"/>); null in records older than capture.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string?>?>? Inputs { get; init; }
+}
 
 public sealed record ManifestVolume(string Name, string AccessMode, string Size);
 

@@ -13,7 +13,15 @@ public enum ArtifactFormat
 }
 
 /// <summary>One `docker run` command of a docker artifact, after substitution, without `docker run`.</summary>
-public sealed record DockerRunCommand(IReadOnlyList<string> Arguments, SourceLocation Location);
+public sealed record DockerRunCommand(IReadOnlyList<string> Arguments, SourceLocation Location)
+{
+    /// <summary>
+    /// What the command read from outside its own text when it was deployed (env and label files
+    /// by path, bare `-e NAME` variables; null values for unset ones), kept with the revision so a
+    /// replay needs neither the app directory nor the shell. Null: not captured, read live.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?>? Inputs { get; init; }
+}
 
 /// <summary>
 /// One artifact file after substitution. Structured artifacts (JSON/YAML) carry

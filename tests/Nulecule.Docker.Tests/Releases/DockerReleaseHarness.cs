@@ -19,13 +19,14 @@ internal sealed class DockerReleaseHarness : IDisposable
     public const string Target = "unix:///var/run/docker.sock";
 
     /// <param name="writeApp">Writes the app into the directory it is given; the two-component <see cref="DockerReleaseApp"/> by default.</param>
-    public DockerReleaseHarness(Func<string, string>? writeApp = null)
+    /// <param name="environment">The shell the provider reads bare `-e NAME` values from; the process's by default.</param>
+    public DockerReleaseHarness(Func<string, string>? writeApp = null, Func<string, string?>? environment = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "nulecule-rel-" + Guid.NewGuid().ToString("N")[..10]);
         StateDir = Path.Combine(Root, "state");
         AppDir = (writeApp ?? (d => DockerReleaseApp.Write(d)))(Path.Combine(Root, "app"));
         Client = DockerConnector.CreateClient(new DockerEndpointResolver().Resolve());
-        Provider = new DockerProvider(Client, Target) { PollInterval = TimeSpan.FromMilliseconds(200), SettleTime = TimeSpan.FromMilliseconds(500) };
+        Provider = new DockerProvider(Client, Target, environment) { PollInterval = TimeSpan.FromMilliseconds(200), SettleTime = TimeSpan.FromMilliseconds(500) };
         Store = new SqliteReleaseStore(Path.Combine(StateDir, SqliteReleaseStore.FileName));
         Key = ReleaseKey.LoadOrCreate(StateDir);
         Config = new ReleaseConfiguration { Provider = Provider, Store = Store, Key = Key, Target = Target, Reporter = Reporter };

@@ -143,6 +143,46 @@ public sealed class DockerReleaseLifecycleTests : IDisposable
     }
 
     [DockerFact]
+    public async Task Should_roll_back_to_the_env_file_and_shell_values_a_revision_ran_with_though_both_changed_since()
+    {
+        // Given: a container whose environment comes from an env file beside its artifact and from the shell (bare -e)
+        var shell = new Dictionary<string, string> { ["FROM_SHELL"] = "shell-1" };
+        using var h = new DockerReleaseHarness(WriteEnvApp, name => shell.GetValueOrDefault(name));
+        var envFile = Path.Combine(h.AppDir, "artifacts", "docker", "env.list");
+        File.WriteAllText(envFile, "FROM_FILE=file-1\n");
+        (await h.RunAsync()).Release!.State.ShouldBe(ReleaseState.Deployed);
+
+        // When: only the env file and the shell change, a second run sees the change
+        File.WriteAllText(envFile, "FROM_FILE=file-2\n");
+        shell["FROM_SHELL"] = "shell-2";
+        var second = await h.RunAsync();
+        second.UpToDate.ShouldBeFalse();
+        second.Release!.Revision.ShouldBe(2);
+        (await h.EnvAsync("web", "FROM_FILE")).ShouldBe("file-2");
+
+        // When: the env file is gone and the shell forgot the variable, rollback to revision 1
+        File.Delete(envFile);
+        shell.Clear();
+        var back = await new RollbackAction(h.Config) { Release = h.Release, Revision = 1, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync();
+
+        // Then: revision 1's container runs again, with the values it was recorded with
+        back.State.ShouldBe(ReleaseState.Deployed);
+        (await h.EnvAsync("web", "FROM_FILE")).ShouldBe("file-1");
+        (await h.EnvAsync("web", "FROM_SHELL")).ShouldBe("shell-1");
+        h.ShouldNotLeakTheCanary();
+    }
+
+    private static string WriteEnvApp(string directory)
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "artifacts", "docker"));
+        File.WriteAllText(Path.Combine(directory, "Nulecule"), ReleaseTestSupport.ReleaseAppNulecule("docker", TestImages.Busybox, ["file://artifacts/docker/web"], null));
+        File.WriteAllText(
+            Path.Combine(directory, "artifacts", "docker", "web"),
+            """docker run -d --name web --env-file env.list -e FROM_SHELL -e TOKEN=$token $image sh -c 'trap "exit 0" TERM; while sleep 1; do :; done'""" + "\n");
+        return directory;
+    }
+
+    [DockerFact]
     public async Task Should_prune_the_container_of_a_component_the_upgrade_drops()
     {
         // Given

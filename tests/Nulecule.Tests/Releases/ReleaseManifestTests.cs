@@ -95,6 +95,26 @@ public class ReleaseManifestTests
         back.Root.Nested["backend"].App.Directory.ShouldBe("/apps/x/external/backend");
         back.Components[0].Artifacts[0].Commands[0].Arguments.ShouldBe(["-d", "--name", "front", "-e", "GREETING=hello world", "nginx"]);
         back.Components[1].Owner.Scope.ShouldBe("backend");
+        back.Components[0].Artifacts[0].Commands[0].Inputs.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Should_keep_what_a_docker_command_read_from_files_and_the_shell()
+    {
+        // Given: a command whose env file and bare -e value were captured (one variable unset)
+        var location = new SourceLocation("Nulecule", 1, 1);
+        var root = new AppNode(new Application { Id = "x", SpecVersion = "0.0.2", Graph = [new Component { Name = "web", Location = location }], Directory = "/apps/x", File = "/apps/x/Nulecule" }, null, new Dictionary<string, AppNode>());
+        var inputs = new Dictionary<string, string?> { ["file:/apps/x/artifacts/docker/env.list"] = "A=1\n", ["env:FROM_SHELL"] = "s", ["env:UNSET"] = null };
+        var command = new DockerRunCommand(["--env-file", "env.list", "-e", "FROM_SHELL", "-e", "UNSET", "busybox"], location) { Inputs = inputs };
+        var app = new RenderedApp(root, "docker",
+            [new RenderedComponent("web", "web", root, [new RenderedArtifact { Component = "web", Provider = "docker", Source = "artifacts/docker/web", Format = ArtifactFormat.DockerRun, Commands = [command] }])],
+            [], new ResolvedValues([], new Dictionary<string, string>(), []));
+
+        // When: stored and read back
+        var back = ReleaseJson.DeserializeManifest(ReleaseJson.Serialize(ReleaseManifest.From(app))).ToRenderedApp();
+
+        // Then
+        back.Components[0].Artifacts[0].Commands[0].Inputs.ShouldBe(inputs);
     }
 
     [Fact]
