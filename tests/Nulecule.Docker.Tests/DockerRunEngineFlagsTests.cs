@@ -106,7 +106,7 @@ public sealed partial class DockerRunEngineFlagsTests
     }
 
     [Theory]
-    [InlineData("--ip 10.0.0.5 img", "--ip need a network with a configured subnet")]
+    [InlineData("--ip 10.0.0.5 img", "--ip needs a network with a configured subnet")]
     [InlineData("--network host --network-alias x img", "apply only to user-defined networks, not to --network host")]
     [InlineData("--network bridge --ip 172.17.0.9 img", "apply only to user-defined networks")]
     [InlineData("--network n --ip 10.0.0 img", "not an IPv4 address")]

@@ -13,11 +13,12 @@ internal static class ValidateCommand
     {
         var app = Arguments.App();
         var answers = Arguments.Answers();
+        var set = Arguments.Set();
         var strict = new Option<bool>("--strict") { Description = "Fail (exit 2) on warnings too." };
         var format = Arguments.Format("Output format: text (diagnostics on stderr) or json (diagnostics as data on stdout).", "text", "json");
         var command = new Command("validate", "Check an application (and its fetched nested apps): the Nulecule file, defaults and answers against their constraints, and every artifact of every provider as template and run would read it. Prints every problem with its file:line:column.")
         {
-            app, answers, strict, format,
+            app, answers, set, strict, format,
         };
         context.Action(command, async (parse, output, ct) =>
         {
@@ -25,6 +26,7 @@ internal static class ValidateCommand
             {
                 AppPath = parse.GetValue(app)!,
                 AnswersFile = parse.GetValue(answers),
+                Sets = parse.GetValue(set) ?? [],
                 Environment = context.Environment,
                 CheckDockerRun = (run, directory) => CheckDockerRun(run, directory, context.Environment),
             }, ct);

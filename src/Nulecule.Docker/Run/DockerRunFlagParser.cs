@@ -449,7 +449,7 @@ internal sealed class DockerRunFlagParser
         if (network is null && fixedAddress.Count > 0)
         {
             throw Fail(
-                $"{string.Join(" and ", fixedAddress)} need a network with a configured subnet, and the release's own network has none (the engine picks its subnet)",
+                $"{string.Join(" and ", fixedAddress)} {(fixedAddress.Count == 1 ? "needs" : "need")} a network with a configured subnet, and the release's own network has none (the engine picks its subnet)",
                 "create a network with `docker network create --subnet …` (and --ipv6 for --ip6) and give it with --network NAME");
         }
 

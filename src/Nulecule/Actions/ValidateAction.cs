@@ -13,6 +13,9 @@ public sealed record ValidateOptions
     /// <summary>`-a`; else the app directory's `answers.conf`, as for rendering.</summary>
     public string? AnswersFile { get; init; }
 
+    /// <summary>`--set [SCOPE.]NAME=VALUE`, as for `template` and `run`: the values the user will deploy with win.</summary>
+    public IReadOnlyList<string> Sets { get; init; } = [];
+
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
@@ -73,10 +76,25 @@ public static class ValidateAction
 
     private static ResolvedValues? ResolveValues(AppNode root, ValidateOptions options, List<Diagnostic> diagnostics)
     {
+        // Every malformed --set is reported, not just the first; the app is checked with the others.
+        var overrides = new List<SetOverride>();
+        foreach (var set in options.Sets)
+        {
+            try
+            {
+                overrides.Add(SetOverride.Parse(set));
+            }
+            catch (NuleculeException ex)
+            {
+                diagnostics.AddRange(ex.Diagnostics);
+            }
+        }
+
         var sources = new AnswerSources
         {
             File = RenderAction.AnswersFileFor(options.AnswersFile, root) is { } file ? AnswersFile.Load(file) : null,
             Environment = options.Environment,
+            Overrides = overrides,
             Missing = MissingValues.Placeholder,
         };
         try
@@ -161,11 +179,16 @@ public static class ValidateAction
                     file.DeclaredAt, "give it content, or remove it from the component's artifacts"));
             }
 
-            if (provider == "docker" && options.CheckDockerRun is { } check)
+            // Only rendered lines: a `$port` left by values that failed to resolve is no flag value to judge.
+            if (provider == "docker" && options.CheckDockerRun is { } check && values is not null)
             {
+                // `--env-file` and relative binds are relative to the artifact's directory, as for `run`.
+                var artifactDirectory = file.Display.Contains("://", StringComparison.Ordinal)
+                    ? reference.Owner.App.Directory
+                    : Path.GetDirectoryName(Path.Combine(root.App.Directory, file.Display)) ?? reference.Owner.App.Directory;
                 foreach (var command in rendering.Artifact.Commands)
                 {
-                    found.AddRange(check(command, reference.Owner.App.Directory).Select(d => Named(Located(d, appDir), provider, reference.Scope)));
+                    found.AddRange(check(command, artifactDirectory).Select(d => Named(Located(d, appDir), provider, reference.Scope)));
                 }
             }
 

@@ -43,10 +43,10 @@ public sealed class ArtifactResolver(HttpClient? http = null)
 
                     break;
                 case PathArtifact path:
-                    await AddAsync(app, path.Reference, path.Location, null, renderAs, root, files, ct).ConfigureAwait(false);
+                    await AddAsync(app, component, path.Reference, path.Location, null, renderAs, root, files, ct).ConfigureAwait(false);
                     break;
                 case PointerArtifact pointer:
-                    await AddAsync(app, pointer.Resource, pointer.Location, pointer, renderAs, root, files, ct).ConfigureAwait(false);
+                    await AddAsync(app, component, pointer.Resource, pointer.Location, pointer, renderAs, root, files, ct).ConfigureAwait(false);
                     break;
                 case RepositoryArtifact repo:
                     throw new NuleculeException($"component '{component.Name}' takes artifacts from repository {repo.Source}; fetching repositories is not supported yet",
@@ -57,7 +57,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
         visiting.Remove(provider);
     }
 
-    private async Task AddAsync(Application app, string reference, SourceLocation at, PointerArtifact? pointers, string provider, string root, List<ArtifactFile> files, CancellationToken ct)
+    private async Task AddAsync(Application app, Component component, string reference, SourceLocation at, PointerArtifact? pointers, string provider, string root, List<ArtifactFile> files, CancellationToken ct)
     {
         var location = ArtifactPath.Resolve(reference, app.Directory, at);
         if (location.Url is { } url)
@@ -81,7 +81,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
 
         if (kind == FileKind.Missing)
         {
-            throw new NuleculeException($"{provider} artifact '{reference}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})", at,
+            throw new NuleculeException($"{provider} artifact '{reference}' of component '{component.Name}' does not exist (looked for {NuleculeLoader.DisplayPath(local)})", at,
                 "check the path: file:// paths are relative to the directory of the Nulecule file");
         }
 

@@ -154,10 +154,73 @@ public sealed class ValidateAndCompatibilityTests : IDisposable
 
         // Then
         validate.ExitCode.ShouldBe(2);
-        validate.Stderr.ShouldContain("kubernetes artifact 'file://artifacts/kubernetes/pod.yaml' does not exist");
+        validate.Stderr.ShouldContain("Nulecule:20:11: error: kubernetes artifact 'file://artifacts/kubernetes/pod.yaml' of component 'web' does not exist");
         docker.ExitCode.ShouldBe(0, docker.Stderr);
         docker.Stdout.ShouldContain("docker run -d --name web -p 8080:80 busybox");
         kube.ExitCode.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Should_validate_with_the_values_set_on_the_command_line_as_template_renders_them()
+    {
+        // Given: answers.conf holds a port that breaks the constraint; --set gives a good one
+        var app = WriteApp(Nulecule(), more: [("answers.conf", "[web]\nport = 99x\n")]);
+
+        // When
+        var plain = await Cli.RunAsync("validate", app);
+        var set = await Cli.RunAsync("validate", app, "--set", "web.port=9090");
+        var template = await Cli.RunAsync("template", app, "-p", "docker", "--set", "web.port=9090");
+        var badSet = await Cli.RunAsync("validate", WriteApp(Nulecule()), "--set", "web.port=80x");
+        var badTemplate = await Cli.RunAsync("template", WriteApp(Nulecule()), "-p", "docker", "--set", "web.port=80x");
+
+        // Then: --set wins over the answers file in both, and a bad --set fails both with one message
+        plain.ExitCode.ShouldBe(2);
+        plain.Stderr.ShouldContain("[web] port = '99x'");
+        set.ExitCode.ShouldBe(0, set.Stderr);
+        template.ExitCode.ShouldBe(0, template.Stderr);
+        template.Stdout.ShouldContain("-p 9090:80");
+        badSet.ExitCode.ShouldBe(2);
+        badTemplate.ExitCode.ShouldBe(2);
+        var message = "error: [web] port = '80x' from --set web.port is not an integer";
+        badSet.Stderr.ShouldContain(message);
+        badTemplate.Stderr.ShouldContain(message);
+        badSet.Stderr.ShouldNotContain("$port", Case.Sensitive, "an unresolved value is no docker-run flag value to judge");
+        badSet.Stderr.ShouldContain("1 error(s), 0 warning(s)");
+    }
+
+    [Fact]
+    public async Task Should_warn_about_a_set_that_names_no_param_and_report_every_malformed_one()
+    {
+        var app = WriteApp(Nulecule());
+
+        var typo = await Cli.RunAsync("validate", app, "--set", "web.prot=9090");
+        var strict = await Cli.RunAsync("validate", app, "--set", "web.prot=9090", "--strict");
+        var malformed = await Cli.RunAsync("validate", app, "--set", "port", "--set", "web.=1");
+
+        typo.ExitCode.ShouldBe(0, typo.Stderr);
+        typo.Stderr.ShouldContain("did you mean 'port'?");
+        strict.ExitCode.ShouldBe(2);
+        malformed.ExitCode.ShouldBe(2);
+        malformed.Stderr.ShouldContain("--set 'port': there is no '='");
+        malformed.Stderr.ShouldContain("--set 'web.=...': the param name is missing");
+        malformed.Stderr.ShouldContain("2 error(s), 0 warning(s)");
+    }
+
+    [Fact]
+    public async Task Should_read_env_files_relative_to_the_docker_artifact_as_run_does()
+    {
+        // Given: the env file beside the artifact, not in the app directory
+        var app = WriteApp(Nulecule(), run: "docker run -d --env-file web.env $image\n", more: [("artifacts/docker/web.env", "A=1\n")]);
+        var wrong = WriteApp(Nulecule(), run: "docker run -d --env-file web.env $image\n", more: [("web.env", "A=1\n")]);
+
+        // When
+        var result = await Cli.RunAsync("validate", app);
+        var misplaced = await Cli.RunAsync("validate", wrong);
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        misplaced.ExitCode.ShouldBe(2);
+        misplaced.Stderr.ShouldContain("env-file paths are relative to the artifact's directory");
     }
 
     [Fact]
