@@ -78,7 +78,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         var masker = app.Values.Masker;
         if (options.DryRun)
         {
-            return DryRun(plan, masker, await ExistingForDryRunAsync(options, cancellationToken));
+            return DryRunPlan.Describe(plan, masker, await ExistingForDryRunAsync(options, cancellationToken));
         }
 
         var client = await ClientAsync(cancellationToken);
@@ -90,7 +90,7 @@ public sealed class DockerProvider : IProvider, IDisposable
             await ContainerReplacer.RepairAsync(client, options.Release, reporter, cancellationToken);
             existing = await ReleaseContainersAsync(client, options.Release, cancellationToken);
             firstRun = existing.Count == 0;
-            existing.AddRange(await ForeignContainersAsync(client, plan, existing, options, cancellationToken));
+            existing.AddRange(await Ownership.ForeignContainersAsync(client, plan, existing, options, cancellationToken));
         }
         catch (Exception e) when (Unreachable(e))
         {
@@ -105,10 +105,10 @@ public sealed class DockerProvider : IProvider, IDisposable
         string? working = null;
         try
         {
-            objects.Add(await EnsureNetworkAsync(client, plan, created, reporter, cancellationToken));
+            objects.Add(await EngineResources.EnsureNetworkAsync(client, plan, created, reporter, cancellationToken));
             foreach (var volume in plan.Volumes)
             {
-                objects.Add(await EnsureVolumeAsync(client, volume, created, reporter, cancellationToken));
+                objects.Add(await EngineResources.EnsureVolumeAsync(client, volume, created, reporter, cancellationToken));
             }
 
             // Containers whose component or name is gone go first, so they free names and host ports;
@@ -130,7 +130,7 @@ public sealed class DockerProvider : IProvider, IDisposable
                 foreach (var container in plan.Containers.Where(c => c.Component == component))
                 {
                     byName.TryGetValue(container.ContainerName, out var current);
-                    if (Unchanged(current, container))
+                    if (DryRunPlan.Unchanged(current, container))
                     {
                         reporter.Detail($"{container.ContainerName} unchanged");
                         objects.Add(new DeployedObject(component, "container", container.ContainerName, null, container.ConfigHash, ObjectAction.Unchanged));
@@ -138,7 +138,7 @@ public sealed class DockerProvider : IProvider, IDisposable
                     }
 
                     // Nothing running is touched before the new image is here.
-                    await EnsureImageAsync(client, container, reporter, cancellationToken);
+                    await EngineResources.EnsureImageAsync(client, container, reporter, cancellationToken);
                     if (current is null)
                     {
                         reporter.Info($"creating {container.ContainerName} ({container.Arguments.Image})");
@@ -183,7 +183,7 @@ public sealed class DockerProvider : IProvider, IDisposable
             {
                 reporter.Warn($"run {what}; removing what it created for release {options.Release}");
                 await replacer.RestoreAsync();
-                await CleanUpAsync(client, created, reporter);
+                await EngineResources.CleanUpAsync(client, created, reporter);
                 outcome = "nothing of it was left on the engine";
             }
             else if (firstRun)
@@ -284,7 +284,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         var components = containers
             .OrderBy(OrderOf)
             .GroupBy(ComponentOf)
-            .Select(g => new ComponentStatus(g.Key, g.Select(ToStatus).ToList()))
+            .Select(g => new ComponentStatus(g.Key, g.Select(StatusRows.ToStatus).ToList()))
             .ToList();
         return new ReleaseStatus(release, Name, _target, components);
     }
@@ -373,9 +373,6 @@ public sealed class DockerProvider : IProvider, IDisposable
     }
 
     /// <summary>The running container already is the planned one: a converge leaves it alone.</summary>
-    private static bool Unchanged(ContainerListResponse? current, PlannedContainer container) =>
-        current is not null && HashOf(current) == container.ConfigHash && current.State == "running";
-
     /// <summary>The engine itself is gone (connection refused or reset, socket missing, no answer in time).</summary>
     private static bool Unreachable(Exception e) =>
         e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException
@@ -383,36 +380,6 @@ public sealed class DockerProvider : IProvider, IDisposable
 
     private string NoAnswer(Exception e) =>
         $"the Docker engine at {(_target.Length > 0 ? _target : "(default endpoint)")} did not answer ({e.Message}); check that dockerd runs (`docker info`), then run again";
-
-    /// <summary>
-    /// Containers that hold a name this release needs but are not this release's: refused before
-    /// anything changes (naming their owner), or with `--take-ownership` returned, to be replaced
-    /// like the release's own (and put back if the run fails).
-    /// </summary>
-    private static async Task<List<ContainerListResponse>> ForeignContainersAsync(IDockerClient client, ReleasePlan plan, List<ContainerListResponse> own, RunOptions options, CancellationToken cancellationToken)
-    {
-        var ours = own.Select(NameOf).ToHashSet(StringComparer.Ordinal);
-        var wanted = plan.Containers.ToDictionary(c => c.ContainerName, StringComparer.Ordinal);
-        var all = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken);
-        var foreign = all.Where(c => wanted.ContainsKey(NameOf(c)) && !ours.Contains(NameOf(c))).ToList();
-        if (foreign.Count == 0 || options.TakeOwnership)
-        {
-            foreach (var c in foreign)
-            {
-                options.Reporter.Warn($"--take-ownership: {NameOf(c)} ({Owner(c)}) will be replaced by release {options.Release}'s");
-            }
-
-            return foreign;
-        }
-
-        var lines = foreign.Select(c => $"component {wanted[NameOf(c)].Component}: a container named {NameOf(c)} already exists and belongs to {Owner(c)} ({wanted[NameOf(c)].Arguments.Location})");
-        throw new OperationFailedException(
-            string.Join(Environment.NewLine, lines) + Environment.NewLine
-            + "nothing was changed; choose another release name, stop the other release, or pass --take-ownership to replace these containers");
-
-        static string Owner(ContainerListResponse c) =>
-            Label(c, Labels.Release) is { } owner ? $"release '{owner}'" : "no release (nulecule did not create it)";
-    }
 
     /// <summary>
     /// A dry run reads (never changes) the engine, so the plan it prints is the converge plan:
@@ -430,242 +397,5 @@ public sealed class DockerProvider : IProvider, IDisposable
             options.Reporter.Warn($"dry run: the engine did not answer ({Describe(e)}); planning as for a first install");
             return null;
         }
-    }
-
-    private static DeployResult DryRun(ReleasePlan plan, SecretMasker masker, IReadOnlyList<ContainerListResponse>? existing)
-    {
-        var lines = new List<string>();
-        var objects = new List<DeployedObject>();
-        var byName = (existing ?? []).ToDictionary(NameOf, StringComparer.Ordinal);
-        if (existing is null || existing.Count == 0)
-        {
-            lines.Add($"POST /networks/create name={plan.NetworkName} driver=bridge");
-            objects.Add(new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Planned));
-            foreach (var volume in plan.Volumes)
-            {
-                lines.Add($"POST /volumes/create name={volume.Name}");
-                objects.Add(new DeployedObject("", "volume", volume.Name, null, "", ObjectAction.Planned));
-            }
-        }
-
-        var planned = plan.Containers.Select(c => c.ContainerName).ToHashSet(StringComparer.Ordinal);
-        foreach (var stale in (existing ?? []).Where(c => !planned.Contains(NameOf(c))).OrderByDescending(OrderOf))
-        {
-            lines.Add($"remove {NameOf(stale)} (no longer in the app): POST /containers/{NameOf(stale)}/stop, DELETE /containers/{NameOf(stale)}");
-            objects.Add(new DeployedObject(ComponentOf(stale), "container", NameOf(stale), null, HashOf(stale), ObjectAction.Deleted));
-        }
-
-        foreach (var container in plan.Containers)
-        {
-            byName.TryGetValue(container.ContainerName, out var current);
-            if (Unchanged(current, container))
-            {
-                lines.Add($"unchanged {container.ContainerName}");
-                objects.Add(new DeployedObject(container.Component, "container", container.ContainerName, null, container.ConfigHash, ObjectAction.Unchanged));
-                continue;
-            }
-
-            if (current is not null)
-            {
-                lines.Add($"recreate {container.ContainerName} ({(HashOf(current) == container.ConfigHash ? $"it is {current.State}" : "its configuration changed")}):");
-            }
-            else if (existing is { Count: > 0 })
-            {
-                lines.Add($"create {container.ContainerName} (it is not on the engine):");
-            }
-
-            var p = container.Parameters;
-            var text = new StringBuilder($"POST /containers/create name={container.ContainerName} image={p.Image}");
-            if (p.Cmd is { Count: > 0 })
-            {
-                text.Append(" cmd=[").AppendJoin(' ', p.Cmd).Append(']');
-            }
-
-            if (p.Env is { Count: > 0 })
-            {
-                text.Append(" env=[").AppendJoin(' ', p.Env).Append(']');
-            }
-
-            if (p.HostConfig?.PortBindings is { Count: > 0 } ports)
-            {
-                text.Append(" ports=[").AppendJoin(' ', ports.SelectMany(b => b.Value.Select(v => $"{(v.HostIP.Length > 0 ? v.HostIP + ":" : "")}{v.HostPort}:{b.Key}"))).Append(']');
-            }
-
-            if (p.NetworkingConfig?.EndpointsConfig is { } endpoints)
-            {
-                text.Append(" aliases=[").AppendJoin(' ', endpoints.Values.SelectMany(e => e.Aliases)).Append(']');
-            }
-
-            lines.Add(masker.Mask(text.ToString()));
-            lines.Add($"POST /containers/{container.ContainerName}/start");
-            objects.Add(new DeployedObject(container.Component, "container", container.ContainerName, null, container.ConfigHash, current is null ? ObjectAction.Planned : ObjectAction.Updated));
-        }
-
-        return new DeployResult(objects) { PlannedOperations = lines };
-    }
-
-    private static async Task<DeployedObject> EnsureNetworkAsync(IDockerClient client, ReleasePlan plan, Created created, IReporter reporter, CancellationToken cancellationToken)
-    {
-        var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = NameFilter(plan.NetworkName) }, cancellationToken);
-        if (networks.Any(n => n.Name == plan.NetworkName))
-        {
-            return new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Unchanged);
-        }
-
-        reporter.Info($"creating network {plan.NetworkName}");
-
-        // Not abandoned half-way when interrupted (the engine would make a network nobody knows of).
-        var response = await client.Networks.CreateNetworkAsync(
-            new NetworksCreateParameters { Name = plan.NetworkName, Driver = "bridge", Labels = new Dictionary<string, string>(plan.NetworkLabels) },
-            CancellationToken.None);
-        created.Network = response.ID;
-        cancellationToken.ThrowIfCancellationRequested();
-        return new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Created);
-    }
-
-    private static async Task<DeployedObject> EnsureVolumeAsync(IDockerClient client, PlannedVolume volume, Created created, IReporter reporter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.Volumes.InspectAsync(volume.Name, cancellationToken);
-            return new DeployedObject("", "volume", volume.Name, null, "", ObjectAction.Unchanged);
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            reporter.Info($"creating volume {volume.Name}");
-            await client.Volumes.CreateAsync(
-                new VolumesCreateParameters
-                {
-                    Name = volume.Name,
-                    Labels = new Dictionary<string, string>(volume.Labels),
-                    Driver = volume.Driver ?? "",
-                    DriverOpts = volume.DriverOptions is null ? null! : new Dictionary<string, string>(volume.DriverOptions),
-                },
-                CancellationToken.None);
-            created.Volumes.Add(volume.Name);
-            cancellationToken.ThrowIfCancellationRequested();
-            return new DeployedObject("", "volume", volume.Name, null, "", ObjectAction.Created);
-        }
-    }
-
-    /// <summary>Images are used when present; otherwise pulled, and a failed pull says so plainly.</summary>
-    private static async Task EnsureImageAsync(IDockerClient client, PlannedContainer container, IReporter reporter, CancellationToken cancellationToken)
-    {
-        var image = container.Arguments.Image;
-        if (await ImageExistsAsync(client, image, cancellationToken))
-        {
-            return;
-        }
-
-        reporter.Info($"pulling {image}");
-        string? error = null;
-        var progress = new Progress<JSONMessage>(m => error = m.Error?.Message ?? error);
-        try
-        {
-            var (repository, tag) = SplitImage(image);
-            var platform = container.Parameters.Platform; // --platform: pull that one, as the docker CLI does
-            await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag, Platform = platform }, null, progress, cancellationToken);
-        }
-        catch (DockerApiException e)
-        {
-            error = e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message;
-        }
-
-        if (!await ImageExistsAsync(client, image, cancellationToken))
-        {
-            throw new OperationFailedException(
-                $"component {container.Component}: image {image} is not present locally and could not be pulled"
-                + (error is null ? "" : $": {error}")
-                + $" ({container.Arguments.Location}). Build or load the image first (docker images lists what is present).");
-        }
-    }
-
-    private static async Task<bool> ImageExistsAsync(IDockerClient client, string image, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.Images.InspectImageAsync(image, cancellationToken);
-            return true;
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-    }
-
-    internal static (string Repository, string? Tag) SplitImage(string image)
-    {
-        if (image.Contains('@'))
-        {
-            return (image, null);
-        }
-
-        var slash = image.LastIndexOf('/');
-        var colon = image.LastIndexOf(':');
-        return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
-    }
-
-    private static async Task CleanUpAsync(IDockerClient client, Created created, IReporter reporter)
-    {
-        // Not the caller's token: clean-up must finish even when the run was cancelled.
-        if (created.Network is not null)
-        {
-            await TryAsync(() => client.Networks.DeleteNetworkAsync(created.Network, CancellationToken.None), reporter);
-        }
-
-        foreach (var volume in created.Volumes)
-        {
-            await TryAsync(() => client.Volumes.RemoveAsync(volume, false, CancellationToken.None), reporter);
-        }
-    }
-
-    private static async Task TryAsync(Func<Task> action, IReporter reporter)
-    {
-        try
-        {
-            await action();
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-        }
-        catch (DockerApiException e)
-        {
-            reporter.Warn($"clean-up: {Describe(e)}");
-        }
-    }
-
-    private static ObjectStatus ToStatus(ContainerListResponse c)
-    {
-        var health = c.Health?.Status is { Length: > 0 } h && h != "none" ? h : HealthFromStatus(c.Status);
-        var ports = c.Ports is { Count: > 0 }
-            ? string.Join(", ", c.Ports
-                .OrderBy(p => p.PrivatePort)
-                .Select(p => p.PublicPort is { } pub ? $"{(string.IsNullOrEmpty(p.IP) ? "" : p.IP + ":")}{pub}->{p.PrivatePort}/{p.Type}" : $"{p.PrivatePort}/{p.Type}")
-                .Distinct())
-            : null;
-        var ready = c.State == "running" && health is null or "healthy";
-        var revision = int.TryParse(Label(c, Labels.Revision), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : (int?)null;
-        return new ObjectStatus("container", NameOf(c), c.State, ready, health, ports, c.Status, revision);
-    }
-
-    /// <summary>Engines before API 1.52 put health only in the status text: `Up 5 seconds (healthy)`.</summary>
-    private static string? HealthFromStatus(string? status)
-    {
-        foreach (var health in new[] { "healthy", "unhealthy", "health: starting" })
-        {
-            if (status?.Contains($"({health})", StringComparison.Ordinal) == true)
-            {
-                return health.Replace("health: ", "", StringComparison.Ordinal);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The network and volumes this run created, so a failed first run can take them back (containers: <see cref="ContainerReplacer"/>).</summary>
-    private sealed class Created
-    {
-        public string? Network { get; set; }
-        public List<string> Volumes { get; } = [];
     }
 }

@@ -179,7 +179,7 @@ public sealed class ImageApplicationFetcher
         string? error = null;
         try
         {
-            var (repository, tag) = DockerProvider.SplitImage(image);
+            var (repository, tag) = Internal.EngineResources.SplitImage(image);
             await _client.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, new Progress<JSONMessage>(m => error = m.Error?.Message ?? error), cancellationToken);
             await _client.Images.InspectImageAsync(image, cancellationToken);
