@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Nulecule.Cli.Commands;
+using Nulecule.Cli.Parsing;
 
 namespace Nulecule.Cli;
 
@@ -9,7 +11,8 @@ internal static class CliApp
     public const string ExitCodeHelp = """
         Exit codes: 0 success; 1 an operation failed (engine error, wait timeout; for diff: changes found);
         2 invalid input or usage (nothing was deployed); 3 status: the release is degraded (an object
-        missing or not ready); 130 interrupted (Ctrl-C, SIGTERM) after putting things back.
+        missing or not ready); 4 stop, status, logs, history: no such release; 130 interrupted (Ctrl-C,
+        SIGTERM) after putting things back.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
@@ -28,32 +31,25 @@ internal static class CliApp
 
     private static async Task<int> RunUnguardedAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
     {
-        var globals = new GlobalOptions();
-        var root = new RootCommand($"""
-            nulecule: define a multi-container application once (the Nulecule format), run it on
-            Docker, Kubernetes or OpenShift.
-
-            {ExitCodeHelp}
-            """);
-        globals.AddTo(root);
-        var context = new CommandContext(globals, stdout, stderr, environment);
-        foreach (var command in Commands(context))
+        var context = new CommandContext(new GlobalOptions(), stdout, stderr, environment);
+        var root = Build(context);
+        var parse = root.Parse(args);
+        if (parse.Action is HelpAction help)
         {
-            root.Subcommands.Add(command);
+            // Wrapped as tables are fitted; its own default asks System.Console (see StandardWriter).
+            help.MaxWidth = Output.TableWidth(environment, stdout);
+            return await WriteHelpAsync(parse, stdout, stderr);
         }
 
-        // The built-in --version reads the entry assembly, which is the test host in tests.
-        var version = root.Options.OfType<VersionOption>().Single();
-        version.Action = new VersionAction();
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        // Help and the [suggest] directive (completion) work on incomplete command lines.
+        if (parse.Action is not { ClearsParseErrors: true } && UsageErrors.Find(parse) is { Count: > 0 } errors)
         {
-            foreach (var error in parse.Errors)
+            foreach (var error in errors)
             {
-                await stderr.WriteLineAsync($"error: {error.Message}");
+                await stderr.WriteLineAsync($"error: {error}");
             }
 
-            await stderr.WriteLineAsync("Run 'nulecule --help' (or 'nulecule COMMAND --help') for usage.");
+            await stderr.WriteLineAsync($"Run '{UsageErrors.PathOf(parse.CommandResult)} --help' for usage.");
             return ExitCodes.InvalidInput;
         }
 
@@ -68,6 +64,47 @@ internal static class CliApp
             ProcessTerminationTimeout = TimeSpan.FromMinutes(2),
         };
         return await parse.InvokeAsync(config);
+    }
+
+    /// <summary>The command tree: every command, the global options, completion of release names.</summary>
+    internal static RootCommand Build(CommandContext context)
+    {
+        var root = new RootCommand($"""
+            nulecule: define a multi-container application once (the Nulecule format), run it on
+            Docker, Kubernetes or OpenShift.
+
+            {ExitCodeHelp}
+            """);
+        context.Globals.AddTo(root);
+        foreach (var command in Commands(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        CompletionCommand.CompleteReleases(root, context);
+
+        // The built-in --version reads the entry assembly, which is the test host in tests.
+        var version = root.Options.OfType<VersionOption>().Single();
+        version.Action = new VersionAction();
+
+        // -h and --help only: DOS-style /h and /? would be offered by completion too.
+        var help = root.Options.OfType<HelpOption>().Single();
+        foreach (var alias in new[] { "/?", "/h", "-?" })
+        {
+            help.Aliases.Remove(alias);
+        }
+
+        return root;
+    }
+
+    /// <summary>System.CommandLine's help, finished with durations as typed and the command's examples.</summary>
+    private static async Task<int> WriteHelpAsync(ParseResult parse, TextWriter stdout, TextWriter stderr)
+    {
+        var help = new StringWriter();
+        var code = await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = stderr });
+        var path = UsageErrors.PathOf(parse.CommandResult);
+        await stdout.WriteAsync(HelpText.Finish(help.ToString(), path == "nulecule" ? "" : path["nulecule ".Length..]));
+        return code;
     }
 
     private static IEnumerable<Command> Commands(CommandContext context) =>
@@ -90,15 +127,15 @@ internal static class CliApp
         ReleaseCommands.Scale(context),
         ImageCommands.Fetch(context),
         ImageCommands.Build(context),
+        VersionCommand.Create(context),
+        CompletionCommand.Create(context),
     ];
 
     private sealed class VersionAction : System.CommandLine.Invocation.SynchronousCommandLineAction
     {
         public override int Invoke(ParseResult parseResult)
         {
-            var info = typeof(CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0";
-            parseResult.InvocationConfiguration.Output.WriteLine(info);
+            parseResult.InvocationConfiguration.Output.WriteLine(VersionCommand.Client);
             return ExitCodes.Ok;
         }
     }

@@ -31,7 +31,8 @@ internal sealed class CommandContext(GlobalOptions globals, TextWriter stdout, T
         stderr,
         parse.GetValue(Globals.Quiet),
         parse.GetValue(Globals.Verbose),
-        color: !Environment.ContainsKey("NO_COLOR") && !Console.IsErrorRedirected);
+        Output.ColorWanted(Environment, stderr),
+        Output.TableWidth(Environment, stdout));
 
     /// <summary>
     /// Runs a command body, turning invalid input into exit code 2 and engine failures into 1,
@@ -43,6 +44,11 @@ internal sealed class CommandContext(GlobalOptions globals, TextWriter stdout, T
         try
         {
             return await body(output, cancellationToken);
+        }
+        catch (ReleaseNotFoundException ex)
+        {
+            output.Error(ex.Message);
+            return ExitCodes.NotFound;
         }
         catch (NuleculeException ex)
         {

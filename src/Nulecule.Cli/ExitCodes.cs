@@ -13,4 +13,8 @@ internal static class ExitCodes
 
     /// <summary>`status`: the release is degraded (an object it recorded is missing or not ready).</summary>
     public const int Degraded = 3;
+
+    /// <summary>The release named does not exist (stop, status, logs, history, rollback; `stop --ignore-not-found` exits 0).</summary>
+    public const int NotFound = 4;
 }
+

@@ -5,32 +5,68 @@ namespace Nulecule.Cli;
 
 /// <summary>
 /// Everything the command prints goes through here: results to stdout, progress and diagnostics
-/// to stderr. Honours `--quiet`, `--verbose` and NO_COLOR, and masks secrets in every line.
+/// to stderr. Honours `--quiet`, `--verbose` and NO_COLOR, masks secrets in every line, and prints
+/// every table the same way (<see cref="Tables"/>).
 /// </summary>
 internal sealed class Output : IReporter
 {
     private readonly TextWriter _err;
     private readonly bool _color;
 
-    public Output(TextWriter stdout, TextWriter stderr, bool quiet, bool verbose, bool color)
+    public Output(TextWriter stdout, TextWriter stderr, bool quiet, bool verbose, bool color, int tableWidth = Tables.Unlimited)
     {
         Out = stdout;
         _err = stderr;
         _color = color;
         Quiet = quiet;
         Verbose = verbose;
+        // Everything about the terminal is decided here, not detected by Spectre.Console (which
+        // would ask System.Console and so switch the terminal's keypad mode; see StandardWriter).
         Stdout = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(stdout),
-            Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Ansi = color && stdout is StandardWriter { IsTerminal: true } ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = color ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
+            Enrichment = new ProfileEnrichment { UseDefaultEnrichers = false },
         });
-        if (Console.IsOutputRedirected || stdout != Console.Out)
+        Stdout.Profile.Width = tableWidth;
+        Stdout.Profile.Height = 24;
+        Stdout.Pipeline.Attach(new Tables.Hook());
+    }
+
+    /// <summary>
+    /// Colour on stderr, as no-color.org asks: a non-empty NO_COLOR turns it off (an empty one
+    /// does not); else FORCE_COLOR (non-empty, not 0) turns it on; else colour when stderr is a
+    /// terminal that is not TERM=dumb.
+    /// </summary>
+    public static bool ColorWanted(IReadOnlyDictionary<string, string> environment, TextWriter stderr)
+    {
+        if (!string.IsNullOrEmpty(environment.GetValueOrDefault("NO_COLOR")))
         {
-            // Piped tables should not be wrapped at a guessed terminal width.
-            Stdout.Profile.Width = 240;
+            return false;
         }
+
+        if (environment.GetValueOrDefault("FORCE_COLOR") is { Length: > 0 } force && force != "0")
+        {
+            return true;
+        }
+
+        return stderr is StandardWriter { IsTerminal: true } && environment.GetValueOrDefault("TERM") != "dumb";
+    }
+
+    /// <summary>
+    /// The width tables are fitted to: COLUMNS when set, else the terminal's; piped output is not
+    /// cut (tools and `grep` see whole values).
+    /// </summary>
+    public static int TableWidth(IReadOnlyDictionary<string, string> environment, TextWriter stdout)
+    {
+        if (int.TryParse(environment.GetValueOrDefault("COLUMNS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var columns) && columns > 0)
+        {
+            return columns;
+        }
+
+        return stdout is StandardWriter { IsTerminal: true } terminal ? terminal.Columns ?? 80 : Tables.Unlimited;
     }
 
     public TextWriter Out { get; }

@@ -2,8 +2,12 @@ namespace Nulecule.Cli;
 
 internal static class Program
 {
-    private static Task<int> Main(string[] args) =>
-        CliApp.RunAsync(args, Console.Out, Console.Error, EnvironmentSnapshot.Current());
+    private static async Task<int> Main(string[] args)
+    {
+        using var stdout = StandardWriter.Output();
+        using var stderr = StandardWriter.Error();
+        return await CliApp.RunAsync(args, stdout, stderr, EnvironmentSnapshot.Current());
+    }
 }
 
 internal static class EnvironmentSnapshot

@@ -21,6 +21,7 @@ internal static class Unexpected
         return root switch
         {
             NuleculeException n => (ExitCodes.InvalidInput, n.Message),
+            ReleaseNotFoundException r => (ExitCodes.NotFound, r.Message),
             OperationFailedException o => (ExitCodes.Failed, o.Message),
             UnsafeFileException u => (ExitCodes.InvalidInput, u.Message),
             FileNotFoundException or DirectoryNotFoundException => (ExitCodes.InvalidInput, OneLine(root.Message)),

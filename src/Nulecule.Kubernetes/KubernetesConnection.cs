@@ -118,6 +118,10 @@ public sealed class KubernetesConnection : IDisposable
             hint: "pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or set provider-api and provider-auth in the answers");
     }
 
+    /// <summary>The API server's version as `kubectl version` shows it (`v1.20.15`), from GET /version.</summary>
+    public async Task<string?> ServerVersionAsync(CancellationToken cancellationToken) =>
+        (await Api.GetAsync("/version", cancellationToken))?["gitVersion"]?.GetValue<string>();
+
     public void Dispose() => _client?.Dispose();
 
     private static KubernetesConnection FromApi(KubernetesSettings settings)

@@ -55,6 +55,19 @@ public sealed class NuleculeException : Exception
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
 }
 
+/// <summary>
+/// A verb names a release that has no record (and, where the verb looks, nothing deployed): the
+/// CLI's exit code 4, the same for stop, status, logs, history and rollback.
+/// </summary>
+public sealed class ReleaseNotFoundException(string release, string message) : Exception(message)
+{
+    public string Release { get; } = release;
+
+    /// <summary>`release 'R' not found in WHERE (see `nulecule list`)`.</summary>
+    public static ReleaseNotFoundException In(string release, string location) =>
+        new(release, $"release '{release}' not found in {location} (see `nulecule list`)");
+}
+
 /// <summary>Thrown when an engine operation fails (exit code 1, as opposed to invalid input).</summary>
 public sealed class OperationFailedException : Exception
 {

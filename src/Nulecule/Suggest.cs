@@ -31,7 +31,7 @@ public static class Suggest
         string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? char.ToLowerInvariant(c) : '_'));
 
     // Optimal string alignment: edits plus swaps of neighbours, the commonest typo (`prot` for `port`).
-    private static int Distance(string a, string b)
+    public static int Distance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
         for (var i = 0; i <= a.Length; i++)

@@ -39,41 +39,23 @@ internal static class Arguments
         Description = "Release name: names and labels everything deployed. Default: the app id.",
     };
 
+    /// <summary>A duration as kubectl and helm read it (<see cref="Parsing.Durations"/>); help shows the default as written.</summary>
     public static Option<TimeSpan> Timeout(string description, string defaultValue) => new("--timeout")
     {
         Description = description,
-        DefaultValueFactory = _ => ParseDuration(defaultValue),
+        HelpName = "DURATION",
+        DefaultValueFactory = _ => Parsing.Durations.Parse(defaultValue).Value!.Value,
         CustomParser = result =>
         {
-            try
+            var (value, error) = Parsing.Durations.Parse(result.Tokens.Single().Value);
+            if (error is not null)
             {
-                return ParseDuration(result.Tokens.Single().Value);
+                result.AddError($"--timeout: {error}");
             }
-            catch (NuleculeException ex)
-            {
-                result.AddError($"--timeout: {ex.Diagnostics[0].Message} ({ex.Diagnostics[0].Hint})");
-                return default;
-            }
+
+            return value ?? default;
         },
     };
-
-    /// <summary>`90s`, `5m`, `1h`, `1m30s`, or plain seconds.</summary>
-    public static TimeSpan ParseDuration(string text)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(text, "^(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?$");
-        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-
-        if (text.Length == 0 || !match.Success)
-        {
-            throw new NuleculeException($"'{text}' is not a duration", null, "write e.g. 90s, 5m, 1h or 1m30s");
-        }
-
-        int Part(int i) => match.Groups[i].Success ? int.Parse(match.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-        return new TimeSpan(Part(1), Part(2), Part(3));
-    }
 
     /// <summary>The release name: given, or derived from the app id (<see cref="Nulecule.Releases.ReleaseNames"/>).</summary>
     public static string Release(string? given, string appId)

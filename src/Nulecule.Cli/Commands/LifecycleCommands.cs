@@ -138,7 +138,7 @@ internal static class LifecycleCommands
             using var owned = provider as IDisposable;
             if (record is null)
             {
-                throw new NuleculeException($"release '{name}' not found in {store.Location}", null, "see `nulecule list`");
+                throw ReleaseNotFoundException.In(name, store.Location);
             }
 
             var result = await new RollbackAction(releases.Configuration(provider, record.Target, output))
@@ -170,7 +170,7 @@ internal static class LifecycleCommands
             var revisions = await new HistoryAction(found.Store) { Release = parse.GetValue(release)! }.RunAsync(ct);
             if (revisions.Count == 0)
             {
-                throw new NuleculeException($"release '{parse.GetValue(release)}' not found in {found.Store.Location}", null, "see `nulecule list`");
+                throw ReleaseNotFoundException.In(parse.GetValue(release)!, found.Store.Location);
             }
 
             if (parse.GetValue(format) == "json")

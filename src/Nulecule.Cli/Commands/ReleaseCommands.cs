@@ -23,9 +23,10 @@ internal static class ReleaseCommands
         var engine = new ProviderOptions();
         var purge = new Option<bool>("--purge") { Description = "Also delete the release's history." };
         var forceUnlock = new Option<bool>("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
+        var ignoreNotFound = new Option<bool>("--ignore-not-found") { Description = "Succeed (exit 0) when there is no such release, instead of exit 4." };
         var command = new Command("stop", "Stop a release and remove what it deployed, in reverse order. Volumes are kept unless --volumes; history is kept unless --purge.")
         {
-            release, provider, volumes, timeout, purge, forceUnlock,
+            release, provider, volumes, timeout, purge, forceUnlock, ignoreNotFound,
         };
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
@@ -45,6 +46,11 @@ internal static class ReleaseCommands
                     ForceUnlock = parse.GetValue(forceUnlock),
                 }.RunAsync(ct);
             Summary.Print(output, result, dryRun: false);
+            if (result.Objects.Count == 0 && (record is null || (record.State == Nulecule.Releases.ReleaseState.Uninstalled && !parse.GetValue(purge))) && !parse.GetValue(ignoreNotFound))
+            {
+                throw new ReleaseNotFoundException(name, $"release '{name}' not found: nothing of it is deployed{(record is null ? " and it has no history" : " (stopped before)")}; --ignore-not-found makes this exit 0");
+            }
+
             output.Info(result.Objects.Count == 0 ? $"release '{parse.GetValue(release)}' has nothing deployed" : $"release '{parse.GetValue(release)}' stopped");
             return ExitCodes.Ok;
         });
@@ -71,7 +77,7 @@ internal static class ReleaseCommands
             {
                 output.Error($"release '{status.Release}' not found on {status.Provider} ({status.Target})"
                     + (health.Latest is { } last ? $"; its last revision, {last.Revision}, is {last.State.ToString().ToLowerInvariant()}" : ""));
-                return ExitCodes.Failed;
+                return ExitCodes.NotFound;
             }
 
             if (parse.GetValue(format) == "json")
@@ -163,12 +169,16 @@ internal static class ReleaseCommands
                 Record = found.Record,
                 Key = releases.Key,
             }.StartAsync(ct);
+            var count = 0;
             await foreach (var line in lines)
             {
+                count++;
                 output.Result($"{line.Component}/{line.Source} | {line.Text}");
             }
 
-            return ExitCodes.Ok;
+            return count == 0 && found.Record is null or { State: Nulecule.Releases.ReleaseState.Uninstalled }
+                ? throw new ReleaseNotFoundException(name, $"release '{name}' not found: nothing of it is deployed")
+                : ExitCodes.Ok;
         });
         return command;
     }

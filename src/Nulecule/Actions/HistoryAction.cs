@@ -15,7 +15,7 @@ public sealed class HistoryAction(IReleaseStore store)
         var history = await store.HistoryAsync(Release, cancellationToken);
         if (history.Count == 0)
         {
-            throw new NuleculeException($"release '{Release}' not found in {store.Location}", null, "see `nulecule list`");
+            throw ReleaseNotFoundException.In(Release, store.Location);
         }
 
         return Max > 0 && history.Count > Max ? history.Skip(history.Count - Max).ToList() : history;

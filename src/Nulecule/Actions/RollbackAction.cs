@@ -26,7 +26,7 @@ public sealed class RollbackAction(ReleaseConfiguration config)
         var history = await config.Store.HistoryAsync(Release, cancellationToken);
         if (history.Count == 0)
         {
-            throw new NuleculeException($"release '{Release}' not found in {config.Store.Location}", null, "see `nulecule list`");
+            throw ReleaseNotFoundException.In(Release, config.Store.Location);
         }
 
         var target = Choose(history);

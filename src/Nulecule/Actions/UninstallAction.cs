@@ -30,7 +30,7 @@ public sealed class UninstallAction(ReleaseConfiguration config)
         var history = await config.Store.HistoryAsync(Release, cancellationToken);
         if (history.Count == 0)
         {
-            throw new NuleculeException($"release '{Release}' not found in {config.Store.Location}", null, "see `nulecule list`");
+            throw ReleaseNotFoundException.In(Release, config.Store.Location);
         }
 
         // An interrupted revision needs no recovery when everything is going away anyway.

@@ -54,7 +54,7 @@ public sealed class ImageAppTests : IDisposable
         fetch.ExitCode.ShouldBe(0, fetch.Stderr);
         File.ReadAllText(Path.Combine(_dir, "fetched", "Nulecule")).ShouldContain("id: imgapp");
         stop.ExitCode.ShouldBe(0, stop.Stderr);
-        (await Run("status", _release)).ExitCode.ShouldBe(1);
+        (await Run("status", _release)).ExitCode.ShouldBe(4);
     }
 
     private static int FreePort()

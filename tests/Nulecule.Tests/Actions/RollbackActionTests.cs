@@ -54,7 +54,7 @@ public class RollbackActionTests
         error.Message.ShouldContain("no earlier deployed revision");
         (await Should.ThrowAsync<NuleculeException>(() => new RollbackAction(h.Config) { Release = ReleaseHarness.Name, Revision = 7 }.RunAsync()))
             .Message.ShouldContain("no revision 7");
-        (await Should.ThrowAsync<NuleculeException>(() => new RollbackAction(h.Config) { Release = "nothing" }.RunAsync()))
+        (await Should.ThrowAsync<ReleaseNotFoundException>(() => new RollbackAction(h.Config) { Release = "nothing" }.RunAsync()))
             .Message.ShouldContain("not found");
     }
 }

@@ -31,9 +31,9 @@ public class UninstallHistoryListActionTests
         await new UninstallAction(h.Config) { Release = ReleaseHarness.Name, Purge = true }.RunAsync();
 
         (await h.Store.HistoryAsync(ReleaseHarness.Name)).ShouldBeEmpty();
-        (await Should.ThrowAsync<NuleculeException>(() => new UninstallAction(h.Config) { Release = ReleaseHarness.Name }.RunAsync()))
+        (await Should.ThrowAsync<ReleaseNotFoundException>(() => new UninstallAction(h.Config) { Release = ReleaseHarness.Name }.RunAsync()))
             .Message.ShouldContain("release 'shop' not found");
-        (await Should.ThrowAsync<NuleculeException>(() => new HistoryAction(h.Store) { Release = ReleaseHarness.Name }.RunAsync()))
+        (await Should.ThrowAsync<ReleaseNotFoundException>(() => new HistoryAction(h.Store) { Release = ReleaseHarness.Name }.RunAsync()))
             .Message.ShouldContain("not found");
     }
 
