@@ -80,20 +80,36 @@ public static class TextRenderer
 
         // The template parses only with real values (a reference standing for whole lines, as
         // `$extra` alone on a line). Other neutral forms give the objects the author meant; the
-        // values may fill them but never add, remove or move an object.
+        // values may fill them but never add, remove or move an object. When two neutral forms
+        // give different objects, the objects depend on the values: no value can be checked.
+        var forms = new List<(Dictionary<string, Scalar> Alternative, IReadOnlyList<JsonNode> Meant)>();
         foreach (var form in NeutralForms)
         {
             var alternative = Neutral(rendered.Used, form);
             if (TryParse(file, Substitution.Apply(source, alternative).Text, format, out var meant, out _))
             {
-                if (!SameObjects(meant, documents))
-                {
-                    throw Culprit(file, source, rendered, context, alternative, format, actual => SameObjects(meant, actual),
-                        "adds, removes or renames objects of the artifact (documents, kinds, names or namespaces)");
-                }
-
-                return;
+                forms.Add((alternative, meant));
             }
+        }
+
+        if (forms.Count > 0)
+        {
+            var (alternative, meant) = forms[0];
+            if (forms.Skip(1).Any(f => !SameObjects(meant, f.Meant) || !SameObjects(f.Meant, meant)))
+            {
+                throw new NuleculeException(
+                    $"the artifact has other objects (documents, kinds, names or namespaces) depending on the values of {string.Join(", ", rendered.Used.Select(n => $"'{n}'"))}, so they cannot be checked",
+                    LocationOf(file, source, rendered.Spans[0].SourceStart),
+                    "write the artifact so that a $reference fills one value, or a whole `key: value` line of a mapping");
+            }
+
+            if (!SameObjects(meant, documents))
+            {
+                throw Culprit(file, source, rendered, context, alternative, format, actual => SameObjects(meant, actual),
+                    "adds, removes or renames objects of the artifact (documents, kinds, names or namespaces)");
+            }
+
+            return;
         }
 
         var first = rendered.Spans[0];
@@ -103,8 +119,12 @@ public static class TextRenderer
             "write the artifact so that it parses with any word in place of each $reference (quote references inside strings)");
     }
 
-    /// <summary>Placeholders for a reference that stands for more than one value: a `key: value` line, nothing.</summary>
-    private static readonly Func<int, string>[] NeutralForms = [i => $"nuleculeRef{i}x: 0", _ => ""];
+    /// <summary>
+    /// Placeholders for a reference that stands for more than one value: a `key: value` line,
+    /// nothing, and a short word (where the long placeholder word made a key too long for YAML's
+    /// 1024-character limit on implicit keys).
+    /// </summary>
+    private static readonly Func<int, string>[] NeutralForms = [i => $"nuleculeRef{i}x: 0", _ => "", _ => "w"];
 
     private static Dictionary<string, Scalar> Neutral(IReadOnlyList<string> used, Func<int, string> form) =>
         used.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => Scalar.String(form(p.i)), StringComparer.Ordinal);

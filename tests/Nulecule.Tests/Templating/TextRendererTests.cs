@@ -70,4 +70,19 @@ public class TextRendererTests
         diagnostic.Message.ShouldBe("the value of param 'port' changes the structure of the artifact (it adds keys, items or nesting)");
         diagnostic.Location.ShouldBe(new SourceLocation("svc.json", 1, 10));
     }
+
+    [Fact]
+    public void Should_refuse_an_artifact_whose_objects_depend_on_a_value_found_by_fuzzing()
+    {
+        // Found by `scripts/fuzz.sh 600` (seed 7b73wMt-tG61): a key of many references is too long
+        // for YAML with the long placeholder, and a reference alone after `...` is a document with
+        // a word and no document with an empty value; the empty value dropped a document unnoticed.
+        var text = "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: settings\ndata:\n  k" + string.Concat(Enumerable.Repeat("${x}", 100)) + ": b\n...\n$x\n";
+
+        var ex = Should.Throw<NuleculeException>(() => TextRenderer.Render("cm.yaml", text, Ctx(("x", Str(""))), ArtifactFormat.Yaml));
+
+        var diagnostic = ex.Diagnostics.ShouldHaveSingleItem();
+        diagnostic.Message.ShouldBe("the artifact has other objects (documents, kinds, names or namespaces) depending on the values of 'x', so they cannot be checked");
+        diagnostic.Location!.File.ShouldBe("cm.yaml");
+    }
 }
