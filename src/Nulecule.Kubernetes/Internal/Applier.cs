@@ -81,10 +81,14 @@ internal sealed class Applier
             {
                 resource = await ResolveAsync(item, cancellationToken);
             }
-            catch (OperationFailedException) when (definesKinds)
+            catch (OperationFailedException e) when (definesKinds && !KubeApi.IsUnreachable(e))
             {
                 // A kind the app's own CustomResourceDefinition defines: it cannot exist yet.
                 continue;
+            }
+            catch (OperationFailedException e) when (KubeApi.IsUnreachable(e))
+            {
+                throw NoAnswer(item, e, "nothing was changed");
             }
 
             var ns = resource.Namespaced ? item.Namespace ?? _namespace : null;
@@ -97,7 +101,16 @@ internal sealed class Applier
             }
 
             var path = resource.ObjectPath(ns, item.Name);
-            var live = await _api.GetAsync(path, cancellationToken) as JsonObject;
+            JsonObject? live;
+            try
+            {
+                live = await _api.GetAsync(path, cancellationToken) as JsonObject;
+            }
+            catch (OperationFailedException e) when (KubeApi.IsUnreachable(e))
+            {
+                throw NoAnswer(item, e, "nothing was changed");
+            }
+
             _live[path] = live;
             if (live is null || takeOwnership)
             {
@@ -121,6 +134,25 @@ internal sealed class Applier
     }
 
     public async Task<AppliedObject> ApplyAsync(PlannedObject item, bool dryRun, List<string> plan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ApplyOneAsync(item, dryRun, plan, cancellationToken);
+        }
+        catch (OperationFailedException e) when (KubeApi.IsUnreachable(e))
+        {
+            throw NoAnswer(item, e, null);
+        }
+    }
+
+    /// <summary>
+    /// The API server stopped answering while <paramref name="item"/> was being worked on: the
+    /// message names the component, the object and its source (after the server, from <paramref name="e"/>).
+    /// </summary>
+    private OperationFailedException NoAnswer(PlannedObject item, OperationFailedException e, string? outcome) =>
+        new(_masker.Mask($"component {item.Component}: {item.Describe} ({item.Source}): {e.Message}{(outcome is null ? "" : "; " + outcome)}"), e);
+
+    private async Task<AppliedObject> ApplyOneAsync(PlannedObject item, bool dryRun, List<string> plan, CancellationToken cancellationToken)
     {
         var resource = await ResolveAsync(item, cancellationToken);
         var body = item.Body;

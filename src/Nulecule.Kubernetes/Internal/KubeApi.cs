@@ -86,11 +86,27 @@ internal sealed class KubeApi
         }
         catch (HttpRequestException e)
         {
-            throw new OperationFailedException($"cannot reach the Kubernetes API server at {_base}: {e.Message}", e);
+            throw Unreachable($"the Kubernetes API server at {_base} did not answer ({e.Message})", e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested || e.CancellationToken != cancellationToken)
         {
-            throw new OperationFailedException($"the Kubernetes API server at {_base} did not answer {method} {path} in time", e);
+            throw Unreachable($"the Kubernetes API server at {_base} did not answer {method} {path} in time", e);
         }
     }
+
+    /// <summary>
+    /// The API server itself is gone (connection refused or reset, no answer in time), as opposed
+    /// to an answer that refuses the request: callers then add what they were working on.
+    /// </summary>
+    public static bool IsUnreachable(Exception e) =>
+        e is ApiServerUnreachableException || e.InnerException is { } inner && IsUnreachable(inner);
+
+    private OperationFailedException Unreachable(string message, Exception cause) =>
+        new(message, new ApiServerUnreachableException(_base, message, cause));
+}
+
+/// <summary>Marks an <see cref="OperationFailedException"/> as "no answer from <see cref="Server"/>" (see <see cref="KubeApi.IsUnreachable"/>).</summary>
+internal sealed class ApiServerUnreachableException(string server, string message, Exception cause) : Exception(message, cause)
+{
+    public string Server { get; } = server;
 }

@@ -14,11 +14,16 @@ internal sealed class Remover
         _api = api;
     }
 
-    /// <summary>Deletes in the given order; returns what was deleted. Throws when they outlive <paramref name="deadline"/>.</summary>
+    /// <summary>
+    /// Deletes in the given order; returns what was deleted. Throws when they outlive
+    /// <paramref name="deadline"/>, or when the server refuses or stops answering: the message then
+    /// lists what was deleted and what was not, so nobody is told "removed" for what is still there.
+    /// </summary>
     public async Task<List<LiveObject>> DeleteAsync(IReadOnlyList<LiveObject> objects, DateTimeOffset deadline, IReporter reporter, CancellationToken cancellationToken)
     {
         var options = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "DeleteOptions", ["propagationPolicy"] = "Foreground" };
         var deleted = new List<LiveObject>();
+        var gone = new List<LiveObject>();
         foreach (var item in objects)
         {
             try
@@ -30,14 +35,15 @@ internal sealed class Remover
             catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
             {
                 // Already gone: nothing to do.
+                gone.Add(item);
             }
             catch (KubeApiException e)
             {
-                throw new OperationFailedException($"cannot delete {item.Display}: {e.Message}{Left(objects, deleted)}", e);
+                throw new OperationFailedException($"cannot delete {Named(item)}: {e.Message}{Left(objects, deleted, gone)}", e);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException)
+            catch (OperationFailedException e) when (KubeApi.IsUnreachable(e))
             {
-                throw new OperationFailedException($"the API server did not answer while deleting {item.Display} ({e.Message}){Left(objects, deleted)}; run stop again once it answers", e);
+                throw new OperationFailedException($"{e.Message} while deleting {Named(item)}{Left(objects, deleted, gone)}; run stop again once it answers", e);
             }
         }
 
@@ -46,7 +52,19 @@ internal sealed class Remover
         {
             foreach (var item in remaining.ToList())
             {
-                if (await _api.GetAsync(item.Path, cancellationToken) is null)
+                JsonNode? live;
+                try
+                {
+                    live = await _api.GetAsync(item.Path, cancellationToken);
+                }
+                catch (OperationFailedException e) when (KubeApi.IsUnreachable(e))
+                {
+                    throw new OperationFailedException(
+                        $"{e.Message} while waiting for {Named(item)} to be gone; its deletion was accepted, but not seen to finish for: "
+                        + $"{string.Join(", ", remaining.Select(r => r.Display))}; run stop again once it answers", e);
+                }
+
+                if (live is null)
                 {
                     remaining.Remove(item);
                 }
@@ -70,10 +88,14 @@ internal sealed class Remover
         return deleted;
     }
 
-    /// <summary>What a failed removal did and did not do, so nobody is told "removed" for what is still there.</summary>
-    private static string Left(IReadOnlyList<LiveObject> all, List<LiveObject> deleted)
+    /// <summary>`Deployment ns/web (component web)`: the object and the component it belongs to.</summary>
+    private static string Named(LiveObject item) =>
+        item.Component.Length > 0 ? $"{item.Display} (component {item.Component})" : item.Display;
+
+    /// <summary>What a failed removal did and did not do.</summary>
+    private static string Left(IReadOnlyList<LiveObject> all, List<LiveObject> deleted, List<LiveObject> gone)
     {
-        var kept = all.Where(o => !deleted.Contains(o)).Select(o => o.Display).ToList();
+        var kept = all.Where(o => !deleted.Contains(o) && !gone.Contains(o)).Select(o => o.Display).ToList();
         return (deleted.Count > 0 ? $"; deleted: {string.Join(", ", deleted.Select(o => o.Display))}" : "; nothing was deleted")
             + (kept.Count > 0 ? $"; not deleted: {string.Join(", ", kept)}" : "");
     }

@@ -19,6 +19,9 @@ internal sealed class Waiter
     private readonly SecretMasker _masker;
     private readonly IReporter _reporter;
 
+    /// <summary>The object being looked at, for the message when the API server stops answering.</summary>
+    private AppliedObject? _looking;
+
     public Waiter(KubeApi api, SecretMasker masker, IReporter reporter)
     {
         _api = api;
@@ -28,12 +31,27 @@ internal sealed class Waiter
 
     public async Task WaitAsync(IReadOnlyList<AppliedObject> objects, DateTimeOffset deadline, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        _looking = null;
+        try
+        {
+            await WaitForAllAsync(objects, deadline, timeout, cancellationToken);
+        }
+        catch (OperationFailedException e) when (KubeApi.IsUnreachable(e) && _looking is { } item)
+        {
+            // The API server went away while we waited: say for what, so the message names the component.
+            throw new OperationFailedException(_masker.Mask($"component {item.Planned.Component}: waiting for {item.Live.Display} to be ready: {e.Message}"), e);
+        }
+    }
+
+    private async Task WaitForAllAsync(IReadOnlyList<AppliedObject> objects, DateTimeOffset deadline, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var pending = objects.Where(o => ReadinessJudge.WaitedKinds.Contains(o.Live.Kind)).ToList();
         var last = new Dictionary<AppliedObject, string>();
         while (pending.Count > 0)
         {
             foreach (var item in pending.ToList())
             {
+                _looking = item;
                 var live = await _api.GetAsync(item.Live.Path, cancellationToken) as JsonObject;
                 if (live is null)
                 {
@@ -71,6 +89,7 @@ internal sealed class Waiter
             if (DateTimeOffset.UtcNow >= deadline)
             {
                 var first = pending[0];
+                _looking = first;
                 var pods = await PodsOfAsync(first.Live, cancellationToken);
                 var notReady = pods.FirstOrDefault(p => ReadinessJudge.Pod(p).State != ReadyState.Ready);
                 var detail = notReady is null ? "" : $"; pod {PodName(notReady)}: {ReadinessJudge.Pod(notReady).Summary}{await DiagnoseAsync(notReady, cancellationToken)}";

@@ -1,0 +1,244 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+using Nulecule.Kubernetes.Internal;
+using Nulecule.Providers;
+
+namespace Nulecule.Kubernetes.Tests;
+
+/// <summary>
+/// The API server stops answering while nulecule works (no cluster needed: a local socket that
+/// answers a few requests, then closes): every message names the server, the component and the
+/// object, and a removal lists what was and was not deleted.
+/// </summary>
+public sealed class ApiServerGoneTests
+{
+    private static readonly ApiResource ConfigMaps = new("", "v1", "ConfigMap", "configmaps", true, ["get", "list", "delete", "patch"], false);
+    private static readonly ApiResource Deployments = new("apps", "v1", "Deployment", "deployments", true, ["get", "list", "delete", "patch"], true);
+
+    [Fact]
+    public async Task Should_list_what_was_and_was_not_deleted_when_the_server_goes_away_between_deletes()
+    {
+        // Given: a server that accepts one DELETE, then is gone
+        await using var server = FakeApiServer.Start(answers: 1);
+        var api = Api(server.Url);
+        var reporter = new RecordingReporter();
+        var objects = new[] { Live(ConfigMaps, "a", "web"), Live(ConfigMaps, "b", "db"), Live(Deployments, "c", "db") };
+
+        // When
+        var error = await Should.ThrowAsync<OperationFailedException>(() =>
+            new Remover(api).DeleteAsync(objects, DateTimeOffset.UtcNow.AddSeconds(30), reporter, CancellationToken.None));
+
+        // Then: the server, the object and its component, what happened and what did not
+        error.Message.ShouldStartWith($"the Kubernetes API server at {server.Url} did not answer (");
+        error.Message.ShouldEndWith(
+            " while deleting ConfigMap ns/b (component db); deleted: ConfigMap ns/a; not deleted: ConfigMap ns/b, Deployment ns/c; run stop again once it answers");
+        reporter.Lines.ShouldBe(["detail: deleting ConfigMap ns/a"]);
+        server.Requests.ShouldBe(["DELETE /api/v1/namespaces/ns/configmaps/a"]);
+        KubeApi.IsUnreachable(error).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Should_name_what_was_not_seen_gone_when_the_server_goes_away_while_deletion_is_waited_for()
+    {
+        // Given: both DELETEs accepted, then no answer while waiting for the objects to be gone
+        await using var server = FakeApiServer.Start(answers: 2);
+        var reporter = new RecordingReporter();
+        var objects = new[] { Live(Deployments, "c", "db"), Live(ConfigMaps, "b", "db") };
+
+        // When
+        var error = await Should.ThrowAsync<OperationFailedException>(() =>
+            new Remover(Api(server.Url)).DeleteAsync(objects, DateTimeOffset.UtcNow.AddSeconds(30), reporter, CancellationToken.None));
+
+        // Then
+        error.Message.ShouldStartWith($"the Kubernetes API server at {server.Url} did not answer (");
+        error.Message.ShouldEndWith(
+            " while waiting for Deployment ns/c (component db) to be gone; its deletion was accepted, but not seen to finish for: Deployment ns/c, ConfigMap ns/b; run stop again once it answers");
+        reporter.Lines.ShouldBe(["detail: deleting Deployment ns/c", "detail: deleting ConfigMap ns/b"]);
+    }
+
+    [Fact]
+    public async Task Should_not_say_deleted_for_an_object_the_server_refused_to_delete()
+    {
+        // Given: the first DELETE refused (403), nothing else asked
+        await using var server = FakeApiServer.Start(answers: 1, status: 403,
+            body: """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","message":"configmaps \"a\" is forbidden","code":403}""");
+        var reporter = new RecordingReporter();
+
+        // When
+        var error = await Should.ThrowAsync<OperationFailedException>(() =>
+            new Remover(Api(server.Url)).DeleteAsync([Live(ConfigMaps, "a", "web"), Live(ConfigMaps, "b", "web")], DateTimeOffset.UtcNow.AddSeconds(30), reporter, CancellationToken.None));
+
+        // Then
+        error.Message.ShouldBe("cannot delete ConfigMap ns/a (component web): DELETE /api/v1/namespaces/ns/configmaps/a: 403 Forbidden: configmaps \"a\" is forbidden; nothing was deleted; not deleted: ConfigMap ns/a, ConfigMap ns/b");
+        reporter.Lines.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Should_name_the_server_and_the_component_when_apply_gets_no_answer()
+    {
+        // Given: nothing listens at the server's address
+        var url = FakeApiServer.ClosedUrl();
+        var applier = new Applier(Api(url), new Discovery(Api(url)), "ns", force: false, new SecretMasker([]));
+        var planned = new PlannedObject("web", "artifacts/kubernetes/web.yaml", (JsonObject)JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"web-config","annotations":{}}}""")!);
+
+        // When
+        var apply = await Should.ThrowAsync<OperationFailedException>(() => applier.ApplyAsync(planned, false, [], CancellationToken.None));
+        var preflight = await Should.ThrowAsync<OperationFailedException>(() => applier.PreflightAsync([planned], "rel", false, CancellationToken.None));
+
+        // Then
+        apply.Message.ShouldStartWith($"component web: ConfigMap web-config (artifacts/kubernetes/web.yaml): the Kubernetes API server at {url} did not answer (");
+        preflight.Message.ShouldStartWith($"component web: ConfigMap web-config (artifacts/kubernetes/web.yaml): the Kubernetes API server at {url} did not answer (");
+        preflight.Message.ShouldEndWith("; nothing was changed");
+    }
+
+    [Fact]
+    public async Task Should_name_the_server_and_the_component_when_the_server_goes_away_during_a_wait()
+    {
+        // Given: a Deployment applied, and then no server
+        var url = FakeApiServer.ClosedUrl();
+        var live = Live(Deployments, "web", "frontend");
+        var applied = new AppliedObject(new PlannedObject("frontend", "artifacts/k8s/web.yaml", live.Body), live, ObjectAction.Created, "h");
+
+        // When
+        var error = await Should.ThrowAsync<OperationFailedException>(() =>
+            new Waiter(Api(url), new SecretMasker([]), new RecordingReporter()).WaitAsync([applied], DateTimeOffset.UtcNow.AddSeconds(30), TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        // Then
+        error.Message.ShouldStartWith($"component frontend: waiting for Deployment ns/web to be ready: the Kubernetes API server at {url} did not answer (");
+    }
+
+    private static KubeApi Api(string url) => new(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = url }));
+
+    private static LiveObject Live(ApiResource resource, string name, string component) => new(resource, new JsonObject
+    {
+        ["apiVersion"] = resource.ApiVersion,
+        ["kind"] = resource.Kind,
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = name,
+            ["namespace"] = "ns",
+            ["annotations"] = new JsonObject { [ManifestPlanner.ComponentAnnotation] = component },
+        },
+    });
+
+    /// <summary>
+    /// Answers the first <c>answers</c> HTTP requests (one per connection, then closed), then stops
+    /// listening: later connections are refused, as when the API server process is gone.
+    /// </summary>
+    private sealed class FakeApiServer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener;
+        private readonly Task _loop;
+
+        private FakeApiServer(TcpListener listener, int answers, int status, string body)
+        {
+            _listener = listener;
+            Url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+            _loop = Task.Run(() => ServeAsync(answers, status, body));
+        }
+
+        public string Url { get; }
+
+        public List<string> Requests { get; } = [];
+
+        public static FakeApiServer Start(int answers, int status = 200, string body = "{}")
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return new FakeApiServer(listener, answers, status, body);
+        }
+
+        /// <summary>An address on which nothing listens.</summary>
+        public static string ClosedUrl()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return $"http://127.0.0.1:{port}";
+        }
+
+        private async Task ServeAsync(int answers, int status, string body)
+        {
+            try
+            {
+                for (var i = 0; i < answers; i++)
+                {
+                    using var client = await _listener.AcceptTcpClientAsync();
+                    var stream = client.GetStream();
+                    var head = await ReadHeadAsync(stream);
+                    lock (Requests)
+                    {
+                        Requests.Add(string.Join(' ', head.Split("\r\n")[0].Split(' ').Take(2)));
+                    }
+
+                    var bytes = Encoding.UTF8.GetBytes(body);
+                    var reply = $"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(reply));
+                    await stream.WriteAsync(bytes);
+                }
+            }
+            finally
+            {
+                _listener.Stop();
+            }
+        }
+
+        /// <summary>Reads the request head and its body (Content-Length), returns the head.</summary>
+        private static async Task<string> ReadHeadAsync(NetworkStream stream)
+        {
+            var data = new List<byte>();
+            var buffer = new byte[4096];
+            int end;
+            while ((end = IndexOfBlankLine(data)) < 0)
+            {
+                var n = await stream.ReadAsync(buffer);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                data.AddRange(buffer.AsSpan(0, n).ToArray());
+            }
+
+            var head = Encoding.ASCII.GetString(data.ToArray(), 0, Math.Max(end, 0));
+            var length = head.Split("\r\n").Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                .Select(l => int.Parse(l["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+            var have = data.Count - (end + 4);
+            while (end >= 0 && have < length)
+            {
+                var n = await stream.ReadAsync(buffer);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                have += n;
+            }
+
+            return head;
+        }
+
+        private static int IndexOfBlankLine(List<byte> data)
+        {
+            for (var i = 0; i + 3 < data.Count; i++)
+            {
+                if (data[i] == '\r' && data[i + 1] == '\n' && data[i + 2] == '\r' && data[i + 3] == '\n')
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+}
