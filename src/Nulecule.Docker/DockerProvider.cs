@@ -183,8 +183,10 @@ public sealed class DockerProvider : IProvider, IDisposable
             {
                 reporter.Warn($"run {what}; removing what it created for release {options.Release}");
                 await replacer.RestoreAsync();
-                await EngineResources.CleanUpAsync(client, created, reporter);
-                outcome = "nothing of it was left on the engine";
+                var left = replacer.NotUndone.Concat(await EngineResources.CleanUpAsync(client, created, plan.NetworkName, reporter)).ToList();
+                outcome = left.Count == 0
+                    ? "nothing of it was left on the engine"
+                    : $"what it created could not all be removed ({string.Join(", ", left)}): `nulecule stop {options.Release}` removes it once the engine answers";
             }
             else if (firstRun)
             {
@@ -193,9 +195,10 @@ public sealed class DockerProvider : IProvider, IDisposable
             else
             {
                 var restored = await replacer.RestoreAsync();
-                outcome = restored.Count == 0
+                outcome = (restored.Count == 0
                     ? "no running container had been changed"
-                    : $"the previous containers run again: {string.Join(", ", restored)}";
+                    : $"the previous containers run again: {string.Join(", ", restored)}")
+                    + (replacer.NotUndone.Count == 0 ? "" : $"; could not be undone: {string.Join(", ", replacer.NotUndone)}");
                 reporter.Warn($"run {what}; {outcome}");
             }
 
@@ -374,7 +377,7 @@ public sealed class DockerProvider : IProvider, IDisposable
 
     /// <summary>The running container already is the planned one: a converge leaves it alone.</summary>
     /// <summary>The engine itself is gone (connection refused or reset, socket missing, no answer in time).</summary>
-    private static bool Unreachable(Exception e) =>
+    internal static bool Unreachable(Exception e) =>
         e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException
         || e.InnerException is { } inner && Unreachable(inner);
 

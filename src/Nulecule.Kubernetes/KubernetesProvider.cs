@@ -162,9 +162,11 @@ public class KubernetesProvider : IProvider
         var deleted = new List<LiveObject>();
 
         // Component by component, last first, so what a component depends on outlives it.
-        foreach (var component in doomed.GroupBy(o => o.Component))
+        var components = doomed.GroupBy(o => o.Component).ToList();
+        for (var i = 0; i < components.Count; i++)
         {
-            deleted.AddRange(await remover.DeleteAsync(component.ToList(), deadline, options.Reporter, cancellationToken));
+            var later = components.Skip(i + 1).SelectMany(c => c).ToList();
+            deleted.AddRange(await remover.DeleteAsync(components[i].ToList(), deadline, options.Reporter, cancellationToken, later));
         }
 
         return new DeployResult(deleted.Select(o => ToDeployed(o, ObjectAction.Deleted)).ToList());

@@ -25,11 +25,11 @@ public sealed class ApiServerGoneTests
         await using var server = FakeApiServer.Start(answers: 1);
         var api = Api(server.Url);
         var reporter = new RecordingReporter();
-        var objects = new[] { Live(ConfigMaps, "a", "web"), Live(ConfigMaps, "b", "db"), Live(Deployments, "c", "db") };
+        var objects = new[] { Live(ConfigMaps, "a", "web"), Live(ConfigMaps, "b", "db") };
 
         // When
         var error = await Should.ThrowAsync<OperationFailedException>(() =>
-            new Remover(api).DeleteAsync(objects, DateTimeOffset.UtcNow.AddSeconds(30), reporter, CancellationToken.None));
+            new Remover(api).DeleteAsync(objects, DateTimeOffset.UtcNow.AddSeconds(30), reporter, CancellationToken.None, [Live(Deployments, "c", "db")]));
 
         // Then: the server, the object and its component, what happened and what did not
         error.Message.ShouldStartWith($"the Kubernetes API server at {server.Url} did not answer (");
@@ -47,15 +47,16 @@ public sealed class ApiServerGoneTests
         await using var server = FakeApiServer.Start(answers: 2);
         var reporter = new RecordingReporter();
         var objects = new[] { Live(Deployments, "c", "db"), Live(ConfigMaps, "b", "db") };
+        var nextComponent = new[] { Live(ConfigMaps, "a", "web") };
 
         // When
         var error = await Should.ThrowAsync<OperationFailedException>(() =>
-            new Remover(Api(server.Url)).DeleteAsync(objects, DateTimeOffset.UtcNow.AddSeconds(30), reporter, CancellationToken.None));
+            new Remover(Api(server.Url)).DeleteAsync(objects, DateTimeOffset.UtcNow.AddSeconds(30), reporter, CancellationToken.None, nextComponent));
 
         // Then
         error.Message.ShouldStartWith($"the Kubernetes API server at {server.Url} did not answer (");
         error.Message.ShouldEndWith(
-            " while waiting for Deployment ns/c (component db) to be gone; its deletion was accepted, but not seen to finish for: Deployment ns/c, ConfigMap ns/b; run stop again once it answers");
+            " while waiting for Deployment ns/c (component db) to be gone; its deletion was accepted, but not seen to finish for: Deployment ns/c, ConfigMap ns/b; not deleted: ConfigMap ns/a; run stop again once it answers");
         reporter.Lines.ShouldBe(["detail: deleting Deployment ns/c", "detail: deleting ConfigMap ns/b"]);
     }
 

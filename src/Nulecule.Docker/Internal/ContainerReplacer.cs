@@ -27,7 +27,10 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     private readonly List<Replacement> _replaced = [];
-    private readonly List<string> _created = [];
+
+    /// <summary>What <see cref="RestoreAsync"/> could not undo (the engine refused or did not answer), as "container NAME".</summary>
+    public List<string> NotUndone { get; } = [];
+    private readonly List<(string Id, string Name)> _created = [];
 
     /// <summary>An old container set aside (renamed `--prev`, stopped) and, unless it was pruned, the new one that took its name.</summary>
     private sealed record Replacement(string Name, string OldId, bool OldWasRunning, string? NewId);
@@ -63,7 +66,7 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
     public async Task CreateAndStartAsync(PlannedContainer container, CancellationToken cancellationToken)
     {
         var id = await CreateAsync(container, container.ContainerName, null, cancellationToken);
-        _created.Add(id);
+        _created.Add((id, container.ContainerName));
         await StartAsync(container, id, container.ContainerName, cancellationToken);
     }
 
@@ -157,21 +160,24 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
     /// <summary>
     /// Undoes this run: new containers are removed and every old container gets its name back and
     /// runs again if it ran before. Returns the names put back. Never throws: what could not be
-    /// restored is reported.
+    /// restored is reported, and listed in <see cref="NotUndone"/>.
     /// </summary>
     public async Task<IReadOnlyList<string>> RestoreAsync()
     {
         var restored = new List<string>();
-        foreach (var id in Enumerable.Reverse(_created))
+        foreach (var (id, name) in Enumerable.Reverse(_created))
         {
-            await TryAsync($"removing a container this run created", () => ForceRemoveAsync(client, id, CancellationToken.None));
+            if (!await TryAsync($"removing {name}, which this run created,", () => ForceRemoveAsync(client, id, CancellationToken.None)))
+            {
+                NotUndone.Add($"container {name}");
+            }
         }
 
         foreach (var replacement in Enumerable.Reverse(_replaced))
         {
-            if (replacement.NewId is not null)
+            if (replacement.NewId is not null && !await TryAsync($"removing the replacement of {replacement.Name}", () => ForceRemoveAsync(client, replacement.NewId, CancellationToken.None)))
             {
-                await TryAsync($"removing the replacement of {replacement.Name}", () => ForceRemoveAsync(client, replacement.NewId, CancellationToken.None));
+                NotUndone.Add($"the replacement of container {replacement.Name}");
             }
 
             var ok = await TryAsync($"putting {replacement.Name} back", async () =>
@@ -190,6 +196,10 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
             if (ok)
             {
                 restored.Add(replacement.Name);
+            }
+            else
+            {
+                NotUndone.Add($"container {replacement.Name} (not put back)");
             }
         }
 
@@ -313,9 +323,14 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
             await action();
             return true;
         }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or TimeoutException)
+        catch (DockerApiException e)
         {
             reporter.Warn($"{what} failed: {masker.Mask(Describe(e))}");
+            return false;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException)
+        {
+            reporter.Warn($"{what} failed: the engine did not answer ({masker.Mask(e.Message)})");
             return false;
         }
     }

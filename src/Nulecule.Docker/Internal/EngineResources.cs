@@ -113,21 +113,29 @@ internal static class EngineResources
         return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
 
-    internal static async Task CleanUpAsync(IDockerClient client, Created created, IReporter reporter)
+    /// <summary>Removes the network and volumes this run created; returns what could not be removed.</summary>
+    internal static async Task<List<string>> CleanUpAsync(IDockerClient client, Created created, string networkName, IReporter reporter)
     {
         // Not the caller's token: clean-up must finish even when the run was cancelled.
-        if (created.Network is not null)
+        var left = new List<string>();
+        if (created.Network is not null && !await TryAsync(() => client.Networks.DeleteNetworkAsync(created.Network, CancellationToken.None), reporter))
         {
-            await TryAsync(() => client.Networks.DeleteNetworkAsync(created.Network, CancellationToken.None), reporter);
+            left.Add($"network {networkName}");
         }
 
         foreach (var volume in created.Volumes)
         {
-            await TryAsync(() => client.Volumes.RemoveAsync(volume, false, CancellationToken.None), reporter);
+            if (!await TryAsync(() => client.Volumes.RemoveAsync(volume, false, CancellationToken.None), reporter))
+            {
+                left.Add($"volume {volume}");
+            }
         }
+
+        return left;
     }
 
-    internal static async Task TryAsync(Func<Task> action, IReporter reporter)
+    /// <summary>False, after a warning, when the engine refused or did not answer.</summary>
+    internal static async Task<bool> TryAsync(Func<Task> action, IReporter reporter)
     {
         try
         {
@@ -139,7 +147,15 @@ internal static class EngineResources
         catch (DockerApiException e)
         {
             reporter.Warn($"clean-up: {Describe(e)}");
+            return false;
         }
+        catch (Exception e) when (DockerProvider.Unreachable(e))
+        {
+            reporter.Warn($"clean-up: the engine did not answer ({e.Message})");
+            return false;
+        }
+
+        return true;
     }
 }
 

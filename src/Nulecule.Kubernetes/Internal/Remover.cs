@@ -19,8 +19,10 @@ internal sealed class Remover
     /// <paramref name="deadline"/>, or when the server refuses or stops answering: the message then
     /// lists what was deleted and what was not, so nobody is told "removed" for what is still there.
     /// </summary>
-    public async Task<List<LiveObject>> DeleteAsync(IReadOnlyList<LiveObject> objects, DateTimeOffset deadline, IReporter reporter, CancellationToken cancellationToken)
+    /// <param name="later">Objects the caller would delete afterwards (the next components): listed as not deleted when this fails.</param>
+    public async Task<List<LiveObject>> DeleteAsync(IReadOnlyList<LiveObject> objects, DateTimeOffset deadline, IReporter reporter, CancellationToken cancellationToken, IReadOnlyList<LiveObject>? later = null)
     {
+        later ??= [];
         var options = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "DeleteOptions", ["propagationPolicy"] = "Foreground" };
         var deleted = new List<LiveObject>();
         var gone = new List<LiveObject>();
@@ -39,11 +41,11 @@ internal sealed class Remover
             }
             catch (KubeApiException e)
             {
-                throw new OperationFailedException($"cannot delete {Named(item)}: {e.Message}{Left(objects, deleted, gone)}", e);
+                throw new OperationFailedException($"cannot delete {Named(item)}: {e.Message}{Left([.. objects, .. later], deleted, gone)}", e);
             }
             catch (OperationFailedException e) when (KubeApi.IsUnreachable(e))
             {
-                throw new OperationFailedException($"{e.Message} while deleting {Named(item)}{Left(objects, deleted, gone)}; run stop again once it answers", e);
+                throw new OperationFailedException($"{e.Message} while deleting {Named(item)}{Left([.. objects, .. later], deleted, gone)}; run stop again once it answers", e);
             }
         }
 
@@ -61,7 +63,9 @@ internal sealed class Remover
                 {
                     throw new OperationFailedException(
                         $"{e.Message} while waiting for {Named(item)} to be gone; its deletion was accepted, but not seen to finish for: "
-                        + $"{string.Join(", ", remaining.Select(r => r.Display))}; run stop again once it answers", e);
+                        + $"{string.Join(", ", remaining.Select(r => r.Display))}"
+                        + (later.Count > 0 ? $"; not deleted: {string.Join(", ", later.Select(o => o.Display))}" : "")
+                        + "; run stop again once it answers", e);
                 }
 
                 if (live is null)

@@ -143,7 +143,7 @@ public sealed class FaultTests : IDisposable
         try
         {
             // When: dockerd is killed as the run waits for the component that cannot be healthy
-            failed = await RunWithFaultAsync("waiting for slow", dockerd.KillAsync,
+            failed = await RunWithFaultAsync(Line("waiting for slow"), dockerd.KillAsync,
                 "run", _app, "--provider", "docker", "--name", _release, "--wait", "--timeout", "3m");
         }
         finally
@@ -188,8 +188,8 @@ public sealed class FaultTests : IDisposable
         try
         {
             // When: the API server is killed once the last object is applied (the run then waits for it)
-            failed = await RunWithFaultAsync($"Deployment {_namespace}/slow: created", apiserver.KillAsync,
-                "run", _app, "--provider", "kubernetes", "-n", _namespace, "--name", _release, "--wait", "--timeout", "3m", "--verbose");
+            failed = await RunWithFaultAsync(SlowPodIsAsync("Running"), apiserver.KillAsync,
+                "run", _app, "--provider", "kubernetes", "-n", _namespace, "--name", _release, "--wait", "--timeout", "3m");
         }
         finally
         {
@@ -208,11 +208,11 @@ public sealed class FaultTests : IDisposable
         // And: the next run removes the interrupted first revision and deploys a whole one; stop removes all
         var status = await RunAsync("status", _release, "-n", _namespace);
         ShouldHaveNoStackTrace(status.Output);
-        var again = await RunAsync("run", _app, "--provider", "kubernetes", "-n", _namespace, "--name", _release, "--timeout", "2m");
+        var again = await RunAsync("run", _app, "--provider", "kubernetes", "-n", _namespace, "--name", _release, "--timeout", "3m");
         again.Code.ShouldBe(0, again.Output);
         (await KubeObjectsAsync()).ShouldBe(["ConfigMap web-config 2", "Deployment slow 2", "Deployment web 2"]);
         (await HistoryAsync("-n", _namespace)).ShouldBe(["1 failed", "2 deployed"]);
-        var stop = await RunAsync("stop", _release, "-n", _namespace, "--timeout", "2m");
+        var stop = await RunAsync("stop", _release, "-n", _namespace, "--timeout", "3m");
         stop.Code.ShouldBe(0, stop.Output);
         (await KubeObjectsAsync()).ShouldBeEmpty();
         (await HistoryAsync("-n", _namespace)).ShouldBe(["1 failed", "2 uninstalled"]);
@@ -232,8 +232,8 @@ public sealed class FaultTests : IDisposable
         try
         {
             // When: the API server is killed once the slow Deployment's deletion was accepted (stop then waits for it)
-            failed = await RunWithFaultAsync($"deleting Deployment {_namespace}/slow", apiserver.KillAsync,
-                "stop", _release, "-n", _namespace, "--timeout", "2m", "--verbose");
+            failed = await RunWithFaultAsync(SlowPodIsAsync("Terminating"), apiserver.KillAsync,
+                "stop", _release, "-n", _namespace, "--timeout", "2m");
         }
         finally
         {
@@ -246,6 +246,9 @@ public sealed class FaultTests : IDisposable
         failed.Code.ShouldBe(1, failed.Output);
         failed.Output.ShouldContain($"the Kubernetes API server at {Testbed.Server} did not answer");
         failed.Output.ShouldContain($"while waiting for Deployment {_namespace}/slow (component slow) to be gone");
+        var notDeleted = failed.Output[failed.Output.IndexOf("; not deleted: ", StringComparison.Ordinal)..];
+        notDeleted.ShouldContain($"Deployment {_namespace}/web");
+        notDeleted.ShouldContain($"ConfigMap {_namespace}/web-config");
         ShouldHaveNoStackTrace(failed.Output);
         (await KubeObjectsAsync()).ShouldContain("ConfigMap web-config 1");
         (await HistoryAsync("-n", _namespace)).ShouldBe(["1 deployed"]);
@@ -254,7 +257,7 @@ public sealed class FaultTests : IDisposable
         var status = await RunAsync("status", _release, "-n", _namespace);
         ShouldHaveNoStackTrace(status.Output);
         status.Output.ShouldContain("web-config");
-        var stop = await RunAsync("stop", _release, "-n", _namespace, "--timeout", "2m");
+        var stop = await RunAsync("stop", _release, "-n", _namespace, "--timeout", "3m");
         stop.Code.ShouldBe(0, stop.Output);
         (await KubeObjectsAsync()).ShouldBeEmpty();
         (await PodPhasesAsync("slow")).ShouldBeEmpty();
@@ -270,26 +273,31 @@ public sealed class FaultTests : IDisposable
         output.ShouldNotContain("Exception:");
     }
 
+    /// <summary>When the command prints a line containing <paramref name="text"/>.</summary>
+    private static Func<IReadOnlyCollection<string>, Task<bool>> Line(string text) =>
+        lines => Task.FromResult(lines.Any(l => l.Contains(text, StringComparison.Ordinal)));
+
     /// <summary>
-    /// Starts nulecule, runs <paramref name="fault"/> when a line contains <paramref name="trigger"/>,
-    /// and waits (bounded) for the command to end.
+    /// When the pod of the slow component is in <paramref name="phase"/> (Running: its Deployment was
+    /// applied seconds ago, the run waits for it to be ready; Terminating: its Deployment's deletion
+    /// was accepted, stop waits for the pod's 20 s grace period).
     /// </summary>
-    private async Task<Outcome> RunWithFaultAsync(string trigger, Func<Task> fault, params string[] args)
+    private Func<IReadOnlyCollection<string>, Task<bool>> SlowPodIsAsync(string phase) =>
+        async _ => await PodPhasesAsync("slow") == phase;
+
+    /// <summary>
+    /// Starts nulecule, runs <paramref name="fault"/> once <paramref name="middle"/> holds (polled
+    /// with the lines printed so far), and waits (bounded) for the command to end.
+    /// </summary>
+    private async Task<Outcome> RunWithFaultAsync(Func<IReadOnlyCollection<string>, Task<bool>> middle, Func<Task> fault, params string[] args)
     {
         var lines = new ConcurrentQueue<string>();
-        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var process = new Process { StartInfo = StartInfo(args) };
         void OnLine(object? sender, DataReceivedEventArgs e)
         {
-            if (e.Data is null)
+            if (e.Data is not null)
             {
-                return;
-            }
-
-            lines.Enqueue(e.Data);
-            if (e.Data.Contains(trigger, StringComparison.Ordinal))
-            {
-                seen.TrySetResult();
+                lines.Enqueue(e.Data);
             }
         }
 
@@ -300,8 +308,14 @@ public sealed class FaultTests : IDisposable
         process.BeginErrorReadLine();
         try
         {
-            var first = await Task.WhenAny(seen.Task, process.WaitForExitAsync(), Task.Delay(Bound));
-            first.ShouldBe(seen.Task, $"'{trigger}' never came:\n{string.Join("\n", lines)}");
+            var deadline = DateTime.UtcNow + Bound;
+            while (!await middle(lines.ToArray()))
+            {
+                process.HasExited.ShouldBeFalse($"ended before the fault:\n{string.Join("\n", lines)}");
+                (DateTime.UtcNow < deadline).ShouldBeTrue($"the moment for the fault never came:\n{string.Join("\n", lines)}");
+                await Task.Delay(200);
+            }
+
             await fault();
             var exited = await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(Bound));
             process.HasExited.ShouldBeTrue($"still running {Bound.TotalSeconds}s after the fault:\n{string.Join("\n", lines)}");
@@ -358,6 +372,7 @@ public sealed class FaultTests : IDisposable
 
         _log.WriteLine($"kube-apiserver {(answers ? "answers again" : "DOES NOT ANSWER")} after {started.Elapsed.TotalSeconds:0.0}s");
         await RestoreTestbedAsync();
+        await GarbageCollectorWorksAsync();
         answers.ShouldBeTrue($"kube-apiserver did not answer within 90 s of its restart (see {apiserver.Log})");
     }
 
@@ -374,6 +389,44 @@ public sealed class FaultTests : IDisposable
 
         _log.WriteLine($"test bed {(status == 0 ? "ready again" : "NOT READY")} after {started.Elapsed.TotalSeconds:0.0}s");
         status.ShouldBe(0, "the Kubernetes test bed did not come back (kube status)");
+    }
+
+    /// <summary>
+    /// The controllers list and watch again after the API server restarts, but those that asked
+    /// before its authorizer was ready back off for a while (their lists were forbidden), and
+    /// until then the garbage collector does not delete dependents: a foreground deletion (as
+    /// `stop` does) waits. Returns once a ConfigMap deleted with foreground propagation, which owns
+    /// another, is gone (at most 3 minutes).
+    /// </summary>
+    private async Task GarbageCollectorWorksAsync()
+    {
+        var started = Stopwatch.StartNew();
+        using var client = KubeCluster.Client();
+        var name = "nulecule-fault-gc-" + Guid.NewGuid().ToString("N")[..8];
+        var owner = await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name } }, "default");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = name + "-dependent",
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = name, Uid = owner.Metadata.Uid, BlockOwnerDeletion = true }],
+            },
+        }, "default");
+        await client.CoreV1.DeleteNamespacedConfigMapAsync(name, "default", new V1DeleteOptions { PropagationPolicy = "Foreground" });
+        var gone = await Probes.EventuallyAsync(async () =>
+        {
+            try
+            {
+                await client.CoreV1.ReadNamespacedConfigMapAsync(name, "default");
+                return false;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return true;
+            }
+        }, ok => ok, TimeSpan.FromMinutes(3));
+        _log.WriteLine($"garbage collector {(gone ? "works again" : "STILL BLOCKED")} after {started.Elapsed.TotalSeconds:0.0}s");
+        gone.ShouldBeTrue("the test bed's garbage collector did not delete a ConfigMap within 3 minutes of the API server's restart");
     }
 
     private ProcessStartInfo StartInfo(string[] args)
@@ -403,7 +456,7 @@ public sealed class FaultTests : IDisposable
         using var process = Process.Start(StartInfo(args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         try
         {
             await process.WaitForExitAsync(cts.Token);
@@ -411,7 +464,7 @@ public sealed class FaultTests : IDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"nulecule {string.Join(' ', args)} did not end within 4 minutes");
+            throw new TimeoutException($"nulecule {string.Join(' ', args)} did not end within 5 minutes");
         }
 
         var output = $"{await stdout}\n{await stderr}";

@@ -65,8 +65,17 @@ internal sealed class ReleaseOperation : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The operation may have been cancelled; the lock must go regardless.
-        await _config.Store.UnlockAsync(_lock, CancellationToken.None);
+        // The operation may have been cancelled; the lock must go regardless. When the store does
+        // not answer (the API server holding it went away), the error being reported must not be
+        // replaced by this one: the next command takes over a lock whose process is gone.
+        try
+        {
+            await _config.Store.UnlockAsync(_lock, CancellationToken.None);
+        }
+        catch (OperationFailedException ex)
+        {
+            Reporter.Warn($"could not release the lock of release '{Release}': {ex.Message} (the next command takes it over)");
+        }
     }
 
     /// <summary>
@@ -152,7 +161,16 @@ internal sealed class ReleaseOperation : IAsyncDisposable
                 Updated = _config.Clock.GetUtcNow(),
                 Description = masker.Mask($"{description} failed: {reason}"),
             };
-            await _config.Store.UpdateAsync(failed, CancellationToken.None);
+            try
+            {
+                await _config.Store.UpdateAsync(failed, CancellationToken.None);
+            }
+            catch (OperationFailedException store)
+            {
+                // The engine's error is the one to report; the revision stays pending, and the next command recovers it.
+                Reporter.Warn($"could not record revision {revision} of release '{Release}' as failed: {store.Message} (it stays pending; the next command recovers it)");
+            }
+
             return new DeployAttempt(failed, null, ex);
         }
 
