@@ -88,7 +88,29 @@ public class VersionAndCompletionTests
         (await Cli.RunAsync(["[suggest:2]", "-"], environment)).Stdout.ShouldNotContain("/?");
     }
 
-    [TerminalFact]
+    [ShellFact("fish")]
+    public async Task Should_complete_in_fish_with_the_script_it_prints()
+    {
+        var output = await Tool.RunAsync("fish", "-c", $"{Terminal.Nulecule} completion fish | source; complete -C '{Terminal.Nulecule} stop --ig'");
+
+        output.Trim().ShouldStartWith("--ignore-not-found");
+    }
+
+    [ShellFact("zsh")]
+    public async Task Should_complete_in_zsh_with_the_script_it_prints()
+    {
+        // Given: the completion function with zsh's compadd replaced by one that prints what it is given
+        var script = $"compdef() {{ :; }}; compadd() {{ print -l -- ${{(P)2}}; }}; source <({Terminal.Nulecule} completion zsh); "
+            + $"words=({Terminal.Nulecule} sta); LBUFFER='{Terminal.Nulecule} sta'; _nulecule";
+
+        // When
+        var output = await Tool.RunAsync("zsh", "-fc", script);
+
+        // Then
+        output.Trim().ShouldBe("status");
+    }
+
+    [ShellFact("bash")]
     public async Task Should_complete_in_bash_with_the_script_it_prints()
     {
         // Given: bash with the script sourced, as `source <(nulecule completion bash)` does
@@ -118,6 +140,15 @@ internal static class Tool
         process.ExitCode.ShouldBe(0, $"{program} {string.Join(' ', args)}: {error}");
         return output;
     }
+}
+
+/// <summary>A test of a completion script in its shell, with the built binary; skipped without either.</summary>
+public sealed class ShellFactAttribute : FactAttribute
+{
+    public ShellFactAttribute(string shell) =>
+        Skip = !File.Exists(Terminal.Nulecule) ? $"the nulecule binary is not built at {Terminal.Nulecule}"
+            : File.Exists($"/usr/bin/{shell}") || File.Exists($"/bin/{shell}") ? null
+            : $"{shell} is not installed";
 }
 
 public sealed class DockerEngineFactAttribute : FactAttribute
