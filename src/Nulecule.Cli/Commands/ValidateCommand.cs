@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Nulecule.Actions;
+using Nulecule.Docker.Planning;
 using Nulecule.Docker.Run;
+using Nulecule.Providers;
+using Nulecule.Releases;
 using Nulecule.Templating;
 
 namespace Nulecule.Cli.Commands;
@@ -29,6 +32,7 @@ internal static class ValidateCommand
                 Sets = parse.GetValue(set) ?? [],
                 Environment = context.Environment,
                 CheckDockerRun = (run, directory) => CheckDockerRun(run, directory, context.Environment),
+                CheckDockerApp = rendered => CheckDockerApp(rendered, context.Environment),
             }, ct);
 
             var diagnostics = result.Diagnostics.Concat(result.NotFetched.Select(m => Diagnostic.Warning(
@@ -64,6 +68,20 @@ internal static class ValidateCommand
         try
         {
             _ = DockerRunArguments.Parse(run, directory, name => environment.GetValueOrDefault(name));
+            return [];
+        }
+        catch (NuleculeException ex)
+        {
+            return ex.Diagnostics;
+        }
+    }
+
+    // The same planning as `run` (names, links), with the release name `run` would choose by default.
+    private static IReadOnlyList<Diagnostic> CheckDockerApp(RenderedApp app, IReadOnlyDictionary<string, string> environment)
+    {
+        try
+        {
+            _ = ReleasePlanner.Plan(app, new RunOptions { Release = ReleaseNames.FromAppId(app.Root.App.Id) }, name => environment.GetValueOrDefault(name));
             return [];
         }
         catch (NuleculeException ex)

@@ -24,6 +24,13 @@ public sealed record ValidateOptions
     /// </summary>
     public Func<DockerRunCommand, string, IReadOnlyList<Diagnostic>>? CheckDockerRun { get; init; }
 
+    /// <summary>
+    /// The checks `run` makes of the whole rendered docker app before it contacts an engine (the
+    /// Docker planner: two containers of one name, a `--link` to no container of the app); called
+    /// once every docker artifact read without error. Null skips them.
+    /// </summary>
+    public Func<RenderedApp, IReadOnlyList<Diagnostic>>? CheckDockerApp { get; init; }
+
     public ArtifactResolver Resolver { get; init; } = new();
 }
 
@@ -66,9 +73,21 @@ public static class ValidateAction
 
         var appDir = NuleculeLoader.DisplayPath(root.App.Directory);
         var found = await Task.WhenAll(jobs.Select(job => Task.Run(() => CheckAsync(job.Reference, job.Provider, root, values, options, appDir, cancellationToken), cancellationToken))).ConfigureAwait(false);
-        foreach (var list in found)
+        foreach (var (list, _) in found)
         {
             diagnostics.AddRange(list);
+        }
+
+        if (options.CheckDockerApp is { } checkApp && values is not null && !diagnostics.Any(d => d.IsError))
+        {
+            var components = jobs.Select((job, i) => (job, found[i].Rendered))
+                .Where(j => j.job.Provider == "docker")
+                .Select(j => new RenderedComponent(j.job.Reference.Scope, j.job.Reference.Component.Name, j.job.Reference.Owner, j.Rendered))
+                .ToList();
+            if (components.Count > 0)
+            {
+                diagnostics.AddRange(checkApp(new RenderedApp(root, "docker", components, [], values)).Select(d => Located(d, appDir)));
+            }
         }
 
         return new ValidateResult(root, Masked(diagnostics, values), loaded.Missing);
@@ -143,10 +162,11 @@ public static class ValidateAction
         }
     }
 
-    private static async Task<List<Diagnostic>> CheckAsync(
+    private static async Task<(List<Diagnostic> Found, List<RenderedArtifact> Rendered)> CheckAsync(
         ComponentRef reference, string provider, AppNode root, ResolvedValues? values, ValidateOptions options, string appDir, CancellationToken ct)
     {
         var found = new List<Diagnostic>();
+        var rendered = new List<RenderedArtifact>();
         IReadOnlyList<ArtifactFile> files;
         try
         {
@@ -155,7 +175,7 @@ public static class ValidateAction
         catch (NuleculeException ex)
         {
             found.AddRange(ex.Diagnostics.Select(d => Named(d, provider, reference.Scope)));
-            return found;
+            return (found, rendered);
         }
 
         // With the values resolved, render exactly as `template` does; without, only parse.
@@ -173,6 +193,7 @@ public static class ValidateAction
                 continue;
             }
 
+            rendered.Add(rendering.Artifact);
             if (RenderAction.IsEmpty(rendering.Artifact))
             {
                 found.Add(Diagnostic.Warning($"{provider} artifact {file.Display} of component '{reference.Scope}' is empty: it deploys nothing (`run` refuses it)",
@@ -204,7 +225,7 @@ public static class ValidateAction
             }
         }
 
-        return found;
+        return (found, rendered);
     }
 
     // Artifact paths are relative to the root app; locate them from the working directory.
