@@ -99,7 +99,7 @@ public sealed class DockerProvider : IProvider, IDisposable
 
         var created = new Created();
         var waiter = new ContainerWaiter(client, PollInterval, SettleTime, masker);
-        var replacer = new ContainerReplacer(client, waiter, masker, reporter);
+        var replacer = new ContainerReplacer(client, waiter, masker, reporter, app.Values);
         var objects = new List<DeployedObject>();
         var deadline = DateTimeOffset.UtcNow + options.Timeout;
         string? working = null;

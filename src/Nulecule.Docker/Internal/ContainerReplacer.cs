@@ -1,6 +1,7 @@
 using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Nulecule.Answers;
 using Nulecule.Docker.Planning;
 using Nulecule.Docker.Run;
 using Nulecule.Providers;
@@ -22,7 +23,7 @@ namespace Nulecule.Docker.Internal;
 /// ports and without network aliases, unless the two share a mount (two database servers on one
 /// data directory would do harm); only a trial that keeps running leads to the swap.
 /// </remarks>
-internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter waiter, SecretMasker masker, IReporter reporter)
+internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter waiter, SecretMasker masker, IReporter reporter, ResolvedValues? values = null)
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
@@ -311,8 +312,9 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         }
         catch (DockerApiException e)
         {
+            var portInUse = await EngineErrors.DescribePortInUseAsync(client, container, Describe(e), values);
             throw new OperationFailedException(masker.Mask(
-                $"component {container.Component}: starting {name} failed ({container.Arguments.Location}): {Describe(e)}"), e);
+                portInUse ?? $"component {container.Component}: starting {name} failed ({container.Arguments.Location}): {Describe(e)}"), e);
         }
     }
 

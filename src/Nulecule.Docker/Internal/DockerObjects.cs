@@ -77,7 +77,7 @@ internal static class DockerObjects
 
     public static string Describe(Exception e) => e switch
     {
-        DockerApiException api when !string.IsNullOrWhiteSpace(api.ResponseBody) => $"{(int)api.StatusCode} {api.ResponseBody.Trim()}",
+        DockerApiException api => EngineErrors.MessageOf(api),
         _ => e.Message,
     };
 }

@@ -70,8 +70,13 @@ public sealed class DockerSafeUpgradeTests : IDisposable
         squatter.Start();
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
 
-        // When / Then: the upgrade fails, the old container serves on
-        await ShouldKeepServingAsync(() => UpgradeAsync(wait: true, $"web.port={taken}"), "address already in use");
+        // When / Then: the upgrade fails, the old container serves on, and the error says what holds
+        // the port and which param sets it, in words (no engine JSON there or in the history)
+        var error = await ShouldKeepServingAsync(() => UpgradeAsync(wait: true, $"web.port={taken}"), "address already in use");
+        error.ShouldContain($"component web: host port {taken} is already in use by a process on this host (not a container)");
+        error.ShouldContain($"set param 'port' to another port (--set web.port=PORT)");
+        error.ShouldNotContain("{\"message\"");
+        (await _h.Store.HistoryAsync(_h.Release)).ShouldAllBe(r => !r.Description.Contains("{\"message\"", StringComparison.Ordinal));
 
         // When / Then: a rollback to the failed revision 2 fails the same way, and still nothing changes
         await ShouldKeepServingAsync(
@@ -185,6 +190,21 @@ public sealed class DockerSafeUpgradeTests : IDisposable
         (web.Ready, web.Revision).ShouldBe((true, 1));
         _h.ShouldNotLeakTheCanary();
         return message;
+    }
+
+    [DockerFact]
+    public async Task Should_name_the_container_and_release_that_hold_a_host_port()
+    {
+        // Given: another release publishes the port this release's upgrade moves to
+        await _h.RunAsync();
+        var taken = FreePort();
+        using var other = new DockerReleaseHarness(ServedApp.Writer(taken));
+        (await other.RunAsync()).Release!.State.ShouldBe(ReleaseState.Deployed);
+
+        // When / Then
+        var error = await ShouldKeepServingAsync(() => UpgradeAsync(wait: true, $"web.port={taken}"), "port is already allocated");
+        error.ShouldContain($"component web: host port {taken} is already in use by container {other.Container("web")} (release '{other.Release}')");
+        await new UninstallAction(other.Config) { Release = other.Release }.RunAsync();
     }
 
     private static int FreePort()
