@@ -10,7 +10,7 @@ namespace Nulecule.Docker.Tests;
 
 /// <summary>
 /// Images crafted offline (`docker import` of a tar built here) whose /application-entity attacks
-/// the fetcher: link chains, absolute links, devices, FIFOs, oversized files. Each must be refused
+/// the fetcher: link chains, absolute links, hard links to links, devices, FIFOs, oversized files. Each must be refused
 /// with nothing written outside the destination.
 /// </summary>
 public sealed class MaliciousImageTests : IDisposable
@@ -108,5 +108,25 @@ public sealed class MaliciousImageTests : IDisposable
         var image = await Import("big", big);
 
         (await FetchRefused(image, maxBytes: 1024 * 1024)).Message.ShouldContain("larger than 1 MiB");
+    }
+
+    [DockerFact]
+    public async Task Should_refuse_an_image_with_a_device()
+    {
+        var device = new PaxTarEntry(TarEntryType.CharacterDevice, "application-entity/null") { DeviceMajor = 1, DeviceMinor = 3 };
+        var image = await Import("device", device);
+
+        (await FetchRefused(image)).Message.ShouldContain("CharacterDevice entries are not allowed");
+    }
+
+    [DockerFact]
+    public async Task Should_refuse_an_image_with_a_hardlink_to_a_symbolic_link()
+    {
+        var image = await Import("hardlink",
+            Entry(TarEntryType.SymbolicLink, "application-entity/alias", "Nulecule"),
+            Entry(TarEntryType.HardLink, "application-entity/copy", "application-entity/alias"));
+
+        // The engine keeps the second name as a hard link to the link (one inode), and the export says so.
+        (await FetchRefused(image)).Message.ShouldContain("hard link to application-entity/alias, which is a symbolic link");
     }
 }
