@@ -70,6 +70,37 @@ internal static class KubeCluster
 
     public static k8s.Kubernetes Client() => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
 
+    /// <summary>Creates a namespace and waits for its default service account (pods are refused until it exists).</summary>
+    public static async Task CreateNamespaceAsync(k8s.Kubernetes client, string name, TimeSpan wait)
+    {
+        await client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new k8s.Models.V1ObjectMeta { Name = name } });
+        await Probes.EventuallyAsync(async () =>
+        {
+            try
+            {
+                await client.CoreV1.ReadNamespacedServiceAccountAsync("default", name);
+                return true;
+            }
+            catch (k8s.Autorest.HttpOperationException)
+            {
+                return false;
+            }
+        }, ok => ok, wait);
+    }
+
+    /// <summary>Deletes a namespace at once; one already gone is fine.</summary>
+    public static async Task DeleteNamespaceAsync(k8s.Kubernetes client, string name)
+    {
+        try
+        {
+            await client.CoreV1.DeleteNamespaceAsync(name, new k8s.Models.V1DeleteOptions { GracePeriodSeconds = 0 });
+        }
+        catch (k8s.Autorest.HttpOperationException)
+        {
+            // Already gone.
+        }
+    }
+
     private static (string?, string?) Find()
     {
         if (TestKubeconfig.Find(out var missing) is not { } path)

@@ -521,22 +521,8 @@ public sealed class FaultTests : IDisposable
     private async Task CreateNamespaceAsync()
     {
         using var client = KubeCluster.Client();
-        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = _namespace } });
         _kube = true;
-
-        // Pods are refused until the namespace's default service account exists.
-        await Probes.EventuallyAsync(async () =>
-        {
-            try
-            {
-                await client.CoreV1.ReadNamespacedServiceAccountAsync("default", _namespace);
-                return true;
-            }
-            catch (HttpOperationException)
-            {
-                return false;
-            }
-        }, ok => ok, TimeSpan.FromSeconds(30));
+        await KubeCluster.CreateNamespaceAsync(client, _namespace, TimeSpan.FromSeconds(30));
     }
 
     public void Dispose()

@@ -26,35 +26,14 @@ public sealed class KubernetesCorpusTests : IAsyncLifetime
         }
 
         _kube = KubeCluster.Client();
-        await _kube.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = _namespace } });
-
-        // Pods are refused until the namespace's default service account exists.
-        await Probes.EventuallyAsync(async () =>
-        {
-            try
-            {
-                await _kube.CoreV1.ReadNamespacedServiceAccountAsync("default", _namespace);
-                return true;
-            }
-            catch (HttpOperationException)
-            {
-                return false;
-            }
-        }, ok => ok, TimeSpan.FromSeconds(20));
+        await KubeCluster.CreateNamespaceAsync(_kube, _namespace, TimeSpan.FromSeconds(20));
     }
 
     public async Task DisposeAsync()
     {
         if (_kube is not null)
         {
-            try
-            {
-                await _kube.CoreV1.DeleteNamespaceAsync(_namespace, new V1DeleteOptions { GracePeriodSeconds = 0 });
-            }
-            catch (HttpOperationException)
-            {
-                // Already gone.
-            }
+            await KubeCluster.DeleteNamespaceAsync(_kube, _namespace);
 
             _kube.Dispose();
         }
