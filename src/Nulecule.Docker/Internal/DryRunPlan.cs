@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
-using Docker.DotNet;
 using Docker.DotNet.Models;
 using Nulecule.Docker.Planning;
 using Nulecule.Providers;

@@ -1,9 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using Docker.DotNet;
 using Docker.DotNet.Models;
-using Nulecule.Docker.Planning;
 using Nulecule.Providers;
 using static Nulecule.Docker.Internal.DockerObjects;
 
