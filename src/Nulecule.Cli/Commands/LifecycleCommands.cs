@@ -13,8 +13,7 @@ internal static class LifecycleCommands
     private sealed class DeployFlags
     {
         public Option<string?> Provider { get; } = Arguments.Provider();
-        public Option<string?> Answers { get; } = Arguments.Answers();
-        public Option<string[]> Set { get; } = Arguments.Set();
+        public ValueOptions Values { get; } = new(deploying: true);
         public Option<bool> Wait { get; } = new("--wait") { Description = "Start each component only when the previous ones are running (and healthy where they have a health check)." };
         public Option<TimeSpan> Timeout { get; } = Arguments.Timeout("How long --wait waits in all (e.g. 90s, 5m).", "5m");
         public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Print the engine operations that would be made; change nothing." };
@@ -27,7 +26,9 @@ internal static class LifecycleCommands
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Provider, Answers, Set, Wait, Timeout, DryRun, KeepFailed, Atomic, ForceUnlock, TakeOwnership })
+            command.Options.Add(Provider);
+            Values.AddTo(command);
+            foreach (var option in new Option[] { Wait, Timeout, DryRun, KeepFailed, Atomic, ForceUnlock, TakeOwnership })
             {
                 command.Options.Add(option);
             }
@@ -47,7 +48,7 @@ internal static class LifecycleCommands
         context.Action(command, async (parse, output, ct) =>
         {
             var appPath = await Apps.LocateAsync(context, parse.GetValue(app)!, output, ct);
-            var options = Render.Options(context, parse, app, flags.Provider, flags.Answers, flags.Set, flags.Engine.Settings(parse)) with { AppPath = appPath };
+            var options = Render.Options(context, parse, app, flags.Provider, flags.Values, flags.Engine.Settings(parse)) with { AppPath = appPath };
             return await DeployAsync(context, parse, output, flags, options, parse.GetValue(name), ct);
         });
         return command;
@@ -77,7 +78,7 @@ internal static class LifecycleCommands
                 throw new NuleculeException($"release '{name}' was deployed from {appPath}, which is gone", null, "give the app directory: `nulecule upgrade " + name + " APP`");
             }
 
-            var options = Render.Options(context, parse, app!, flags.Provider, flags.Answers, flags.Set, flags.Engine.Settings(parse)) with
+            var options = Render.Options(context, parse, app!, flags.Provider, flags.Values, flags.Engine.Settings(parse)) with
             {
                 AppPath = appPath,
                 Provider = parse.GetValue(flags.Provider) ?? previous.Record.Provider,
@@ -214,14 +215,14 @@ internal static class LifecycleCommands
         var release = Arguments.ReleaseArgument();
         var app = new Argument<string?>("APP") { Description = "The app to compare with. Default: the directory the release was last deployed from.", Arity = ArgumentArity.ZeroOrOne };
         var provider = Arguments.Provider();
-        var answers = Arguments.Answers();
-        var set = Arguments.Set();
+        var values = new ValueOptions();
         var reset = new Option<bool>("--reset-values") { Description = "Compare without the values given to earlier revisions." };
         var engine = new ProviderOptions();
         var command = new Command("diff", "Show what an upgrade would change, object by object (hidden values masked). Exit code 0: no change, 1: changes, 2: error.")
         {
-            release, app, provider, answers, set, reset,
+            release, app, provider, reset,
         };
+        values.AddTo(command);
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
@@ -230,7 +231,7 @@ internal static class LifecycleCommands
             var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct);
             using var owned = found.Provider as IDisposable;
             var previous = await PreviousRevision.LastDeployedAsync(found.Store, releases.Key, name, "see `nulecule list`", ct);
-            var options = Render.Options(context, parse, app!, provider, answers, set) with
+            var options = Render.Options(context, parse, app!, provider, values) with
             {
                 AppPath = parse.GetValue(app) ?? previous.AppDirectory,
                 Provider = parse.GetValue(provider) ?? previous.Record.Provider,

@@ -13,17 +13,17 @@ internal static class ParamsCommand
     public static Command Create(CommandContext context)
     {
         var app = Arguments.App();
-        var answers = Arguments.Answers();
-        var set = Arguments.Set();
+        var given = new ValueOptions();
         var format = Arguments.Format("Output format: table or json.", "table", "json");
         var command = new Command("params", "Show every param of every scope with its resolved value and its source (default, answers file:line, environment, command line). Hidden values print as ******.")
         {
-            app, answers, set, format,
+            app, format,
         };
+        given.AddTo(command);
         context.Action(command, (parse, output, _) =>
         {
             // Every param is listed; a required one nothing answers is marked, not fatal.
-            var options = Render.Options(context, parse, app, new Option<string?>("--unused"), answers, set) with { AllowMissing = true };
+            var options = Render.Options(context, parse, app, new Option<string?>("--unused"), given) with { AllowMissing = true };
             var (_, values, warnings) = RenderAction.Resolve(options);
             output.Masker = values.Masker;
             output.Diagnostics(warnings);

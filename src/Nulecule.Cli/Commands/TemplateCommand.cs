@@ -10,18 +10,18 @@ internal static class TemplateCommand
     {
         var app = Arguments.App();
         var provider = Arguments.Provider();
-        var answers = Arguments.Answers();
-        var set = Arguments.Set();
+        var values = new ValueOptions();
         var outputDir = new Option<string?>("--output-dir", "-o") { Description = "Write DIR/<component>/<file> instead of printing one stream." };
         var showSecrets = new Option<bool>("--show-secrets") { Description = "Print hidden param values instead of ******." };
         var command = new Command("template", "Render every component's artifacts for one provider (graph order, nested apps in place), without touching any engine.")
         {
-            app, provider, answers, set, outputDir, showSecrets,
+            app, provider, outputDir, showSecrets,
         };
+        values.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
             var secrets = parse.GetValue(showSecrets);
-            var options = Render.Options(context, parse, app, provider, answers, set) with { Print = secrets ? PrintMode.ShowSecrets : PrintMode.MaskSecrets };
+            var options = Render.Options(context, parse, app, provider, values) with { Print = secrets ? PrintMode.ShowSecrets : PrintMode.MaskSecrets };
             var outcome = await RenderAction.RunAsync(options, ct);
             Render.Report(output, outcome);
             if (parse.GetValue(outputDir) is { } dir)
@@ -61,18 +61,16 @@ internal static class TemplateCommand
 /// <summary>Turns the shared app/answers/set options into render options.</summary>
 internal static class Render
 {
-    public static RenderOptions Options(CommandContext context, ParseResult parse, Argument<string> app, Option<string?> provider, Option<string?> answers, Option<string[]> set,
-        IReadOnlyDictionary<string, string?>? settings = null) => new()
+    public static RenderOptions Options(CommandContext context, ParseResult parse, Argument<string> app, Option<string?> provider, ValueOptions values,
+        IReadOnlyDictionary<string, string?>? settings = null) => values.Apply(new RenderOptions
     {
         AppPath = parse.GetValue(app)!,
         Provider = parse.GetValue(provider),
-        AnswersFile = parse.GetValue(answers),
-        Sets = parse.GetValue(set) ?? [],
         Environment = context.Environment,
         Settings = settings ?? new Dictionary<string, string?>(),
         Prompt = Prompter.For(context.Environment, parse.GetValue(context.Globals.NoPrompt)),
         Providers = Engines.Registry,
-    };
+    }, parse);
 
     public static void Report(Output output, RenderOutcome outcome)
     {

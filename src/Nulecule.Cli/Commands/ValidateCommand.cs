@@ -15,25 +15,23 @@ internal static class ValidateCommand
     public static Command Create(CommandContext context)
     {
         var app = Arguments.App();
-        var answers = Arguments.Answers();
-        var set = Arguments.Set();
+        var values = new ValueOptions();
         var strict = new Option<bool>("--strict") { Description = "Fail (exit 2) on warnings too." };
         var format = Arguments.Format("Output format: text (diagnostics on stderr) or json (diagnostics as data on stdout).", "text", "json");
         var command = new Command("validate", "Check an application (and its fetched nested apps): the Nulecule file, defaults and answers against their constraints, and every artifact of every provider as template and run would read it. Prints every problem with its file:line:column.")
         {
-            app, answers, set, strict, format,
+            app, strict, format,
         };
+        values.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var result = await ValidateAction.RunAsync(new ValidateOptions
+            var result = await ValidateAction.RunAsync(values.Apply(new ValidateOptions
             {
                 AppPath = parse.GetValue(app)!,
-                AnswersFile = parse.GetValue(answers),
-                Sets = parse.GetValue(set) ?? [],
                 Environment = context.Environment,
                 CheckDockerRun = (run, directory) => CheckDockerRun(run, directory, context.Environment),
                 CheckDockerApp = rendered => CheckDockerApp(rendered, context.Environment),
-            }, ct);
+            }, parse), ct);
 
             var diagnostics = result.Diagnostics.Concat(result.NotFetched.Select(m => Diagnostic.Warning(
                 $"nested application '{m.Scope}' ({m.Component.Source}) is not fetched yet, so it was not checked; `nulecule fetch` extracts it",

@@ -12,13 +12,24 @@ public sealed record RenderOptions
 
     /// <summary>Explicit provider (`--provider`); else the answers' `provider`, else the app's `provider` param, else kubernetes.</summary>
     public string? Provider { get; init; }
-    public string? AnswersFile { get; init; }
+
+    /// <summary>Answers files (`-f/--values/-a`), in command-line order: a later one wins, key by key.</summary>
+    public IReadOnlyList<string> AnswersFiles { get; init; } = [];
 
     /// <summary>Answers under the file's (e.g. the values given to a release's previous revision); the file wins.</summary>
     public AnswersFile? BaseAnswers { get; init; }
 
-    /// <summary>`--set [SCOPE.]NAME=VALUE` texts, in command-line order.</summary>
+    /// <summary>`--set [SCOPE.]NAME=VALUE[,...]` texts, in command-line order.</summary>
     public IReadOnlyList<string> Sets { get; init; } = [];
+
+    /// <summary>`--set-string` texts (values taken as written); they win over `--set`, as in Helm.</summary>
+    public IReadOnlyList<string> SetStrings { get; init; } = [];
+
+    /// <summary>`--set-file NAME=PATH` texts (values read from files); they win over `--set-string`.</summary>
+    public IReadOnlyList<string> SetFiles { get; init; } = [];
+
+    /// <summary>Deploying verbs: a `--set` naming no param is an error (`--allow-unknown` clears it).</summary>
+    public bool RejectUnknownSets { get; init; }
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>`[general]` settings given by flags (namespace, provider-config ...).</summary>
@@ -178,19 +189,20 @@ public static class RenderAction
     };
 
     /// <summary>
-    /// The answers file: the one given (<c>-a</c>), else an <c>answers.conf</c> in the app's
-    /// directory (Atomic App read it), else none.
+    /// The answers files: the ones given (<c>-f</c>/<c>-a</c>), else an <c>answers.conf</c> in the
+    /// app's directory (Atomic App read it), else none.
     /// </summary>
-    public static string? AnswersFileFor(string? given, AppNode root)
+    public static IReadOnlyList<string> AnswersFilesFor(IReadOnlyList<string> given, AppNode root)
     {
+        ArgumentNullException.ThrowIfNull(given);
         ArgumentNullException.ThrowIfNull(root);
-        if (given is not null)
+        if (given.Count > 0)
         {
             return given;
         }
 
         var beside = Path.Combine(root.App.Directory, AppAnswersFile);
-        return File.Exists(beside) ? beside : null;
+        return File.Exists(beside) ? [beside] : [];
     }
 
     /// <summary>The answers file an app directory may carry, read when no <c>-a</c> is given.</summary>
@@ -214,9 +226,16 @@ public static class RenderAction
     {
         var sources = new AnswerSources
         {
-            File = Merge(KnownOnly(options.BaseAnswers, root), AnswersFileFor(options.AnswersFile, root) is { } answers ? AnswersFile.Load(answers) : null),
+            File = LoadAnswers(AnswersFilesFor(options.AnswersFiles, root), KnownOnly(options.BaseAnswers, root)),
             Environment = options.Environment,
-            Overrides = options.Sets.Select(SetOverride.Parse).ToList(),
+            // Helm's order: --set, then --set-string, then --set-file; a later one wins.
+            Overrides =
+            [
+                .. options.Sets.SelectMany(text => SetOverride.ParseList(text, SetKind.Typed)),
+                .. options.SetStrings.SelectMany(text => SetOverride.ParseList(text, SetKind.String)),
+                .. options.SetFiles.SelectMany(text => SetOverride.ParseList(text, SetKind.File)),
+            ],
+            UnknownOverrides = options.RejectUnknownSets ? UnknownNames.Error : UnknownNames.Warn,
             Settings = options.Settings,
             Prompt = options.Prompt,
             Missing = options.AllowMissing ? MissingValues.Leave : MissingValues.Error,
@@ -249,6 +268,13 @@ public static class RenderAction
             .Where(s => s.Entries.Count > 0)
             .ToList();
         return new AnswersFile(sections, answers.Path, answers.Format);
+    }
+
+    /// <summary>The answers files loaded and merged over <paramref name="base"/>, in order: a later file wins, key by key.</summary>
+    public static AnswersFile? LoadAnswers(IReadOnlyList<string> paths, AnswersFile? @base)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return paths.Aggregate(@base, (under, path) => Merge(under, AnswersFile.Load(path)));
     }
 
     /// <summary><paramref name="top"/>'s sections and keys over <paramref name="base"/>'s.</summary>

@@ -10,11 +10,17 @@ public sealed record ValidateOptions
 {
     public required string AppPath { get; init; }
 
-    /// <summary>`-a`; else the app directory's `answers.conf`, as for rendering.</summary>
-    public string? AnswersFile { get; init; }
+    /// <summary>`-f/-a` in order (a later one wins); else the app directory's `answers.conf`, as for rendering.</summary>
+    public IReadOnlyList<string> AnswersFiles { get; init; } = [];
 
     /// <summary>`--set [SCOPE.]NAME=VALUE`, as for `template` and `run`: the values the user will deploy with win.</summary>
     public IReadOnlyList<string> Sets { get; init; } = [];
+
+    /// <summary>`--set-string`, as for rendering.</summary>
+    public IReadOnlyList<string> SetStrings { get; init; } = [];
+
+    /// <summary>`--set-file`, as for rendering.</summary>
+    public IReadOnlyList<string> SetFiles { get; init; } = [];
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
@@ -97,11 +103,13 @@ public static class ValidateAction
     {
         // Every malformed --set is reported, not just the first; the app is checked with the others.
         var overrides = new List<SetOverride>();
-        foreach (var set in options.Sets)
+        foreach (var (set, kind) in options.Sets.Select(t => (t, SetKind.Typed))
+            .Concat(options.SetStrings.Select(t => (t, SetKind.String)))
+            .Concat(options.SetFiles.Select(t => (t, SetKind.File))))
         {
             try
             {
-                overrides.Add(SetOverride.Parse(set));
+                overrides.AddRange(SetOverride.ParseList(set, kind));
             }
             catch (NuleculeException ex)
             {
@@ -111,7 +119,7 @@ public static class ValidateAction
 
         var sources = new AnswerSources
         {
-            File = RenderAction.AnswersFileFor(options.AnswersFile, root) is { } file ? AnswersFile.Load(file) : null,
+            File = RenderAction.LoadAnswers(RenderAction.AnswersFilesFor(options.AnswersFiles, root), null),
             Environment = options.Environment,
             Overrides = overrides,
             Missing = MissingValues.Placeholder,

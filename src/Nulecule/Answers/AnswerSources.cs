@@ -34,6 +34,19 @@ public sealed record AnswerSources
 
     /// <summary>What a required param nothing answered gets (default: it is an error).</summary>
     public MissingValues Missing { get; init; } = MissingValues.Error;
+
+    /// <summary>
+    /// What a <c>--set</c> naming no param gets: a warning (rendering, <c>params</c>) or an error
+    /// (deploying, unless <c>--allow-unknown</c>). Answers files and the environment always warn.
+    /// </summary>
+    public UnknownNames UnknownOverrides { get; init; } = UnknownNames.Warn;
+}
+
+/// <summary>How <see cref="ParamResolver"/> treats a command-line value for a param the app does not have.</summary>
+public enum UnknownNames
+{
+    Warn,
+    Error,
 }
 
 /// <summary>How <see cref="ParamResolver"/> treats a required param that no source answers.</summary>

@@ -140,7 +140,18 @@ public static class ParamResolver
                 continue;
             }
 
-            WarnIfUnknown(tree, set.Scope, set.Name, null, set.Origin, warnings);
+            if (Unknown(tree, set.Scope, set.Name, null, set.Origin) is { } unknown)
+            {
+                if (sources.UnknownOverrides == UnknownNames.Error)
+                {
+                    // A typo must not deploy the default in its place.
+                    errors.Add(Diagnostic.Error(unknown.Message, hint: "check the name (`nulecule params` lists them), or pass --allow-unknown to give it anyway"));
+                    continue;
+                }
+
+                warnings.Add(unknown);
+            }
+
             layer[(set.Scope, set.Name)] = new Candidate(set.Value, ValueOrigin.CommandLine, new SourceLocation(set.Origin, 0, 0), set.Origin);
         }
 
@@ -197,17 +208,26 @@ public static class ParamResolver
 
     private static void WarnIfUnknown(ScopeTree tree, string section, string key, SourceLocation? at, string? origin, List<Diagnostic> warnings)
     {
+        if (Unknown(tree, section, key, at, origin) is { } unknown)
+        {
+            warnings.Add(unknown);
+        }
+    }
+
+    /// <summary>A warning when <paramref name="key"/> names no param (or setting) of <paramref name="section"/>, else null.</summary>
+    private static Diagnostic? Unknown(ScopeTree tree, string section, string key, SourceLocation? at, string? origin)
+    {
         var known = tree.KeysOf[section];
         if (known.Contains(key))
         {
-            return;
+            return null;
         }
 
         var prefix = origin is null ? "" : origin + ": ";
         var what = section == AnswerSection.General
             ? $"{prefix}[general] {key} matches no param or setting of this app{Suggest.DidYouMean(key, known)} (templates can still use it as ${key})"
             : $"{prefix}[{section}] {key} matches no param of '{section}'{Suggest.DidYouMean(key, known)}";
-        warnings.Add(Diagnostic.Warning(what, at));
+        return Diagnostic.Warning(what, at);
     }
 
     private static Diagnostic Missing(string scope, Param param)

@@ -171,4 +171,97 @@ public sealed class CommandTests : IDisposable
         list.Stdout.ShouldContain("helloapache-app");
         list.Stdout.ShouldContain("docker.io/projectatomic/wordpress-centos7-atomicapp");
     }
+
+    private const string ValuesApp = """
+        specversion: 0.0.2
+        id: values-app
+        graph:
+          - name: web
+            params:
+              - name: greeting
+                default: hello
+              - name: port
+                default: 80
+              - name: note
+                default: x
+              - name: cert
+                default: none
+            artifacts:
+              kubernetes:
+                - file://cm.yaml
+        """;
+
+    private const string ConfigMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  greeting: $greeting\n  port: \"$port\"\n  note: $note\n  cert: $cert\n";
+
+    [Fact]
+    public async Task Should_layer_values_files_and_set_flags_like_helm()
+    {
+        // Given: two values files (the later wins key by key), a comma list, --set-string and --set-file
+        var app = WriteApp(ValuesApp, ("cm.yaml", ConfigMap));
+        var first = Path.Combine(_dir, "first.yaml");
+        var second = Path.Combine(_dir, "second.ini");
+        var cert = Path.Combine(_dir, "cert.pem");
+        File.WriteAllText(first, "web:\n  greeting: from-first\n  port: 81\n");
+        File.WriteAllText(second, "[web]\ngreeting = from-second\n");
+        File.WriteAllText(cert, "CERT-LINE");
+
+        // When
+        var result = await Cli.RunAsync("template", app, "-f", first, "--values", second,
+            "--set", "note=a,b,web.port=8080", "--set-string", "greeting=None", "--set-file", $"cert={cert}");
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stdout.ShouldContain("greeting: None");
+        result.Stdout.ShouldContain("port: \"8080\"");
+        result.Stdout.ShouldContain("note: a,b");
+        result.Stdout.ShouldContain("cert: CERT-LINE");
+    }
+
+    [Fact]
+    public async Task Should_take_the_later_values_file_over_the_earlier()
+    {
+        var app = WriteApp(ValuesApp, ("cm.yaml", ConfigMap));
+        var first = Path.Combine(_dir, "first.ini");
+        var second = Path.Combine(_dir, "second.ini");
+        File.WriteAllText(first, "[web]\ngreeting = one\nnote = kept\n");
+        File.WriteAllText(second, "[web]\ngreeting = two\n");
+
+        var result = await Cli.RunAsync("template", app, "-a", first, "-a", second);
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stdout.ShouldContain("greeting: two");
+        result.Stdout.ShouldContain("note: kept");
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_run_with_an_unknown_set_name_unless_allowed()
+    {
+        // Given: a typo in a --set name, which must not deploy the default instead
+        var app = WriteApp(ValuesApp, ("cm.yaml", ConfigMap));
+
+        // When: nothing is reached before the values are resolved, so no engine is needed
+        var refused = await Cli.RunAsync("run", app, "--provider", "kubernetes", "--set", "web.prot=8080", "--dry-run");
+        var template = await Cli.RunAsync("template", app, "--set", "web.prot=8080");
+
+        // Then
+        refused.ExitCode.ShouldBe(2, refused.Stderr);
+        refused.Stderr.ShouldContain("--set web.prot: [web] prot matches no param of 'web'; did you mean 'port'?");
+        refused.Stderr.ShouldContain("--allow-unknown");
+        template.ExitCode.ShouldBe(0, template.Stderr);
+        template.Stderr.ShouldContain("warning");
+    }
+
+    [Fact]
+    public async Task Should_accept_an_unknown_set_name_with_allow_unknown()
+    {
+        var app = WriteApp(ValuesApp, ("cm.yaml", ConfigMap));
+
+        var result = await Cli.RunAsync("run", app, "--provider", "kubernetes", "--set", "web.prot=8080", "--allow-unknown", "--dry-run");
+
+        // The name is reported as a warning; whatever happens next (no cluster here) is not about it.
+        var line = result.Stderr.Split('\n').Single(l => l.Contains("--set web.prot", StringComparison.Ordinal));
+        line.ShouldContain("warning");
+        line.ShouldNotContain("error");
+    }
 }
+

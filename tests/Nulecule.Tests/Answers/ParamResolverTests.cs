@@ -350,6 +350,30 @@ public class ParamResolverTests
     }
 
     [Fact]
+    public void Should_refuse_an_unknown_set_name_when_deploying_and_suggest_the_param()
+    {
+        var error = Should.Throw<NuleculeException>(() => Resolve(new AnswerSources
+        {
+            File = Ini(DbPass),
+            Overrides = [SetOverride.Parse("web.prot=1")],
+            UnknownOverrides = UnknownNames.Error,
+        }));
+
+        var diagnostic = error.Diagnostics.ShouldHaveSingleItem();
+        diagnostic.Message.ShouldBe("--set web.prot: [web] prot matches no param of 'web'; did you mean 'port'?");
+        diagnostic.Hint.ShouldNotBeNull().ShouldContain("--allow-unknown");
+    }
+
+    [Fact]
+    public void Should_only_warn_about_an_unknown_set_name_by_default()
+    {
+        var values = ParamResolver.Resolve(Wordpress(), new AnswerSources { File = Ini(DbPass), Overrides = [SetOverride.Parse("web.prot=1")] }, out var warnings);
+
+        values.ShouldNotBeNull();
+        warnings.ShouldHaveSingleItem().Message.ShouldStartWith("--set web.prot: [web] prot matches no param");
+    }
+
+    [Fact]
     public void Should_warn_about_unknown_keys_in_known_sections()
     {
         // When

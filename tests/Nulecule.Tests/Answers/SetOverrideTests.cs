@@ -63,4 +63,71 @@ public class SetOverrideTests
         SetOverride.Parse("web.port=80").Origin.ShouldBe("--set web.port");
         SetOverride.Parse("port=80").Origin.ShouldBe("--set port");
     }
+
+    [Theory]
+    [InlineData("a=1,b=2", new[] { "a=1", "b=2" })]
+    [InlineData("web.port=80, db.user=wp", new[] { "web.port=80", "db.user=wp" })]
+    [InlineData("tags=a,b,c", new[] { "tags=a,b,c" })]
+    [InlineData("tags=a,b=c", new[] { "tags=a", "b=c" })]
+    [InlineData(@"tags=a\,b=c", new[] { "tags=a,b=c" })]
+    [InlineData("url=http://x/?a=b,c", new[] { "url=http://x/?a=b,c" })]
+    [InlineData("a=1,provider-config=/k", new[] { "a=1", "provider-config=/k" })]
+    [InlineData("a=,b=", new[] { "a=", "b=" })]
+    public void Should_split_a_list_only_where_a_new_assignment_starts(string text, string[] expected)
+    {
+        var sets = SetOverride.ParseList(text);
+
+        sets.Select(s => s.Scope == AnswerSection.General ? $"{s.Name}={s.Value?.Text}" : $"{s.Scope}.{s.Name}={s.Value?.Text}")
+            .ShouldBe(expected.Select(e => e.Replace(", ", ",", StringComparison.Ordinal).TrimStart()));
+    }
+
+    [Theory]
+    [InlineData("x=None", "None")]
+    [InlineData("x=0123", "0123")]
+    [InlineData("x=\"quoted\"", "\"quoted\"")]
+    [InlineData("x=", "")]
+    [InlineData("x=true", "true")]
+    public void Should_take_a_set_string_value_as_written(string text, string value)
+    {
+        var set = SetOverride.ParseList(text, SetKind.String).ShouldHaveSingleItem();
+
+        set.Value.ShouldBe(Scalar.String(value));
+        set.Origin.ShouldBe("--set-string x");
+    }
+
+    [Fact]
+    public void Should_read_a_set_file_value_from_the_file()
+    {
+        // Given
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "-----BEGIN CERT-----\nabc\n");
+
+            // When
+            var set = SetOverride.ParseList($"web.cert={path}", SetKind.File).ShouldHaveSingleItem();
+
+            // Then
+            set.Value.ShouldBe(Scalar.String("-----BEGIN CERT-----\nabc\n"));
+            set.Origin.ShouldBe("--set-file web.cert");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("/nonexistent/cert.pem", "no such file")]
+    [InlineData("/dev/zero", "not a regular file")]
+    [InlineData("/tmp", "not a regular file")]
+    [InlineData("", "the file name is missing")]
+    public void Should_refuse_a_set_file_that_is_no_readable_regular_file(string path, string why)
+    {
+        var error = Should.Throw<NuleculeException>(() => SetOverride.ParseList($"cert={path}", SetKind.File));
+
+        var message = error.Diagnostics.ShouldHaveSingleItem().Message;
+        message.ShouldStartWith("--set-file 'cert=");
+        message.ShouldContain(why);
+    }
 }
