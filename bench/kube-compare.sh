@@ -2,7 +2,7 @@
 # Applies an app of M objects (default 200: per component 2 ConfigMaps, 2 Services, 1 Deployment
 # with replicas 0, so nothing runs) to the Kubernetes testbed two ways, each into a fresh namespace:
 #   nulecule  `nulecule run APP --provider kubernetes -n NS --name R`
-#   kubectl   `kubectl apply -R -f DIR -n NS`, DIR = `nulecule template APP -o DIR` (the same objects)
+#   kubectl   `kubectl apply -R -f DIR -n NS`, DIR = `nulecule template APP --output-dir DIR` (the same objects)
 # and times both the first run (creates everything) and a second, identical run (nothing changes).
 # Namespaces are created and deleted outside the clock.
 #
@@ -63,7 +63,7 @@ spec:
 YAML
   done
 } >"$app/Nulecule"
-"$jit" template "$app" --provider kubernetes -o "$rendered" -q
+"$jit" template "$app" --provider kubernetes --output-dir "$rendered" -q
 files=$(find "$rendered" -type f | wc -l)
 [ "$files" -eq "$objects" ] || { echo "rendered $files files, expected $objects" >&2; exit 1; }
 

@@ -123,7 +123,8 @@ public class OutputTests
         {
             Name = name, Revision = 1, AppId = "web-shop-with-a-long-application-id", AppVersion = "1.0.0-rc.1+build.20261124",
             Provider = "docker", Target = LongPath, State = ReleaseState.Deployed, Created = when, Updated = when,
-            Description = description, SealedManifest = "unused",
+            Description = description,
+            SealedManifest = ReleaseKey.LoadOrCreate(stateDir).Seal(new ReleaseManifest { AppId = "web-shop-with-a-long-application-id", SpecVersion = "0.0.2", Provider = "docker" }, name, 1),
         });
     }
 

@@ -16,12 +16,6 @@ internal static class Arguments
         Description = "Provider to render or deploy for: docker, kubernetes, openshift, marathon. Default: the app's `provider` param, else kubernetes.",
     };
 
-    public static Option<string> Format(string description, params string[] values)
-    {
-        var option = new Option<string>("--output", "-o") { Description = description, DefaultValueFactory = _ => values[0] };
-        option.AcceptOnlyFromAmong(values);
-        return option;
-    }
 
     public static Option<string?> ReleaseName() => new("--name")
     {

@@ -38,7 +38,7 @@ internal static class Examples
         ["genanswers"] =
         [
             "nulecule genanswers examples/wordpress > answers.conf",
-            "nulecule genanswers examples/wordpress -o answers.yaml",
+            "nulecule genanswers examples/wordpress --output-file answers.yaml",
         ],
         ["init"] =
         [
@@ -113,6 +113,9 @@ internal static class Examples
             "nulecule list",
             "# stopped releases too, Kubernetes ones only",
             "nulecule list --all -p kubernetes",
+            "# every column, whole; or one document for a script (docs/output.md)",
+            "nulecule list -o wide",
+            "nulecule list -o yaml",
         ],
         ["scale"] =
         [

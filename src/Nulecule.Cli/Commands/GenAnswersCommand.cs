@@ -10,8 +10,8 @@ internal static class GenAnswersCommand
     public static Command Create(CommandContext context)
     {
         var app = Arguments.App();
-        var file = new Option<string?>("--output", "-o") { Description = "Write to FILE instead of stdout." };
-        var format = new Option<string>("--format") { Description = "ini, json or yaml. Default: from the --output extension, else ini." };
+        var file = new Option<string?>("--output-file") { Description = "Write to FILE instead of stdout.", HelpName = "FILE" };
+        var format = new Option<string>("--output", "-o", "--format") { Description = "ini, json or yaml. Default: from the --output-file extension, else ini.", HelpName = "FORMAT" };
         format.AcceptOnlyFromAmong("ini", "json", "yaml");
         var command = new Command("genanswers", "Write a sample answers file: every param of every scope, defaults filled in, required ones empty, descriptions as comments (INI).")
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Nulecule.Actions;
 using Spectre.Console;
 
@@ -27,18 +28,27 @@ internal static class IndexCommand
         });
 
         var indexFile = new Argument<string>("FILE") { Description = "An index file. Default: ./index.yaml.", DefaultValueFactory = _ => "index.yaml" };
-        var list = new Command("list", "List the applications of an index.") { indexFile };
+        var format = Reports.Option();
+        var list = new Command("list", "List the applications of an index.") { indexFile, format };
         context.Action(list, (parse, output, _) =>
         {
             var entries = IndexAction.Read(parse.GetValue(indexFile)!);
-            var table = new Spectre.Console.Table().AddColumns("ID", "NAME", "VERSION", "PROVIDERS", "LOCATION");
-            table.Border = Spectre.Console.TableBorder.None;
-            foreach (var e in entries)
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
             {
-                table.AddRow(Esc(e.Id), Esc(e.Name ?? ""), Esc(e.AppVersion ?? ""), Esc(string.Join(",", e.Providers)), Esc(e.Location ?? e.Path));
+                var doc = Reports.Document("AppList");
+                doc["items"] = Reports.Array(entries, e => new JsonObject
+                {
+                    ["id"] = e.Id, ["name"] = e.Name, ["appVersion"] = e.AppVersion, ["specVersion"] = e.SpecVersion, ["description"] = e.Description,
+                    ["providers"] = Reports.Array(e.Providers, p => JsonValue.Create(p)), ["location"] = e.Location, ["path"] = e.Path,
+                });
+                output.Write(doc, chosen);
+            }
+            else
+            {
+                output.Table(chosen, entries, Columns);
             }
 
-            output.Stdout.Write(table);
             return Task.FromResult(ExitCodes.Ok);
         });
 
@@ -47,5 +57,14 @@ internal static class IndexCommand
         return command;
     }
 
-    private static string Esc(string text) => Spectre.Console.Markup.Escape(text);
+    private static readonly Column<IndexEntry>[] Columns =
+    [
+        new("ID", e => e.Id),
+        new("NAME", e => e.Name ?? ""),
+        new("VERSION", e => e.AppVersion ?? ""),
+        new("PROVIDERS", e => string.Join(",", e.Providers)),
+        new("LOCATION", e => e.Location ?? e.Path),
+        new("SPEC", e => e.SpecVersion, Wide: true),
+        new("DESCRIPTION", e => e.Description ?? "", Wide: true),
+    ];
 }

@@ -1,9 +1,9 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Nulecule.Actions;
 using Nulecule.Answers;
 using Nulecule.Providers;
 using Nulecule.Releases;
-using Spectre.Console;
 
 namespace Nulecule.Cli.Commands;
 
@@ -24,11 +24,13 @@ internal static class LifecycleCommands
         public Option<bool> TakeOwnership { get; } = new("--take-ownership") { Description = "Adopt objects of the same names that another release (or no release) owns, instead of refusing (recorded in the history)." };
         public ProviderOptions Engine { get; } = new();
 
+        public Option<string> Format { get; } = Reports.Option("one changed object a line");
+
         public void AddTo(Command command)
         {
             command.Options.Add(Provider);
             Values.AddTo(command);
-            foreach (var option in new Option[] { Wait, Timeout, DryRun, KeepFailed, Atomic, ForceUnlock, TakeOwnership })
+            foreach (var option in new Option[] { Wait, Timeout, DryRun, KeepFailed, Atomic, ForceUnlock, TakeOwnership, Format })
             {
                 command.Options.Add(option);
             }
@@ -111,7 +113,12 @@ internal static class LifecycleCommands
             TakeOwnership = parse.GetValue(flags.TakeOwnership),
         };
         var result = await action.RunAsync(rendered, ct);
-        Summary.Print(output, result.Result, action.DryRun);
+        Summary.Print(output, Reports.Of(parse, flags.Format), new Summary.Outcome(result.Upgraded ? "upgrade" : "install", release, result.Result)
+        {
+            DryRun = action.DryRun,
+            Record = result.Release,
+            UpToDate = result.UpToDate,
+        });
         if (result.Release is { } record)
         {
             output.Info($"release '{release}' revision {record.Revision} {record.State.ToString().ToLowerInvariant()} ({(result.Upgraded ? "upgrade" : "install")}); see `nulecule status {release}`");
@@ -129,7 +136,8 @@ internal static class LifecycleCommands
         var timeout = Arguments.Timeout("How long --wait waits.", "5m");
         var forceUnlock = new Option<bool>("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
         var engine = new ProviderOptions();
-        var command = new Command("rollback", "Redeploy an earlier revision of a release (as a new revision). Needs no app directory.") { release, revision, wait, timeout, forceUnlock };
+        var format = Reports.Option("one line: the new revision");
+        var command = new Command("rollback", "Redeploy an earlier revision of a release (as a new revision). Needs no app directory.") { release, revision, wait, timeout, forceUnlock, format };
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
@@ -150,7 +158,16 @@ internal static class LifecycleCommands
                 Timeout = parse.GetValue(timeout),
                 ForceUnlock = parse.GetValue(forceUnlock),
             }.RunAsync(ct);
-            output.Result($"release '{name}' is at revision {result.Revision} ({result.Description})");
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
+            {
+                Summary.Print(output, chosen, new Summary.Outcome("rollback", name, new DeployResult(result.Objects)) { Record = result });
+            }
+            else
+            {
+                output.Line(chosen, $"release '{name}' is at revision {result.Revision} ({result.Description})");
+            }
+
             return result.State == ReleaseState.Deployed ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
@@ -159,7 +176,7 @@ internal static class LifecycleCommands
     public static Command History(CommandContext context)
     {
         var release = Arguments.ReleaseArgument();
-        var format = Arguments.Format("Output format: table or json.", "table", "json");
+        var format = Reports.Option();
         var engine = new ProviderOptions();
         var command = new Command("history", "The revisions of a release, oldest first. Hidden values show as ******.") { release, format };
         engine.AddTo(command);
@@ -174,41 +191,39 @@ internal static class LifecycleCommands
                 throw ReleaseNotFoundException.In(parse.GetValue(release)!, found.Store.Location);
             }
 
-            if (parse.GetValue(format) == "json")
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
             {
-                var array = new System.Text.Json.Nodes.JsonArray();
-                foreach (var r in revisions)
+                var doc = Reports.Document("ReleaseHistory");
+                doc["release"] = parse.GetValue(release);
+                doc["items"] = Reports.Array(revisions, r => new JsonObject
                 {
-                    var values = new System.Text.Json.Nodes.JsonArray();
-                    foreach (var v in r.Values)
-                    {
-                        values.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["scope"] = v.Scope, ["name"] = v.Name, ["value"] = v.Display, ["hidden"] = v.Hidden, ["source"] = v.Origin });
-                    }
-
-                    array.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
-                    {
-                        ["revision"] = r.Revision, ["state"] = r.State.ToString().ToLowerInvariant(), ["provider"] = r.Provider, ["target"] = r.Target,
-                        ["app"] = r.AppId, ["appVersion"] = r.AppVersion, ["created"] = r.Created.ToString("o"), ["updated"] = r.Updated.ToString("o"),
-                        ["description"] = r.Description, ["objects"] = r.Objects.Count, ["values"] = values,
-                    });
-                }
-
-                output.Result(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                    ["revision"] = r.Revision, ["state"] = Reports.Name(r.State), ["provider"] = r.Provider, ["target"] = r.Target,
+                    ["app"] = r.AppId, ["appVersion"] = r.AppVersion, ["created"] = r.Created.ToString("o"), ["updated"] = r.Updated.ToString("o"),
+                    ["description"] = r.Description, ["objects"] = r.Objects.Count,
+                    ["values"] = Reports.Array(r.Values, v => new JsonObject { ["scope"] = v.Scope, ["name"] = v.Name, ["value"] = v.Display, ["hidden"] = v.Hidden, ["source"] = v.Origin }),
+                });
+                output.Write(doc, chosen);
                 return ExitCodes.Ok;
             }
 
-            var table = new Table { Border = TableBorder.None }.AddColumns("REVISION", "UPDATED", "STATE", "PROVIDER", "APP VERSION", "DESCRIPTION");
-            foreach (var r in revisions)
-            {
-                table.AddRow(r.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Updated.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
-                    r.State.ToString().ToLowerInvariant(), Markup.Escape(r.Provider), Markup.Escape(r.AppVersion ?? ""), Markup.Escape(r.Description));
-            }
-
-            output.Stdout.Write(table);
+            output.Table(chosen, revisions, HistoryColumns);
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static readonly Column<Release>[] HistoryColumns =
+    [
+        new("REVISION", r => Reports.Number(r.Revision)),
+        new("UPDATED", r => Reports.Time(r.Updated)),
+        new("STATE", r => Reports.Name(r.State)),
+        new("PROVIDER", r => r.Provider),
+        new("APP VERSION", r => r.AppVersion ?? ""),
+        new("DESCRIPTION", r => r.Description),
+        new("TARGET", r => r.Target, Wide: true),
+        new("OBJECTS", r => Reports.Number(r.Objects.Count), Wide: true),
+    ];
 
     public static Command Diff(CommandContext context)
     {
@@ -218,9 +233,10 @@ internal static class LifecycleCommands
         var values = new ValueOptions();
         var reset = new Option<bool>("--reset-values") { Description = "Compare without the values given to earlier revisions." };
         var engine = new ProviderOptions();
+        var format = Reports.Option("the changed lines of each object, as a unified diff");
         var command = new Command("diff", "Show what an upgrade would change, object by object (hidden values masked). Exit code 0: no change, 1: changes, 2: error.")
         {
-            release, app, provider, reset,
+            release, app, provider, reset, format,
         };
         values.AddTo(command);
         engine.AddTo(command);
@@ -241,9 +257,26 @@ internal static class LifecycleCommands
             Render.Report(output, outcome);
             output.Masker = outcome.App.Values.Masker.With(previous.Manifest.HiddenValues);
             var diff = await new DiffAction(found.Store, releases.Key) { Release = name, Engine = found.Provider }.RunAsync(outcome.App, ct);
-            foreach (var line in diff.Lines)
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
             {
-                output.Result(line);
+                var doc = Reports.Document("ReleaseDiff");
+                doc["release"] = name;
+                doc["againstRevision"] = diff.AgainstRevision;
+                doc["changed"] = diff.HasChanges;
+                doc["changes"] = Reports.Array(diff.Changes, c => new JsonObject
+                {
+                    ["component"] = c.Component, ["kind"] = c.Kind, ["name"] = c.Name, ["change"] = Reports.Name(c.Change),
+                });
+                doc["lines"] = Reports.Array(diff.Lines, line => JsonValue.Create(line));
+                output.Write(doc, chosen);
+            }
+            else
+            {
+                foreach (var line in diff.Lines)
+                {
+                    output.Result(line);
+                }
             }
 
             output.Info(diff.HasChanges ? $"{diff.Changes.Count} object(s) would change" : "no changes");

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Nulecule.Actions;
-using Spectre.Console;
+using Nulecule.Answers;
 
 namespace Nulecule.Cli.Commands;
 
@@ -10,11 +10,22 @@ internal static class ParamsCommand
 {
     private const string Missing = "missing (required)";
 
+    private static readonly Column<ResolvedParam>[] Columns =
+    [
+        new("SCOPE", p => p.Scope),
+        new("NAME", p => p.Name),
+        new("VALUE", p => p.Value is null ? "<missing>" : p.Display),
+        new("SOURCE", p => p.Value is null ? Missing : p.OriginText),
+        new("DESCRIPTION", p => p.Description ?? ""),
+        new("KIND", p => p.Value is null ? "" : Reports.Name(p.Value.Kind), Wide: true),
+        new("HIDDEN", p => p.Hidden ? "yes" : "no", Wide: true),
+    ];
+
     public static Command Create(CommandContext context)
     {
         var app = Arguments.App();
         var given = new ValueOptions();
-        var format = Arguments.Format("Output format: table or json.", "table", "json");
+        var format = Reports.Option();
         var command = new Command("params", "Show every param of every scope with its resolved value and its source (default, answers file:line, environment, command line). Hidden values print as ******.")
         {
             app, format,
@@ -32,36 +43,26 @@ internal static class ParamsCommand
                 output.Warn($"[{p.Scope}] {p.Name} has no value and no default ({Nulecule.Answers.ParamResolver.HowToSupply(p.Scope, p.Name)})");
             }
 
-            if (parse.GetValue(format) == "json")
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
             {
-                var array = new JsonArray();
-                foreach (var p in values.Params)
+                var doc = Reports.Document("ParamList");
+                doc["items"] = Reports.Array(values.Params, p => new JsonObject
                 {
-                    array.Add((JsonNode)new JsonObject
-                    {
-                        ["scope"] = p.Scope,
-                        ["name"] = p.Name,
-                        ["value"] = p.Value is null ? null : p.Display,
-                        ["kind"] = p.Value?.Kind.ToString().ToLowerInvariant(),
-                        ["source"] = p.Value is null ? Missing : p.OriginText,
-                        ["missing"] = p.Value is null,
-                        ["hidden"] = p.Hidden,
-                        ["description"] = p.Description,
-                    });
-                }
-
-                output.Result(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                    ["scope"] = p.Scope,
+                    ["name"] = p.Name,
+                    ["value"] = p.Value is null ? null : p.Display,
+                    ["kind"] = p.Value is null ? null : Reports.Name(p.Value.Kind),
+                    ["source"] = p.Value is null ? Missing : p.OriginText,
+                    ["missing"] = p.Value is null,
+                    ["hidden"] = p.Hidden,
+                    ["description"] = p.Description,
+                });
+                output.Write(doc, chosen);
                 return Task.FromResult(ExitCodes.Ok);
             }
 
-            var table = new Table { Border = TableBorder.None }.AddColumns("SCOPE", "NAME", "VALUE", "SOURCE", "DESCRIPTION");
-            foreach (var p in values.Params)
-            {
-                table.AddRow(Markup.Escape(p.Scope), Markup.Escape(p.Name), p.Value is null ? "<missing>" : Markup.Escape(values.Masker.Mask(p.Display)),
-                    Markup.Escape(p.Value is null ? Missing : p.OriginText), Markup.Escape(p.Description ?? ""));
-            }
-
-            output.Stdout.Write(table);
+            output.Table(chosen, values.Params, Columns);
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Nulecule.Actions;
 using Nulecule.Providers;
-using Spectre.Console;
 
 namespace Nulecule.Cli.Commands;
 
@@ -24,9 +23,10 @@ internal static class ReleaseCommands
         var purge = new Option<bool>("--purge") { Description = "Also delete the release's history." };
         var forceUnlock = new Option<bool>("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
         var ignoreNotFound = new Option<bool>("--ignore-not-found") { Description = "Succeed (exit 0) when there is no such release, instead of exit 4." };
+        var format = Reports.Option("one removed object a line");
         var command = new Command("stop", "Stop a release and remove what it deployed, in reverse order. Volumes are kept unless --volumes; history is kept unless --purge.")
         {
-            release, provider, volumes, timeout, purge, forceUnlock, ignoreNotFound,
+            release, provider, volumes, timeout, purge, forceUnlock, ignoreNotFound, format,
         };
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
@@ -45,12 +45,12 @@ internal static class ReleaseCommands
                     Purge = parse.GetValue(purge),
                     ForceUnlock = parse.GetValue(forceUnlock),
                 }.RunAsync(ct);
-            Summary.Print(output, result, dryRun: false);
             if (result.Objects.Count == 0 && (record is null || (record.State == Nulecule.Releases.ReleaseState.Uninstalled && !parse.GetValue(purge))) && !parse.GetValue(ignoreNotFound))
             {
                 throw new ReleaseNotFoundException(name, $"release '{name}' not found: nothing of it is deployed{(record is null ? " and it has no history" : " (stopped before)")}; --ignore-not-found makes this exit 0");
             }
 
+            Summary.Print(output, Reports.Of(parse, format), new Summary.Outcome("stop", name, result));
             output.Info(result.Objects.Count == 0 ? $"release '{parse.GetValue(release)}' has nothing deployed" : $"release '{parse.GetValue(release)}' stopped");
             return ExitCodes.Ok;
         });
@@ -61,7 +61,7 @@ internal static class ReleaseCommands
     {
         var release = Arguments.ReleaseArgument();
         var provider = ProviderOfRelease();
-        var format = Arguments.Format("Output format: table or json.", "table", "json");
+        var format = Reports.Option("the objects per component, after a summary");
         var engine = new ProviderOptions();
         var command = new Command("status", "Show a release's objects per component: state, readiness, health, ports.") { release, provider, format };
         engine.AddTo(command);
@@ -80,47 +80,17 @@ internal static class ReleaseCommands
                 return ExitCodes.NotFound;
             }
 
-            if (parse.GetValue(format) == "json")
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
             {
-                var components = new JsonArray();
-                foreach (var c in health.Components)
-                {
-                    var objects = new JsonArray();
-                    foreach (var o in c.Objects)
-                    {
-                        objects.Add((JsonNode)new JsonObject
-                        {
-                            ["kind"] = o.Kind, ["name"] = o.Name, ["state"] = o.State, ["ready"] = o.Ready,
-                            ["health"] = o.Health, ["ports"] = o.Ports, ["message"] = o.Message, ["revision"] = o.Revision,
-                        });
-                    }
-
-                    components.Add((JsonNode)new JsonObject { ["component"] = c.Component, ["objects"] = objects });
-                }
-
-                var doc = new JsonObject
-                {
-                    ["release"] = status.Release, ["provider"] = status.Provider, ["target"] = status.Target,
-                    ["revision"] = health.Running?.Revision, ["state"] = health.Running?.State.ToString().ToLowerInvariant(),
-                    ["latestRevision"] = health.Latest?.Revision, ["latestState"] = health.Latest?.State.ToString().ToLowerInvariant(),
-                    ["degraded"] = health.Degraded, ["components"] = components,
-                };
-                output.Result(doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                output.Write(StatusDocument(health), chosen);
                 return health.Degraded ? ExitCodes.Degraded : ExitCodes.Ok;
             }
 
-            output.Result($"release {status.Release} on {status.Provider} ({status.Target})");
-            output.Result(Header(health));
-            var table = new Table { Border = TableBorder.None }.AddColumns("COMPONENT", "KIND", "NAME", "STATE", "READY", "HEALTH", "PORTS");
-            foreach (var c in health.Components)
-            {
-                foreach (var o in c.Objects)
-                {
-                    table.AddRow(E(c.Component), E(o.Kind), E(o.Name), E(o.Message is null ? o.State : $"{o.State}: {o.Message}"), o.Ready ? "yes" : "no", E(o.Health ?? ""), E(o.Ports ?? ""));
-                }
-            }
-
-            output.Stdout.Write(table);
+            output.Line(chosen, $"release {status.Release} on {status.Provider} ({status.Target})");
+            output.Line(chosen, Header(health));
+            var rows = health.Components.SelectMany(c => c.Objects.Select(o => (c.Component, Object: o)));
+            output.Table(chosen, rows, StatusColumns);
             return health.Degraded ? ExitCodes.Degraded : ExitCodes.Ok;
         });
         return command;
@@ -142,6 +112,42 @@ internal static class ReleaseCommands
         }
 
         return text;
+    }
+
+    private static readonly Column<(string Component, ObjectStatus Object)>[] StatusColumns =
+    [
+        new("COMPONENT", r => r.Component),
+        new("KIND", r => r.Object.Kind),
+        new("NAME", r => r.Object.Name),
+        new("STATE", r => r.Object.Message is null ? r.Object.State : $"{r.Object.State}: {r.Object.Message}"),
+        new("READY", r => r.Object.Ready ? "yes" : "no"),
+        new("HEALTH", r => r.Object.Health ?? ""),
+        new("PORTS", r => r.Object.Ports ?? ""),
+        new("REVISION", r => r.Object.Revision is { } n ? Reports.Number(n) : "", Wide: true),
+    ];
+
+    /// <summary>The `ReleaseStatus` document (docs/output.md).</summary>
+    private static JsonObject StatusDocument(ReleaseHealth health)
+    {
+        var doc = Reports.Document("ReleaseStatus");
+        doc["release"] = health.Engine.Release;
+        doc["provider"] = health.Engine.Provider;
+        doc["target"] = health.Engine.Target;
+        doc["revision"] = health.Running?.Revision;
+        doc["state"] = health.Running is { } running ? Reports.Name(running.State) : null;
+        doc["latestRevision"] = health.Latest?.Revision;
+        doc["latestState"] = health.Latest is { } latest ? Reports.Name(latest.State) : null;
+        doc["degraded"] = health.Degraded;
+        doc["components"] = Reports.Array(health.Components, c => new JsonObject
+        {
+            ["component"] = c.Component,
+            ["objects"] = Reports.Array(c.Objects, o => new JsonObject
+            {
+                ["kind"] = o.Kind, ["name"] = o.Name, ["state"] = o.State, ["ready"] = o.Ready,
+                ["health"] = o.Health, ["ports"] = o.Ports, ["message"] = o.Message, ["revision"] = o.Revision,
+            }),
+        });
+        return doc;
     }
 
     public static Command Logs(CommandContext context)
@@ -188,25 +194,45 @@ internal static class ReleaseCommands
         var all = new Option<bool>("--all") { Description = "Include stopped (uninstalled) releases." };
         var engine = new ProviderOptions();
         var provider = new Option<string?>("--provider", "-p") { Description = "Only the releases of this provider." };
-        var command = new Command("list", "List every recorded release with its revision and state: the local history and, when a cluster is configured, the namespace's.") { all, provider };
+        var format = Reports.Option();
+        var command = new Command("list", "List every recorded release with its revision and state: the local history and, when a cluster is configured, the namespace's.") { all, provider, format };
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
             using var releases = ReleaseContext.Open(context);
             var list = (await releases.ListAsync(context, parse, engine, parse.GetValue(all), output, ct))
                 .Where(r => parse.GetValue(provider) is not { } only || r.Provider == only).ToList();
-            var table = new Table { Border = TableBorder.None }.AddColumns("RELEASE", "APP", "VERSION", "PROVIDER", "REVISION", "STATE", "UPDATED", "TARGET");
-            foreach (var r in list)
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
             {
-                table.AddRow(E(r.Name), E(r.AppId), E(r.AppVersion ?? ""), E(r.Provider), r.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    r.State.ToString().ToLowerInvariant(), r.Updated.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), E(r.Target));
+                var doc = Reports.Document("ReleaseList");
+                doc["items"] = Reports.Array(list, r => new JsonObject
+                {
+                    ["name"] = r.Name, ["app"] = r.AppId, ["appVersion"] = r.AppVersion, ["provider"] = r.Provider, ["revision"] = r.Revision,
+                    ["state"] = Reports.Name(r.State), ["updated"] = r.Updated.ToString("o"), ["target"] = r.Target, ["description"] = r.Description,
+                });
+                output.Write(doc, chosen);
+                return ExitCodes.Ok;
             }
 
-            output.Stdout.Write(table);
+            output.Table(chosen, list, ListColumns);
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static readonly Column<Nulecule.Releases.Release>[] ListColumns =
+    [
+        new("RELEASE", r => r.Name),
+        new("APP", r => r.AppId),
+        new("VERSION", r => r.AppVersion ?? ""),
+        new("PROVIDER", r => r.Provider),
+        new("REVISION", r => Reports.Number(r.Revision)),
+        new("STATE", r => Reports.Name(r.State)),
+        new("UPDATED", r => Reports.Time(r.Updated)),
+        new("TARGET", r => r.Target),
+        new("DESCRIPTION", r => r.Description, Wide: true),
+    ];
 
     public static Command Scale(CommandContext context)
     {
@@ -237,5 +263,4 @@ internal static class ReleaseCommands
         return command;
     }
 
-    private static string E(string text) => Markup.Escape(text);
 }

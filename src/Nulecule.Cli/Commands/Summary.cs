@@ -1,15 +1,47 @@
+using System.Text.Json.Nodes;
 using Nulecule.Providers;
+using Nulecule.Releases;
 
 namespace Nulecule.Cli.Commands;
 
-/// <summary>Prints what a deployment did, one object a line, or the planned operations of a dry run.</summary>
+/// <summary>
+/// What a run, upgrade, rollback or stop did: one object a line (or the planned operations of a
+/// dry run), or the `ReleaseResult` document (docs/output.md).
+/// </summary>
 internal static class Summary
 {
-    public static void Print(Output output, DeployResult result, bool dryRun)
+    private static readonly Column<DeployedObject>[] Columns =
+    [
+        new("ACTION", o => Reports.Name(o.Action)),
+        new("COMPONENT", o => o.Component),
+        new("KIND", o => o.Kind),
+        new("NAME", o => o.Namespace is null ? o.Name : $"{o.Namespace}/{o.Name}"),
+        new("HASH", o => o.Hash, Wide: true),
+    ];
+
+    /// <summary>What happened, for the result document.</summary>
+    public sealed record Outcome(string Operation, string Release, DeployResult Result)
     {
-        if (dryRun)
+        public bool DryRun { get; init; }
+
+        /// <summary>The revision recorded, when one was.</summary>
+        public Release? Record { get; init; }
+
+        /// <summary>Nothing changed: no revision was recorded.</summary>
+        public bool UpToDate { get; init; }
+    }
+
+    public static void Print(Output output, ReportFormat format, Outcome outcome)
+    {
+        if (format.IsDocument())
         {
-            foreach (var line in result.PlannedOperations)
+            output.Write(Document(outcome), format);
+            return;
+        }
+
+        if (outcome.DryRun)
+        {
+            foreach (var line in outcome.Result.PlannedOperations)
             {
                 output.Result(line);
             }
@@ -17,10 +49,26 @@ internal static class Summary
             return;
         }
 
-        foreach (var o in result.Objects)
+        output.Table(format, outcome.Result.Objects, Columns, header: false);
+    }
+
+    private static JsonObject Document(Outcome outcome)
+    {
+        var doc = Reports.Document("ReleaseResult");
+        doc["operation"] = outcome.Operation;
+        doc["release"] = outcome.Release;
+        doc["revision"] = outcome.Record?.Revision;
+        doc["state"] = outcome.Record is { } record ? Reports.Name(record.State) : null;
+        doc["description"] = outcome.Record?.Description;
+        doc["provider"] = outcome.Record?.Provider;
+        doc["target"] = outcome.Record?.Target;
+        doc["dryRun"] = outcome.DryRun;
+        doc["upToDate"] = outcome.UpToDate;
+        doc["objects"] = Reports.Array(outcome.Result.Objects, o => new JsonObject
         {
-            var where = o.Namespace is null ? o.Name : $"{o.Namespace}/{o.Name}";
-            output.Result($"{o.Action.ToString().ToLowerInvariant(),-9} {o.Component,-24} {o.Kind} {where}");
-        }
+            ["component"] = o.Component, ["kind"] = o.Kind, ["name"] = o.Name, ["namespace"] = o.Namespace, ["action"] = Reports.Name(o.Action),
+        });
+        doc["plannedOperations"] = Reports.Array(outcome.Result.PlannedOperations, line => JsonValue.Create(line));
+        return doc;
     }
 }

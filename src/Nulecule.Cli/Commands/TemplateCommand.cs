@@ -11,7 +11,7 @@ internal static class TemplateCommand
         var app = Arguments.App();
         var provider = Arguments.Provider();
         var values = new ValueOptions();
-        var outputDir = new Option<string?>("--output-dir", "-o") { Description = "Write DIR/<component>/<file> instead of printing one stream." };
+        var outputDir = new Option<string?>("--output-dir") { Description = "Write DIR/<component>/<file> instead of printing one stream.", HelpName = "DIR" };
         var showSecrets = new Option<bool>("--show-secrets") { Description = "Print hidden param values instead of ******." };
         var command = new Command("template", "Render every component's artifacts for one provider (graph order, nested apps in place), without touching any engine.")
         {

@@ -17,7 +17,7 @@ internal static class ValidateCommand
         var app = Arguments.App();
         var values = new ValueOptions();
         var strict = new Option<bool>("--strict") { Description = "Fail (exit 2) on warnings too." };
-        var format = Arguments.Format("Output format: text (diagnostics on stderr) or json (diagnostics as data on stdout).", "text", "json");
+        var format = Reports.Option("every problem a line on stderr, a summary on stdout");
         var command = new Command("validate", "Check an application (and its fetched nested apps): the Nulecule file, defaults and answers against their constraints, and every artifact of every provider as template and run would read it. Prints every problem with its file:line:column.")
         {
             app, strict, format,
@@ -40,9 +40,10 @@ internal static class ValidateCommand
             var warnings = diagnostics.Count - errors;
             var failed = errors > 0 || (parse.GetValue(strict) && warnings > 0);
 
-            if (parse.GetValue(format) == "json")
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
             {
-                output.Result(Json(diagnostics, result, errors, warnings, failed));
+                output.Write(Report(diagnostics, result, errors, warnings, failed), chosen);
                 return failed ? ExitCodes.InvalidInput : ExitCodes.Ok;
             }
 
@@ -88,30 +89,23 @@ internal static class ValidateCommand
         }
     }
 
-    private static string Json(List<Diagnostic> diagnostics, ValidateResult result, int errors, int warnings, bool failed)
+    /// <summary>The `ValidationReport` document (docs/output.md).</summary>
+    private static JsonObject Report(List<Diagnostic> diagnostics, ValidateResult result, int errors, int warnings, bool failed)
     {
-        var items = new JsonArray();
-        foreach (var d in diagnostics)
+        var report = Reports.Document("ValidationReport");
+        report["app"] = result.Root?.App.Id;
+        report["valid"] = !failed;
+        report["errors"] = errors;
+        report["warnings"] = warnings;
+        report["diagnostics"] = Reports.Array(diagnostics, d => new JsonObject
         {
-            items.Add((JsonNode)new JsonObject
-            {
-                ["severity"] = d.IsError ? "error" : "warning",
-                ["message"] = d.Message,
-                ["file"] = d.Location?.File,
-                ["line"] = d.Location is { Line: > 0 } l ? l.Line : null,
-                ["column"] = d.Location is { Line: > 0 } c ? c.Column : null,
-                ["hint"] = d.Hint,
-            });
-        }
-
-        var report = new JsonObject
-        {
-            ["app"] = result.Root?.App.Id,
-            ["valid"] = !failed,
-            ["errors"] = errors,
-            ["warnings"] = warnings,
-            ["diagnostics"] = items,
-        };
-        return report.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+            ["severity"] = d.IsError ? "error" : "warning",
+            ["message"] = d.Message,
+            ["file"] = d.Location?.File,
+            ["line"] = d.Location is { Line: > 0 } l ? l.Line : null,
+            ["column"] = d.Location is { Line: > 0 } c ? c.Column : null,
+            ["hint"] = d.Hint,
+        });
+        return report;
     }
 }

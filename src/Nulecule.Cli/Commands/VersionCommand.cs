@@ -16,7 +16,7 @@ internal static class VersionCommand
 
     public static Command Create(CommandContext context)
     {
-        var format = Arguments.Format("Output format: text or json.", "text", "json");
+        var format = Reports.Option("one line per part");
         var engine = new ProviderOptions();
         var command = new Command("version", "Show the version of nulecule, of the Docker engine and of the Kubernetes cluster (each when it answers within 3 seconds).") { format };
         engine.AddTo(command);
@@ -25,9 +25,11 @@ internal static class VersionCommand
             var docker = DockerAsync(context, ct);
             var kubernetes = KubernetesAsync(context, parse, engine, ct);
             var reports = new[] { await docker, await kubernetes };
-            if (parse.GetValue(format) == "json")
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
             {
-                var doc = new JsonObject { ["client"] = new JsonObject { ["version"] = Client, ["runtime"] = Environment.Version.ToString() } };
+                var doc = Reports.Document("Version");
+                doc["client"] = new JsonObject { ["version"] = Client, ["runtime"] = Environment.Version.ToString() };
                 foreach (var r in reports)
                 {
                     doc[r.Name] = new JsonObject
@@ -37,20 +39,16 @@ internal static class VersionCommand
                     };
                 }
 
-                output.Result(doc.ToJsonString(new System.Text.Json.JsonSerializerOptions
-                {
-                    WriteIndented = true,
-                    Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-                }));
+                output.Write(doc, chosen);
                 return ExitCodes.Ok;
             }
 
-            output.Result($"client:     {Client} (.NET {Environment.Version})");
+            output.Line(chosen, $"client:     {Client} (.NET {Environment.Version})");
             foreach (var r in reports)
             {
                 var where = r.Endpoint is null ? "" : $" at {r.Endpoint}";
                 var about = r.ApiVersion is null ? "" : $" (API {r.ApiVersion}, {r.Platform})";
-                output.Result($"{r.Name + ":",-11} {(r.Version is { } v ? v + about + where : $"not reachable{where} ({r.Error})")}");
+                output.Line(chosen, $"{r.Name + ":",-11} {(r.Version is { } v ? v + about + where : $"not reachable{where} ({r.Error})")}");
             }
 
             return ExitCodes.Ok;

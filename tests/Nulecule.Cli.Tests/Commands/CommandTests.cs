@@ -89,7 +89,7 @@ public sealed class CommandTests : IDisposable
         table.ExitCode.ShouldBe(0, table.Stderr);
         (table.Stdout + table.Stderr + json.Stdout + template.Stdout + template.Stderr).ShouldNotContain(Canary);
         table.Stdout.ShouldContain("******");
-        var rows = JsonNode.Parse(json.Stdout)!.AsArray();
+        var rows = JsonNode.Parse(json.Stdout)!["items"]!.AsArray();
         var password = rows.Single(r => r!["name"]!.GetValue<string>() == "password")!;
         password["value"]!.GetValue<string>().ShouldBe("******");
         password["source"]!.GetValue<string>().ShouldBe("command line");
@@ -109,7 +109,7 @@ public sealed class CommandTests : IDisposable
         var result = await Cli.RunAsync(["params", app, "-a", answers, "-o", "json"], env);
 
         result.ExitCode.ShouldBe(0, result.Stderr);
-        var rows = JsonNode.Parse(result.Stdout)!.AsArray().ToDictionary(r => r!["name"]!.GetValue<string>(), r => r!["source"]!.GetValue<string>());
+        var rows = JsonNode.Parse(result.Stdout)!["items"]!.AsArray().ToDictionary(r => r!["name"]!.GetValue<string>(), r => r!["source"]!.GetValue<string>());
         rows["user"].ShouldEndWith("answers.conf:5");
         rows["port"].ShouldBe("environment NULECULE_PARAM_db__port");
     }
@@ -120,8 +120,9 @@ public sealed class CommandTests : IDisposable
         var app = WriteApp(SecretApp, ("pod.yaml", Pod));
         var file = Path.Combine(_dir, "answers.conf");
 
-        var result = await Cli.RunAsync("genanswers", app, "-o", file);
-        var yaml = await Cli.RunAsync("genanswers", app, "--format", "yaml");
+        var result = await Cli.RunAsync("genanswers", app, "--output-file", file);
+        var yaml = await Cli.RunAsync("genanswers", app, "-o", "yaml");
+        var legacy = await Cli.RunAsync("genanswers", app, "--format", "yaml");
 
         result.ExitCode.ShouldBe(0, result.Stderr);
         var text = await File.ReadAllTextAsync(file);
@@ -129,6 +130,7 @@ public sealed class CommandTests : IDisposable
         text.ShouldContain("# database password");
         text.ShouldContain("port = 5432");
         yaml.Stdout.ShouldContain("db:");
+        legacy.Stdout.ShouldBe(yaml.Stdout, "--format stays a name of -o");
     }
 
     [Fact]
@@ -137,7 +139,7 @@ public sealed class CommandTests : IDisposable
         var app = WriteApp(SecretApp, ("pod.yaml", Pod));
         var outDir = Path.Combine(_dir, "out");
 
-        var result = await Cli.RunAsync("template", app, "--set", "db.password=x", "-o", outDir);
+        var result = await Cli.RunAsync("template", app, "--set", "db.password=x", "--output-dir", outDir);
 
         result.ExitCode.ShouldBe(0, result.Stderr);
         var rendered = await File.ReadAllTextAsync(Path.Combine(outDir, "db", "pod.yaml"));

@@ -236,7 +236,7 @@ public sealed class ValidateAndCompatibilityTests : IDisposable
 
         // Then
         template.Stdout.ShouldContain("-p 9090:80");
-        var port = JsonNode.Parse(parameters.Stdout)!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "port")!;
+        var port = JsonNode.Parse(parameters.Stdout)!["items"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "port")!;
         port["source"]!.GetValue<string>().ShouldEndWith("answers.conf:2");
         overridden.ExitCode.ShouldNotBe(0); // -a wins (here: a file that is no answers file)
     }
@@ -279,7 +279,7 @@ public sealed class ValidateAndCompatibilityTests : IDisposable
         table.Stdout.ShouldContain("image");
         table.Stdout.ShouldContain("<missing>");
         table.Stderr.ShouldContain("[web] password has no value and no default");
-        var password = JsonNode.Parse(json.Stdout)!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "password")!;
+        var password = JsonNode.Parse(json.Stdout)!["items"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "password")!;
         password["missing"]!.GetValue<bool>().ShouldBeTrue();
         password["value"].ShouldBeNull();
     }

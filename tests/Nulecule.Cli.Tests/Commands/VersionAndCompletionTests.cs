@@ -83,7 +83,7 @@ public class VersionAndCompletionTests
         // Then
         Lines(commands).ShouldBe(["status"]);
         Lines(options).ShouldBe(["--ignore-not-found"]);
-        Lines(values).ShouldBe(["json", "table"]);
+        Lines(values).ShouldBe(["json", "table", "wide", "yaml"]);
         Lines(releases).ShouldContain("shop");
         (await Cli.RunAsync(["[suggest:2]", "-"], environment)).Stdout.ShouldNotContain("/?");
     }

@@ -92,8 +92,8 @@ public class UsageErrorTests
     [InlineData("scale shop web --replicas many", "--replicas: 'many' is not a whole number")]
     [InlineData("rollback shop two", "REVISION: 'two' is not a whole number")]
     [InlineData("status shop -o xml", "--output: 'xml' is not one of json, table")]
-    [InlineData("history shop -o jsn", "--output: 'jsn' is not one of json, table (did you mean 'json'?)")]
-    [InlineData("genanswers . --format toml", "--format: 'toml' is not one of ini, json, yaml")]
+    [InlineData("history shop -o jsn", "--output: 'jsn' is not one of json, table, wide, yaml (did you mean 'json'?)")]
+    [InlineData("genanswers . -o toml", "--output: 'toml' is not one of ini, json, yaml")]
     [InlineData("completion tcsh", "SHELL: 'tcsh' is not one of bash, fish, powershell, zsh")]
     public async Task Should_name_what_a_bad_value_should_be(string line, string expected)
     {
