@@ -12,8 +12,8 @@ public static class YamlFile
         var stream = new YamlStream();
         try
         {
-            CheckDepth(text, file);
-            stream.Load(new StringReader(text));
+            // One pass: the depth is checked as the events stream into the (recursive) model builder.
+            stream.Load(new DepthLimitedParser(new YamlDotNet.Core.Parser(new StringReader(text)), file));
         }
         catch (YamlException ex)
         {
@@ -63,44 +63,38 @@ public static class YamlFile
     public const int MaxDepth = 200;
 
     /// <summary>
-    /// Walks the parser's events (which keep their own stack, no recursion) and refuses nesting
-    /// deeper than <see cref="MaxDepth"/> before the recursive model builder sees it.
+    /// Passes the parser's events on (the parser keeps its own stack, no recursion) and refuses
+    /// nesting deeper than <see cref="MaxDepth"/> before the recursive model builder sees it.
     /// </summary>
-    private static void CheckDepth(string text, string file)
+    private sealed class DepthLimitedParser(IParser inner, string file) : IParser
     {
-        // Fewer brackets and lines than the limit cannot nest that deep.
-        var openers = 0;
-        foreach (var c in text)
+        private int _depth;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
         {
-            if (c is '[' or '{' or '\n' or '-' or ':')
+            if (!inner.MoveNext())
             {
-                openers++;
+                return false;
             }
-        }
 
-        if (openers <= MaxDepth)
-        {
-            return;
-        }
-
-        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
-        var depth = 0;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
+            switch (inner.Current)
             {
                 case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
-                    if (++depth > MaxDepth)
+                    if (++_depth > MaxDepth)
                     {
-                        throw new NuleculeException($"the document nests deeper than {MaxDepth} levels", new SourceLocation(file, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column),
+                        throw new NuleculeException($"the document nests deeper than {MaxDepth} levels", new SourceLocation(file, (int)inner.Current.Start.Line, (int)inner.Current.Start.Column),
                             "flatten the document");
                     }
 
                     break;
                 case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
-                    depth--;
+                    _depth--;
                     break;
             }
+
+            return true;
         }
     }
 
