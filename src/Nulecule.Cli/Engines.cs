@@ -1,4 +1,5 @@
 using Nulecule.Docker;
+using Nulecule.Docker.Swarm;
 using Nulecule.Kubernetes;
 using Nulecule.Providers;
 
@@ -23,6 +24,7 @@ internal static class Engines
     public static ProviderRegistry Registry { get; } = new()
     {
         DockerEngine.Docker,
+        SwarmEngine.Swarm,
         KubernetesEngine.Kubernetes,
         KubernetesEngine.OpenShift,
         Marathon,

@@ -31,6 +31,15 @@ internal static class ContainerLogs
     public static async IAsyncEnumerable<LogLine> ReadLogsAsync(IDockerClient client, string id, ContainerLogsParameters parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var stream = await client.Containers.GetContainerLogsAsync(id, parameters, cancellationToken);
+        await foreach (var line in ReadStreamAsync(stream, parameters.Timestamps == true, cancellationToken))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>Cuts a multiplexed log stream (a container's or a service's) into lines.</summary>
+    public static async IAsyncEnumerable<LogLine> ReadStreamAsync(MultiplexedStream stream, bool timestamps, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var buffer = new byte[8192];
         var pending = new Dictionary<MultiplexedStream.TargetStream, StringBuilder>();
         var decoders = new Dictionary<MultiplexedStream.TargetStream, Decoder>();
@@ -61,13 +70,13 @@ internal static class ContainerLogs
             text.Clear().Append(all[(newline + 1)..]);
             foreach (var line in all[..newline].Split('\n'))
             {
-                yield return ToLogLine(line.TrimEnd('\r'), read.Target, parameters.Timestamps == true);
+                yield return ToLogLine(line.TrimEnd('\r'), read.Target, timestamps);
             }
         }
 
         foreach (var (target, rest) in pending.Where(p => p.Value.Length > 0))
         {
-            yield return ToLogLine(rest.ToString(), target, parameters.Timestamps == true);
+            yield return ToLogLine(rest.ToString(), target, timestamps);
         }
     }
 

@@ -55,9 +55,13 @@ internal static class EngineResources
     }
 
     /// <summary>Images are used when present; otherwise pulled, and a failed pull says so plainly.</summary>
-    internal static async Task EnsureImageAsync(IDockerClient client, PlannedContainer container, IReporter reporter, CancellationToken cancellationToken)
+    internal static Task EnsureImageAsync(IDockerClient client, PlannedContainer container, IReporter reporter, CancellationToken cancellationToken) =>
+        EnsureImageAsync(client, container.Arguments.Image, container.Component, container.Arguments.Location, container.Parameters.Platform, reporter, cancellationToken);
+
+    /// <param name="platform">`--platform`: pull that one, as the docker CLI does.</param>
+    internal static async Task EnsureImageAsync(
+        IDockerClient client, string image, string component, SourceLocation location, string? platform, IReporter reporter, CancellationToken cancellationToken)
     {
-        var image = container.Arguments.Image;
         if (await ImageExistsAsync(client, image, cancellationToken))
         {
             return;
@@ -69,7 +73,6 @@ internal static class EngineResources
         try
         {
             var (repository, tag) = SplitImage(image);
-            var platform = container.Parameters.Platform; // --platform: pull that one, as the docker CLI does
             await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag, Platform = platform }, null, progress, cancellationToken);
         }
         catch (DockerApiException e)
@@ -80,9 +83,9 @@ internal static class EngineResources
         if (!await ImageExistsAsync(client, image, cancellationToken))
         {
             throw new OperationFailedException(
-                $"component {container.Component}: image {image} is not present locally and could not be pulled"
+                $"component {component}: image {image} is not present locally and could not be pulled"
                 + (error is null ? "" : $": {error}")
-                + $" ({container.Arguments.Location}). Build or load the image first (docker images lists what is present).");
+                + $" ({location}). Build or load the image first (docker images lists what is present).");
         }
     }
 

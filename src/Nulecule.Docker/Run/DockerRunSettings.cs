@@ -239,7 +239,13 @@ public sealed class DockerRunSettings
         }
     }
 
-    private string? Value(string name) => _values.GetValueOrDefault(name);
+    internal string? Value(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>The flags of <see cref="SingleValued"/>, <see cref="MultiValued"/> and <see cref="Switches"/> that were given.</summary>
+    internal IEnumerable<string> Given =>
+        _values.Keys.Where(k => SingleValued.Contains(k))
+            .Concat(_lists.Where(l => l.Value.Count > 0 && MultiValued.Contains(l.Key)).Select(l => l.Key))
+            .Concat(_flags.Where(f => Switches.Contains(f)));
 
     private List<ThrottleDevice>? Throttles(string name, bool bytes) => List(name)?.Select(t =>
     {
@@ -302,7 +308,7 @@ public sealed class DockerRunSettings
 
     private long? Long(string name) => _values.TryGetValue(name, out var v) ? long.Parse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : null;
 
-    private List<string>? List(string name) => _lists.TryGetValue(name, out var list) && list.Count > 0 ? list : null;
+    internal List<string>? List(string name) => _lists.TryGetValue(name, out var list) && list.Count > 0 ? list : null;
 
     private static Dictionary<string, string> KeyValues(IEnumerable<string> items)
     {
@@ -317,7 +323,7 @@ public sealed class DockerRunSettings
     }
 
     // name=soft[:hard]; a single number sets both, as the CLI does.
-    private static Ulimit? ParseUlimit(string text)
+    internal static Ulimit? ParseUlimit(string text)
     {
         var eq = text.IndexOf('=');
         if (eq <= 0)
