@@ -23,6 +23,11 @@ if [ "${NULECULE_NO_ENGINES:-}" != "1" ]; then
   if [ -f .ci/docker-setup.sh ]; then
     bash .ci/docker-setup.sh || echo "test.sh: docker set-up failed; Docker tests will fail or skip" >&2
   fi
+  # The swarm tests need a swarm manager; the engine is left as it was found (see .ci/swarm-setup.sh).
+  if [ -f .ci/swarm-setup.sh ]; then
+    swarm_before=$(bash .ci/swarm-setup.sh on) || echo "test.sh: swarm mode could not be turned on; swarm tests will skip" >&2
+    trap 'bash .ci/swarm-setup.sh off "${swarm_before:-}"' EXIT
+  fi
   if [ -f .ci/kube-setup.sh ] && [ -d ../shared/testbed ]; then
     kubeconfig=$(bash .ci/kube-setup.sh | tail -n 1) || true
     case "$kubeconfig" in
