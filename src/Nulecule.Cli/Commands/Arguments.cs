@@ -13,7 +13,7 @@ internal static class Arguments
 
     public static Option<string?> Provider() => new("--provider", "-p")
     {
-        Description = "Provider to render or deploy for: docker, kubernetes, openshift, marathon. Default: the app's `provider` param, else kubernetes.",
+        Description = "Provider to render or deploy for: docker, swarm, kubernetes, openshift, marathon. Default: the app's `provider` param, else kubernetes.",
     };
 
 

@@ -28,10 +28,10 @@ public sealed class EngineRegistryTests
     [Fact]
     public void Should_know_every_provider_the_spec_names_and_refuse_deploying_the_render_only_one()
     {
-        Engines.Registry.Names.ShouldBe(["docker", "kubernetes", "openshift", "marathon"], ignoreOrder: true);
+        Engines.Registry.Names.ShouldBe(["docker", "swarm", "kubernetes", "openshift", "marathon"], ignoreOrder: true);
         Engines.Registry.Select(r => r.Artifacts).ShouldAllBe(key => Nulecule.Spec.SemanticChecks.KnownProviders.Contains(key));
         var refused = Should.Throw<NuleculeException>(() => Engines.Registry.Create("marathon", ProviderSettings.Empty));
-        refused.Diagnostics[0].Hint.ShouldBe("deploy with --provider docker, kubernetes, openshift");
+        refused.Diagnostics[0].Hint.ShouldBe("deploy with --provider docker, swarm, kubernetes, openshift");
     }
 
     [Fact]
@@ -40,5 +40,6 @@ public sealed class EngineRegistryTests
         Engines.Registry.EngineStores().Select(r => r.Name).ShouldBe(["kubernetes"]);
         Engines.Registry.Get("openshift").ReleaseHome.ShouldBe("kubernetes");
         Engines.Registry.Get("docker").KeepsReleasesOnEngine.ShouldBeFalse();
+        Engines.Registry.Get("swarm").KeepsReleasesOnEngine.ShouldBeFalse();
     }
 }
