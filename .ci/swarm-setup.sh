@@ -22,6 +22,10 @@ case "${1:-on}" in
   off)
     if [ "${2:-}" = was-inactive ] && [ "$(state)" != inactive ]; then
       docker swarm leave --force >/dev/null
+      # swarm init made this bridge for the tasks' outbound traffic; leaving does not remove it.
+      if [ "$(docker network inspect docker_gwbridge --format '{{len .Containers}}' 2>/dev/null)" = 0 ]; then
+        docker network rm docker_gwbridge >/dev/null
+      fi
     fi
     ;;
   *)
