@@ -12,11 +12,12 @@ results="$repo/TestResults"
 rm -rf "$results"
 mkdir -p "$results"
 
-# The completion tests run the generated scripts in these shells (they skip, saying so, without them).
-if { ! command -v zsh >/dev/null || ! command -v fish >/dev/null; } && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q zsh fish >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q zsh fish >/dev/null 2>&1; } \
-    || echo "test.sh: zsh/fish could not be installed; their completion tests will skip" >&2
+# The completion tests run the generated scripts in these shells, the manual page tests run mandoc
+# (they skip, saying so, without them).
+if { ! command -v zsh >/dev/null || ! command -v fish >/dev/null || ! command -v mandoc >/dev/null; } && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q zsh fish mandoc >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q zsh fish mandoc >/dev/null 2>&1; } \
+    || echo "test.sh: zsh/fish/mandoc could not be installed; their completion and manual page tests will skip" >&2
 fi
 
 if [ "${NULECULE_NO_ENGINES:-}" != "1" ]; then

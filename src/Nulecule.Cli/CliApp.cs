@@ -129,6 +129,7 @@ internal static class CliApp
         ImageCommands.Build(context),
         VersionCommand.Create(context),
         CompletionCommand.Create(context),
+        ManPageCommand.Create(context),
     ];
 
     private sealed class VersionAction : System.CommandLine.Invocation.SynchronousCommandLineAction

@@ -8,7 +8,7 @@ internal static class CommandTree
     public static RootCommand Root(IReadOnlyDictionary<string, string>? environment = null) =>
         CliApp.Build(new CommandContext(new GlobalOptions(), TextWriter.Null, TextWriter.Null, environment ?? new Dictionary<string, string>()));
 
-    /// <summary>Every command below the root with its path (`index list`).</summary>
+    /// <summary>Every visible command below the root with its path (`index list`); hidden ones (`manpage`) are tools for the build.</summary>
     public static IReadOnlyList<(string Path, Command Command)> Commands { get; } = Walk(Root(), "").ToList();
 
     public static TheoryData<string> Paths() => new(Commands.Select(c => c.Path));
@@ -18,7 +18,7 @@ internal static class CommandTree
 
     private static IEnumerable<(string, Command)> Walk(Command command, string path)
     {
-        foreach (var sub in command.Subcommands)
+        foreach (var sub in command.Subcommands.Where(c => !c.Hidden))
         {
             var subPath = path.Length == 0 ? sub.Name : $"{path} {sub.Name}";
             yield return (subPath, sub);
