@@ -7,14 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-out/aot}"
 
-# NativeAOT links with clang and needs zlib's headers/static lib.
-missing=()
-command -v clang >/dev/null 2>&1 || missing+=(clang)
-dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing NativeAOT prerequisites: ${missing[*]}" >&2
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y "${missing[@]}"; else sudo apt-get install -y "${missing[@]}"; fi
-fi
+. scripts/aot-prerequisites.sh
+aot_prerequisites
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
@@ -22,7 +16,10 @@ trap 'rm -f "$log"' EXIT
 # finish so the binary can be inspected, and fail below on the warnings ourselves.
 # -clp:NoSummary keeps each warning printed once.
 set +e
+# Its own artifacts folder (bin and obj under out/aot-build): the RID-specific restore and build
+# never share src/*/obj with the normal build (see docs/packaging.md).
 dotnet publish src/Nulecule.Cli -c Release -r linux-x64 -p:PublishAot=true -p:IlcTreatWarningsAsErrors=false \
+  --artifacts-path out/aot-build \
   -o "$out" -clp:NoSummary 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
@@ -33,11 +30,7 @@ fi
 
 # Trim (IL2xxx) and AOT (IL3xxx) analysis warnings; Directory.Build.props makes most of them errors
 # already, but ILCompiler's own warnings for package code are not covered by TreatWarningsAsErrors.
-warnings="$(grep -E '(warning|error) IL[0-9]{4}' "$log" | sort -u || true)"
-if [ -n "$warnings" ]; then
-  echo >&2
-  echo "publish-aot: $(printf '%s\n' "$warnings" | wc -l) trim/AOT warning(s):" >&2
-  printf '%s\n' "$warnings" >&2
+if ! aot_warnings_fail "$log" "publish-aot"; then
   [ -f "$out/nulecule" ] && echo "publish-aot: (binary left at $out/nulecule, $(stat -c %s "$out/nulecule") bytes, for inspection only)" >&2
   exit 3
 fi
