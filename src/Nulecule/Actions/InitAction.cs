@@ -44,7 +44,7 @@ public static partial class InitAction
                     default: local/busybox:latest
                   - name: port
                     description: The host port the web server is published on
-                    default: 8080
+                    default: 8090
                     constraints:
                       - allowed_pattern: "[0-9]{"{1,5}"}"
                         description: a TCP port number
@@ -104,7 +104,7 @@ public static partial class InitAction
 
                 nulecule validate .
                 nulecule template . --provider kubernetes
-                nulecule run . --provider docker --set port=8080
+                nulecule run . --provider docker --set port=8091
 
             """);
         File.WriteAllText(Path.Combine(dir, "Dockerfile"), $"""

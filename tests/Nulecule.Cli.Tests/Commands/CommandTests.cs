@@ -59,7 +59,7 @@ public sealed class CommandTests : IDisposable
         init.ExitCode.ShouldBe(0, init.Stderr);
         validate.ExitCode.ShouldBe(0, validate.Stderr);
         validate.Stdout.ShouldBe("hello: valid (1 app(s), 1 component(s), 0 warning(s))\n");
-        docker.Stdout.ShouldContain("docker run -d --name web -p 8080:80 local/busybox:latest httpd -f -p 80 -h /etc");
+        docker.Stdout.ShouldContain("docker run -d --name web -p 8090:80 local/busybox:latest httpd -f -p 80 -h /etc");
         kube.ExitCode.ShouldBe(0, kube.Stderr);
         kube.Stdout.ShouldContain("kind: Deployment");
     }
