@@ -18,6 +18,9 @@
 # normal build in src/*/bin and src/*/obj is neither used nor changed by packing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# No MSBuild node or build server may outlive the script (one would keep an inherited lock or
+# file open after the build): the same as -nodeReuse:false on every dotnet command.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 . scripts/aot-prerequisites.sh
 
 aot=1

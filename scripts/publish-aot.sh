@@ -5,6 +5,9 @@
 #   scripts/publish-aot.sh [OUTDIR]     (default out/aot, relative to the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# No MSBuild node or build server may outlive the script (one would keep an inherited lock or
+# file open after the build): the same as -nodeReuse:false on every dotnet command.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
 out="${1:-out/aot}"
 
 . scripts/aot-prerequisites.sh

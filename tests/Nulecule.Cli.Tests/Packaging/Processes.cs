@@ -20,14 +20,17 @@ internal static class Processes
             WorkingDirectory = directory ?? Repo.Root,
         };
 
-        // `dotnet test` hands its MSBuild settings to the test host; a nested `dotnet pack` must
-        // find its own SDK as a user's shell would.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
-            || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) || k == "DOTNET_HOST_PATH").ToList())
+        // `dotnet test` hands the paths of its own MSBuild to the test host; a nested `dotnet pack`
+        // must find its SDK as a user's shell would.
+        foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly", "DOTNET_HOST_PATH" })
         {
             start.Environment.Remove(name);
         }
 
+        // No MSBuild node or build server may outlive the command: it would keep the team's build
+        // lock (an inherited file descriptor) after the test has ended.
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
