@@ -65,8 +65,11 @@ internal static partial class ManPages
 
     private static OptionEntry Entry(Option option)
     {
-        var names = string.Join(", ", option.Aliases.Prepend(option.Name).Distinct()
-            .OrderBy(a => a.StartsWith("--", StringComparison.Ordinal) ? 1 : 0).ThenBy(a => a.Length));
+        // As the help orders them: by prefix (`-` before `--`), then by name.
+        var names = string.Join(", ", option.Aliases.Prepend(option.Name)
+            .Select(a => (Prefix: a[..(a.Length - a.TrimStart('-').Length)], Name: a.TrimStart('-')))
+            .OrderBy(a => a.Prefix, StringComparer.OrdinalIgnoreCase).ThenBy(a => a.Name, StringComparer.OrdinalIgnoreCase)
+            .DistinctBy(a => a.Name).Select(a => a.Prefix + a.Name));
         string? value = null;
         if (option.Arity.MaximumNumberOfValues > 0 && option.ValueType != typeof(bool))
         {
