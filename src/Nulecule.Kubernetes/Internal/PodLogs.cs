@@ -17,6 +17,12 @@ internal static class PodLogs
             query.Append("&follow=true");
         }
 
+        if (options.Since is { } since)
+        {
+            // Whole seconds (the API's precision), rounded down: the caller drops the earlier lines of that second.
+            query.Append("&sinceTime=").Append(Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
+        }
+
         if (options.Tail is { } tail)
         {
             query.Append(CultureInfo.InvariantCulture, $"&tailLines={tail}");
