@@ -119,6 +119,7 @@ internal static class Examples
             "# every release's containers on the local Docker engine",
             "nulecule ps",
             "nulecule ps blog -p kubernetes -n blog -o wide",
+            "nulecule ps -o yaml",
         ],
         ["exec"] =
         [

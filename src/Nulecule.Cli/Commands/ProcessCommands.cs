@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Nulecule.Actions;
 using Nulecule.Providers;
-using Spectre.Console;
 
 namespace Nulecule.Cli.Commands;
 
@@ -19,7 +18,7 @@ internal static class ProcessCommands
     {
         var release = new Argument<string?>("RELEASE") { Description = "Only this release's objects. Default: every release on the engine (or in the namespace).", Arity = ArgumentArity.ZeroOrOne, HelpName = "RELEASE" };
         var provider = ProviderOfRelease();
-        var format = Arguments.Format("Output format: table, wide (adds kind and creation time) or json.", "table", "wide", "json");
+        var format = Reports.Option();
         var engine = new ProviderOptions();
         var command = new Command("ps", "List the containers (Docker) or pods (Kubernetes) of every release, or of one: component, name, image, state, ports, age.") { release, provider, format };
         engine.AddTo(command);
@@ -40,38 +39,22 @@ internal static class ProcessCommands
 
             using var owned = target as IDisposable;
             var rows = await new PsAction(Engines.Registry, target) { Release = name, Record = record }.RunAsync(ct);
-            var now = DateTimeOffset.UtcNow;
-            if (parse.GetValue(format) == "json")
+            var chosen = Reports.Of(parse, format);
+            if (chosen.IsDocument())
             {
-                var items = new JsonArray();
-                foreach (var r in rows)
+                var doc = Reports.Document("ProcessList");
+                doc["provider"] = target.Name;
+                doc["target"] = target.Target;
+                doc["items"] = Reports.Array(rows, r => new JsonObject
                 {
-                    items.Add((JsonNode)new JsonObject
-                    {
-                        ["release"] = r.Release, ["component"] = r.Component, ["kind"] = r.Kind, ["name"] = r.Name, ["image"] = r.Image,
-                        ["state"] = r.State, ["ports"] = r.Ports, ["created"] = r.Created?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                    });
-                }
-
-                output.Result(new JsonObject { ["provider"] = target.Name, ["target"] = target.Target, ["items"] = items }
-                    .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                    ["release"] = r.Release, ["component"] = r.Component, ["kind"] = r.Kind, ["name"] = r.Name, ["image"] = r.Image,
+                    ["state"] = r.State, ["ports"] = r.Ports, ["created"] = r.Created?.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture),
+                });
+                output.Write(doc, chosen);
                 return ExitCodes.Ok;
             }
 
-            var wide = parse.GetValue(format) == "wide";
-            var table = new Table { Border = TableBorder.None };
-            table.AddColumns(wide
-                ? ["RELEASE", "COMPONENT", "KIND", "NAME", "IMAGE", "STATE", "PORTS", "AGE", "CREATED"]
-                : ["RELEASE", "COMPONENT", "NAME", "IMAGE", "STATE", "PORTS", "AGE"]);
-            foreach (var r in rows)
-            {
-                var age = r.Created is { } created ? Age(now - created) : "";
-                table.AddRow(wide
-                    ? [E(r.Release), E(r.Component), r.Kind, E(r.Name), E(r.Image), E(r.State), E(r.Ports), age, r.Created?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? ""]
-                    : [E(r.Release), E(r.Component), E(r.Name), E(r.Image), E(r.State), E(r.Ports), age]);
-            }
-
-            output.Stdout.Write(table);
+            output.Table(chosen, rows, PsColumns(DateTimeOffset.UtcNow));
             return ExitCodes.Ok;
         });
         return command;
@@ -171,6 +154,19 @@ internal static class ProcessCommands
         return command;
     }
 
+    private static IReadOnlyList<Column<ProcessRow>> PsColumns(DateTimeOffset now) =>
+    [
+        new("RELEASE", r => r.Release),
+        new("COMPONENT", r => r.Component),
+        new("KIND", r => r.Kind, Wide: true),
+        new("NAME", r => r.Name),
+        new("IMAGE", r => r.Image),
+        new("STATE", r => r.State),
+        new("PORTS", r => r.Ports),
+        new("AGE", r => r.Created is { } created ? Age(now - created) : ""),
+        new("CREATED", r => r.Created is { } created ? Reports.Time(created.ToUniversalTime()) : "", Wide: true),
+    ];
+
     /// <summary>`45s`, `12m`, `5h`, `3d`: as kubectl's AGE column.</summary>
     internal static string Age(TimeSpan age) => age switch
     {
@@ -180,6 +176,4 @@ internal static class ProcessCommands
         { TotalDays: < 2 } => $"{(int)age.TotalHours}h",
         _ => $"{(int)age.TotalDays}d",
     };
-
-    private static string E(string text) => Markup.Escape(text);
 }
