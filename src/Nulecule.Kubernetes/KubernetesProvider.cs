@@ -373,7 +373,8 @@ public class KubernetesProvider : IProvider
                 {
                     "Pod" => "a bare Pod has no controller to recreate it, and it is not deleted behind your back: `nulecule stop` and `nulecule run` recreate it",
                     "Job" => "a Job runs to completion; it is not restarted",
-                    _ => $"a {item.Kind} does not roll its pods when its template changes (kubectl rollout restart cannot either)",
+                    "DeploymentConfig" => $"a DeploymentConfig is rolled by OpenShift's own `oc rollout latest dc/{item.Name}`",
+                    _ => $"a {item.Kind} does not replace its pods when its template changes (kubectl rollout restart refuses it too), and deleting them would stop them all at once",
                 }));
                 continue;
             }

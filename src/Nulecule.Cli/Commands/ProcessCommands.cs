@@ -9,15 +9,10 @@ namespace Nulecule.Cli.Commands;
 /// <summary>Verbs on what a release runs, as docker compose and kubectl users type them: ps, exec, restart.</summary>
 internal static class ProcessCommands
 {
-    private static Option<string?> ProviderOfRelease() => new("--provider", "-p")
-    {
-        Description = "The release's provider: docker (default), kubernetes or openshift.",
-    };
-
     public static Command Ps(CommandContext context)
     {
         var release = new Argument<string?>("RELEASE") { Description = "Only this release's objects. Default: every release on the engine (or in the namespace).", Arity = ArgumentArity.ZeroOrOne, HelpName = "RELEASE" };
-        var provider = ProviderOfRelease();
+        var provider = ReleaseCommands.ProviderOfRelease();
         var format = Reports.Option();
         var engine = new ProviderOptions();
         var command = new Command("ps", "List the containers (Docker) or pods (Kubernetes) of every release, or of one: component, name, image, state, ports, age.") { release, provider, format };
@@ -65,7 +60,7 @@ internal static class ProcessCommands
         var release = Arguments.ReleaseArgument();
         var component = new Argument<string>("COMPONENT") { Description = "The component to run the command in (its own name is enough when unambiguous).", HelpName = "COMPONENT" };
         var commandLine = new Argument<string[]>("COMMAND") { Description = "The command and its arguments; put `--` before it when it has options of its own.", Arity = ArgumentArity.OneOrMore };
-        var provider = ProviderOfRelease();
+        var provider = ReleaseCommands.ProviderOfRelease();
         var interactive = new Option<bool>("--stdin", "-i") { Description = "Pass this command's standard input to the command." };
         var container = new Option<string?>("--container", "-c") { Description = "The container: Docker, one of the component's containers by name; Kubernetes, the container in the pod (default: the pod's first)." };
         var pod = new Option<string?>("--pod") { Description = "Kubernetes: the pod to run in. Default: the component's first ready pod." };
@@ -109,7 +104,7 @@ internal static class ProcessCommands
     {
         var release = Arguments.ReleaseArgument();
         var components = new Argument<string[]>("COMPONENT") { Description = "Only these components (their own names are enough when unambiguous). Default: all.", Arity = ArgumentArity.ZeroOrMore, HelpName = "COMPONENT" };
-        var provider = ProviderOfRelease();
+        var provider = ReleaseCommands.ProviderOfRelease();
         var engine = new ProviderOptions();
         var command = new Command(
             "restart",

@@ -8,7 +8,7 @@ namespace Nulecule.Cli.Commands;
 /// <summary>Verbs that act on a deployed release by its name alone: stop, status, logs, list, scale.</summary>
 internal static class ReleaseCommands
 {
-    private static Option<string?> ProviderOfRelease() => new("--provider", "-p")
+    internal static Option<string?> ProviderOfRelease() => new("--provider", "-p")
     {
         Description = "The release's provider: docker (default), kubernetes or openshift.",
     };

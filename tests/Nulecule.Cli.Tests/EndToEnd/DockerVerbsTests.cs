@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -190,23 +188,9 @@ public sealed class DockerVerbsTests : IAsyncLifetime
 
     private Task<Cli.Result> Nulecule(params string[] args) => Cli.RunAsync(args, _environment);
 
-    private async Task<Cli.Result> NuleculeWithStdin(string input, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, stdout, stderr, _environment, () => new MemoryStream(Encoding.UTF8.GetBytes(input)));
-        return new Cli.Result(code, stdout.ToString(), stderr.ToString());
-    }
+    private Task<Cli.Result> NuleculeWithStdin(string input, params string[] args) => Cli.RunWithStdinAsync(args, _environment, input);
 
-    private static async Task<Cli.Result> DockerCliAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new Cli.Result(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<Cli.Result> DockerCliAsync(params string[] args) => Cli.ProgramAsync("docker", args);
 
     private async Task<IList<ContainerListResponse>> ContainersAsync() =>
         await _docker!.Containers.ListContainersAsync(new ContainersListParameters

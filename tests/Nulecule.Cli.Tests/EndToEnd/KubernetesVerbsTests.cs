@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Nulecule.Providers;
 
@@ -174,27 +172,19 @@ public sealed class KubernetesVerbsTests : IAsyncLifetime
         (await Nulecule("exec", _release, "web", "--", "true")).ExitCode.ShouldBe(4);
     }
 
-    private Task<Cli.Result> Nulecule(params string[] args) =>
-        Cli.RunAsync([.. args, "--provider", "kubernetes", "--kubeconfig", KubeCluster.Kubeconfig, "--namespace", _namespace], _environment);
+    private Task<Cli.Result> Nulecule(params string[] args) => Cli.RunAsync(OnCluster(args), _environment);
 
-    private async Task<Cli.Result> NuleculeWithStdin(string input, params string[] args)
+    private Task<Cli.Result> NuleculeWithStdin(string input, params string[] args) => Cli.RunWithStdinAsync(OnCluster(args), _environment, input);
+
+    /// <summary>The arguments with the cluster's options, before `--` (after it every word is the command's).</summary>
+    private string[] OnCluster(string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        string[] all = [.. args[..^3], "--provider", "kubernetes", "--kubeconfig", KubeCluster.Kubeconfig, "--namespace", _namespace, .. args[^3..]];
-        var code = await CliApp.RunAsync(all, stdout, stderr, _environment, () => new MemoryStream(Encoding.UTF8.GetBytes(input)));
-        return new Cli.Result(code, stdout.ToString(), stderr.ToString());
+        var end = Array.IndexOf(args, "--") is >= 0 and var at ? at : args.Length;
+        return [.. args[..end], "--provider", "kubernetes", "--kubeconfig", KubeCluster.Kubeconfig, "--namespace", _namespace, .. args[end..]];
     }
 
-    private async Task<Cli.Result> KubectlAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("kubectl", ["--kubeconfig", KubeCluster.Kubeconfig, "-n", _namespace, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new Cli.Result(process.ExitCode, await stdout, await stderr);
-    }
+    private Task<Cli.Result> KubectlAsync(params string[] args) =>
+        Cli.ProgramAsync("kubectl", ["--kubeconfig", KubeCluster.Kubeconfig, "-n", _namespace, .. args]);
 
     /// <summary>Running, not terminating pods of the release (of one component).</summary>
     private async Task<List<string>> PodNamesAsync(string? component)
