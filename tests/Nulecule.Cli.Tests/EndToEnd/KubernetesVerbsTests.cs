@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using k8s;
 using Nulecule.Providers;
 
 namespace Nulecule.Cli.Tests.EndToEnd;
