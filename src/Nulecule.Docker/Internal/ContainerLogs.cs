@@ -93,12 +93,7 @@ internal static class ContainerLogs
         DateTimeOffset? time = null;
         if (timestamps)
         {
-            var space = line.IndexOf(' ');
-            if (space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                time = parsed;
-                line = line[(space + 1)..];
-            }
+            (time, line) = LogTimestamps.Split(line);
         }
 
         return new LogLine("", source, line, time);
