@@ -11,15 +11,15 @@ internal static class CliApp
     public const string ExitCodeHelp = """
         Exit codes: 0 success; 1 an operation failed (engine error, wait timeout; for diff: changes found);
         2 invalid input or usage (nothing was deployed); 3 status: the release is degraded (an object
-        missing or not ready); 4 stop, status, logs, history: no such release; 130 interrupted (Ctrl-C,
+        missing or not ready); 4 stop, status, logs, history, ps, exec, restart: no such release; 130 interrupted (Ctrl-C,
         SIGTERM) after putting things back.
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment, Func<Stream>? stdin = null)
     {
         try
         {
-            return await RunUnguardedAsync(args, stdout, stderr, environment);
+            return await RunUnguardedAsync(args, stdout, stderr, environment, stdin ?? Console.OpenStandardInput);
         }
         catch (Exception ex)
         {
@@ -29,9 +29,9 @@ internal static class CliApp
         }
     }
 
-    private static async Task<int> RunUnguardedAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment)
+    private static async Task<int> RunUnguardedAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string> environment, Func<Stream> stdin)
     {
-        var context = new CommandContext(new GlobalOptions(), stdout, stderr, environment);
+        var context = new CommandContext(new GlobalOptions(), stdout, stderr, environment) { Stdin = stdin };
         var root = Build(context);
         var parse = root.Parse(args);
         if (parse.Action is HelpAction help)
@@ -125,6 +125,9 @@ internal static class CliApp
         ReleaseCommands.Logs(context),
         ReleaseCommands.List(context),
         ReleaseCommands.Scale(context),
+        ProcessCommands.Ps(context),
+        ProcessCommands.Exec(context),
+        ProcessCommands.Restart(context),
         ImageCommands.Fetch(context),
         ImageCommands.Build(context),
         VersionCommand.Create(context),

@@ -26,6 +26,12 @@ internal sealed class CommandContext(GlobalOptions globals, TextWriter stdout, T
 
     public IReadOnlyDictionary<string, string> Environment { get; } = environment;
 
+    /// <summary>Where errors go, for a command that streams an engine's stderr (`exec`).</summary>
+    public TextWriter Stderr => stderr;
+
+    /// <summary>The process's standard input, opened only by a command that passes it on (`exec -i`).</summary>
+    public Func<Stream> Stdin { get; init; } = Console.OpenStandardInput;
+
     public Output CreateOutput(ParseResult parse) => new(
         stdout,
         stderr,

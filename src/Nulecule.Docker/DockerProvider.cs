@@ -352,6 +352,27 @@ public sealed class DockerProvider : IProvider, IDisposable
             .ToList();
     }
 
+    /// <summary>`docker ps --filter label=...` of the release's containers, or of every nulecule release's.</summary>
+    public async Task<IReadOnlyList<ProcessRow>> PsAsync(string? release, CancellationToken cancellationToken)
+    {
+        var client = await ClientAsync(cancellationToken);
+        var containers = release is null
+            ? (await client.Containers.ListContainersAsync(
+                new ContainersListParameters { All = true, Filters = LabelFilter(Labels.Release, $"{DockerLabels.Provider}={DockerLabels.ProviderValue}") }, cancellationToken))
+                .Where(c => !TransientNames.IsTransient(NameOf(c))).ToList()
+            : await ReleaseContainersAsync(client, release, cancellationToken);
+        return containers.OrderBy(c => Label(c, Labels.Release), StringComparer.Ordinal).ThenBy(OrderOf).ThenBy(NameOf, StringComparer.Ordinal)
+            .Select(StatusRows.ToProcessRow).ToList();
+    }
+
+    /// <summary>`docker exec` in a container of the component.</summary>
+    public async Task<int> ExecAsync(string release, ExecRequest request, CancellationToken cancellationToken) =>
+        await ContainerExec.RunAsync(await ClientAsync(cancellationToken), release, request, cancellationToken);
+
+    /// <summary>`docker restart` of the release's containers (each gets <see cref="StopGrace"/> to exit), in the release's order.</summary>
+    public async Task<IReadOnlyList<RestartOutcome>> RestartAsync(string release, IReadOnlyCollection<string>? components, IReporter reporter, CancellationToken cancellationToken) =>
+        await ContainerRestart.RunAsync(await ClientAsync(cancellationToken), release, components, StopGrace, reporter, cancellationToken);
+
     public Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken) =>
         throw new NuleculeException(
             "scale is not supported by the docker provider",

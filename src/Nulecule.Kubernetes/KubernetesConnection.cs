@@ -59,6 +59,16 @@ public sealed class KubernetesConnection : IDisposable
         }
     }
 
+    /// <summary>The client itself, for what is not plain REST (exec's WebSocket).</summary>
+    internal k8s.Kubernetes Client
+    {
+        get
+        {
+            _ = Api;
+            return _client!;
+        }
+    }
+
     /// <summary>Resolves the connection from the process environment.</summary>
     public static KubernetesConnection Resolve(KubernetesSettings settings) =>
         Resolve(settings, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));

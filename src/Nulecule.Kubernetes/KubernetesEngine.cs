@@ -14,7 +14,7 @@ public static class KubernetesEngine
     {
         Name = "kubernetes",
         Description = "a Kubernetes cluster (kubeconfig, or --provider-api with a token)",
-        Capabilities = new ProviderCapabilities { Scale = true, NativeRollback = true, Namespaces = true },
+        Capabilities = new ProviderCapabilities { Scale = true, NativeRollback = true, Namespaces = true, Ps = true, Exec = true, Restart = true },
         Create = settings => new KubernetesProvider(SettingsFrom(settings)),
         EngineStore = Store,
         Configured = Configured,
@@ -24,7 +24,7 @@ public static class KubernetesEngine
     {
         Name = "openshift",
         Description = "an OpenShift cluster (Kubernetes plus Templates, DeploymentConfigs, Routes)",
-        Capabilities = new ProviderCapabilities { Scale = true, NativeRollback = true, Namespaces = true },
+        Capabilities = new ProviderCapabilities { Scale = true, NativeRollback = true, Namespaces = true, Ps = true, Exec = true, Restart = true },
         Create = settings => new OpenShiftProvider(SettingsFrom(settings)),
         EngineStore = Store,
         SharesReleasesWith = "kubernetes",

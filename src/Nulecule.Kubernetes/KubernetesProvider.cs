@@ -297,6 +297,114 @@ public class KubernetesProvider : IProvider
         }
     }
 
+    /// <summary>`kubectl get pods -l ...` of the release, or of every release in the namespace.</summary>
+    public async Task<IReadOnlyList<ProcessRow>> PsAsync(string? release, CancellationToken cancellationToken)
+    {
+        var connection = Connection;
+        var api = connection.Api;
+        var owned = release is null ? $"{Labels.ManagedBy}={Labels.ManagedByValue},{Labels.Release}" : Selectors.Release(release);
+        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, owned, cancellationToken);
+        var pods = await ReleaseObjects.PodsAsync(api, connection.Namespace, release is null ? Labels.Release : Selectors.PodsOf(release, null), cancellationToken);
+        var scopes = found.GroupBy(o => o.Label(Labels.Component) ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Component, StringComparer.Ordinal);
+        return pods.Select(p => PodRows.From(p, scopes)).OrderBy(r => r.Release, StringComparer.Ordinal).ThenBy(r => r.Component, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>`kubectl exec` in the chosen pod of the component: `--pod`, else the `--index`-th, else the first ready one.</summary>
+    public async Task<int> ExecAsync(string release, ExecRequest request, CancellationToken cancellationToken)
+    {
+        var connection = Connection;
+        var pods = (await ReleaseObjects.PodsAsync(connection.Api, connection.Namespace, Selectors.PodsOf(release, request.Component), cancellationToken))
+            .OrderBy(p => (string?)p["metadata"]?["name"], StringComparer.Ordinal).ToList();
+        var names = string.Join(", ", pods.Select(p => (string?)p["metadata"]?["name"]));
+        JsonObject pod;
+        if (request.Pod is { } wanted)
+        {
+            pod = pods.FirstOrDefault(p => (string?)p["metadata"]?["name"] == wanted)
+                ?? throw new NuleculeException($"component {request.Component} of release {release} has no pod '{wanted}'", null, pods.Count == 0 ? null : $"its pods: {names}");
+        }
+        else if (request.Index is { } index)
+        {
+            pod = index <= pods.Count
+                ? pods[index - 1]
+                : throw new NuleculeException($"--index {index}: component {request.Component} of release {release} has {pods.Count} pod(s)", null, pods.Count == 0 ? null : $"its pods: {names}");
+        }
+        else
+        {
+            pod = pods.FirstOrDefault(PodRows.IsReady)
+                ?? throw new OperationFailedException($"component {request.Component} of release {release} has no ready pod"
+                    + (pods.Count == 0 ? "" : $" ({string.Join(", ", pods.Select(p => $"{(string?)p["metadata"]?["name"]}: {PodRows.State(p)}"))}); --pod or --index picks one anyway"));
+        }
+
+        var podName = (string?)pod["metadata"]?["name"] ?? "";
+        var containers = (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => (string?)c["name"] ?? "").ToList();
+        // As kubectl: the container named, else the pod's default-container annotation, else the first.
+        var container = request.Container
+            ?? (string?)pod["metadata"]?["annotations"]?["kubectl.kubernetes.io/default-container"]
+            ?? containers.FirstOrDefault() ?? "";
+        if (!containers.Contains(container))
+        {
+            throw new NuleculeException($"pod {podName} has no container '{container}'", null, $"its containers: {string.Join(", ", containers)}");
+        }
+
+        return await PodExec.RunAsync(connection.Client, connection.Namespace, podName, container, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// `kubectl rollout restart`: the pod template's `kubectl.kubernetes.io/restartedAt` annotation
+    /// set to now, so the controller replaces the pods as in a rolling update. Set by a field
+    /// manager of its own, so the next `run` (server-side apply) keeps it instead of rolling again.
+    /// Other workloads are reported, untouched: a bare Pod is not deleted to be recreated.
+    /// </summary>
+    public async Task<IReadOnlyList<RestartOutcome>> RestartAsync(string release, IReadOnlyCollection<string>? components, IReporter reporter, CancellationToken cancellationToken)
+    {
+        var connection = Connection;
+        var api = connection.Api;
+        var found = (await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, Selectors.Release(release), cancellationToken))
+            .Where(o => components is null || components.Contains(o.Component))
+            .Where(o => ReadinessJudge.WaitedKinds.Contains(o.Kind))
+            .ToList();
+        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var outcomes = new List<RestartOutcome>();
+        foreach (var item in found)
+        {
+            if (!RolloutRestartKinds.Contains(item.Kind))
+            {
+                outcomes.Add(new RestartOutcome(item.Component, item.Kind, item.Name, false, item.Kind switch
+                {
+                    "Pod" => "a bare Pod has no controller to recreate it, and it is not deleted behind your back: `nulecule stop` and `nulecule run` recreate it",
+                    "Job" => "a Job runs to completion; it is not restarted",
+                    "DeploymentConfig" => $"a DeploymentConfig is rolled by OpenShift's own `oc rollout latest dc/{item.Name}`",
+                    _ => $"a {item.Kind} does not replace its pods when its template changes (kubectl rollout restart refuses it too), and deleting them would stop them all at once",
+                }));
+                continue;
+            }
+
+            reporter.Info($"restarting {item.Display}");
+            var patch = new JsonObject
+            {
+                ["spec"] = new JsonObject { ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RestartedAtAnnotation] = now } } } },
+            };
+            try
+            {
+                await api.SendAsync(HttpMethod.Patch, item.Path + "?fieldManager=nulecule-restart", patch, "application/merge-patch+json", cancellationToken);
+            }
+            catch (KubeApiException e)
+            {
+                throw new OperationFailedException($"cannot restart {item.Display}: {e.Message}", e);
+            }
+
+            outcomes.Add(new RestartOutcome(item.Component, item.Kind, item.Name, true));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>The annotation `kubectl rollout restart` sets on a pod template.</summary>
+    internal const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";
+
+    /// <summary>Kinds whose controller replaces the pods when the template changes (what `kubectl rollout restart` restarts).</summary>
+    internal static readonly IReadOnlySet<string> RolloutRestartKinds = new HashSet<string>(StringComparer.Ordinal) { "Deployment", "StatefulSet", "DaemonSet" };
+
     /// <summary>Turns one document into the objects to apply (OpenShift processes Templates here).</summary>
     internal virtual IEnumerable<JsonObject> Expand(string component, RenderedArtifact artifact, JsonObject document, ResolvedValues values)
     {

@@ -15,6 +15,26 @@ internal static class Cli
     }
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync((IEnumerable<string>)args);
+
+    /// <summary>As <see cref="RunAsync(IEnumerable{string}, IReadOnlyDictionary{string, string}?)"/>, with <paramref name="stdin"/> as the standard input.</summary>
+    public static async Task<Result> RunWithStdinAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string stdin)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(args.ToArray(), stdout, stderr, environment, () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(stdin)));
+        return new Result(code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Another program (an engine's own client, the oracle), its output captured.</summary>
+    public static async Task<Result> ProgramAsync(string program, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
 }
 
 internal static class Repo

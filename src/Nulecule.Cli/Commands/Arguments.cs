@@ -52,5 +52,6 @@ internal static class Arguments
         return given;
     }
 
-    public static Argument<string> ReleaseArgument() => new("RELEASE") { Description = "The release name (see `nulecule list`)." };
+    // HelpName: else help lists the completions (every release name of the local history) in its place.
+    public static Argument<string> ReleaseArgument() => new("RELEASE") { Description = "The release name (see `nulecule list`).", HelpName = "RELEASE" };
 }

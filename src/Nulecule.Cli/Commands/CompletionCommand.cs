@@ -45,6 +45,52 @@ internal static class CompletionCommand
         {
             argument.CompletionSources.Add(completion => ReleaseNames(context, completion));
         }
+
+        // COMPONENT of a verb that has a RELEASE before it: that release's components, full and short names.
+        foreach (var command in Walk(root).Where(c => c.Arguments.Any(a => a.Name == "RELEASE")))
+        {
+            var release = command.Arguments.First(a => a.Name == "RELEASE");
+            foreach (var argument in command.Arguments.Where(a => a.Name == "COMPONENT"))
+            {
+                argument.CompletionSources.Add(completion => ComponentNames(context, completion, release));
+            }
+        }
+    }
+
+    /// <summary>The components of the release typed before, from its latest local revision (nothing when it has none).</summary>
+    private static IEnumerable<CompletionItem> ComponentNames(CommandContext context, CompletionContext completion, Argument release)
+    {
+        try
+        {
+            var name = completion.ParseResult.GetResult(release)?.Tokens.FirstOrDefault()?.Value;
+            var directory = StateDirectory.Resolve(n => context.Environment.GetValueOrDefault(n));
+            var database = Path.Combine(directory, SqliteReleaseStore.FileName);
+            if (name is null || !File.Exists(database) || !File.Exists(Path.Combine(directory, ReleaseKey.FileName)))
+            {
+                return [];
+            }
+
+            using var store = new SqliteReleaseStore(database);
+            if (store.LatestAsync(name).GetAwaiter().GetResult() is not { State: not ReleaseState.Uninstalled } record)
+            {
+                return [];
+            }
+
+            var scopes = ReleaseKey.LoadOrCreate(directory).Open(record).Components.Select(c => c.Scope).ToList();
+            var shortNames = scopes.Where(s => s.Contains(':', StringComparison.Ordinal))
+                .GroupBy(s => s[(s.LastIndexOf(':') + 1)..])
+                .Where(g => g.Count() == 1 && !scopes.Contains(g.Key))
+                .Select(g => g.Key);
+            return scopes.Concat(shortNames)
+                .Where(n => n.StartsWith(completion.WordToComplete, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(n => new CompletionItem(n))
+                .ToList();
+        }
+        catch (Exception)
+        {
+            return []; // as for release names: never an error in the user's command line
+        }
     }
 
     private static IEnumerable<Command> Walk(Command command) => command.Subcommands.SelectMany(Walk).Prepend(command);

@@ -94,6 +94,9 @@ internal static class Examples
         ["stop"] =
         [
             "nulecule stop hello",
+            "# the same command, by the names docker compose and helm users type",
+            "nulecule down hello",
+            "nulecule uninstall blog -n blog",
             "# also its volumes and its history; no error when it is already gone",
             "nulecule stop hello --volumes --purge --ignore-not-found",
             "nulecule stop blog -n blog --timeout 90s",
@@ -107,6 +110,30 @@ internal static class Examples
         [
             "nulecule logs hello --tail 20",
             "nulecule logs blog wordpress -n blog -f",
+            "# the last 10 minutes, with the engine's timestamps, lines only",
+            "nulecule logs hello web --since 10m -t --no-prefix",
+            "nulecule logs hello --since 2026-11-30T15:00:00Z",
+        ],
+        ["ps"] =
+        [
+            "# every release's containers on the local Docker engine",
+            "nulecule ps",
+            "nulecule ps blog -p kubernetes -n blog -o wide",
+            "nulecule ps -o yaml",
+        ],
+        ["exec"] =
+        [
+            "nulecule exec hello web -- ls -l /var/www",
+            "# a nested component by its own name, in its second pod",
+            "nulecule exec blog mariadb -n blog --index 2 -- mysql --version",
+            "# standard input passed on",
+            "nulecule exec hello web -i -- sh < script.sh",
+        ],
+        ["restart"] =
+        [
+            "nulecule restart hello",
+            "# only these components (Kubernetes: a rolling restart of their Deployments)",
+            "nulecule restart blog wordpress mariadb -n blog",
         ],
         ["list"] =
         [

@@ -8,7 +8,7 @@ namespace Nulecule.Cli.Commands;
 /// <summary>Verbs that act on a deployed release by its name alone: stop, status, logs, list, scale.</summary>
 internal static class ReleaseCommands
 {
-    private static Option<string?> ProviderOfRelease() => new("--provider", "-p")
+    internal static Option<string?> ProviderOfRelease() => new("--provider", "-p")
     {
         Description = "The release's provider: docker (default), kubernetes or openshift.",
     };
@@ -24,10 +24,12 @@ internal static class ReleaseCommands
         var forceUnlock = new Option<bool>("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
         var ignoreNotFound = new Option<bool>("--ignore-not-found") { Description = "Succeed (exit 0) when there is no such release, instead of exit 4." };
         var format = Reports.Option("one removed object a line");
-        var command = new Command("stop", "Stop a release and remove what it deployed, in reverse order. Volumes are kept unless --volumes; history is kept unless --purge.")
+        var command = new Command("stop", "Stop a release and remove what it deployed, in reverse order (Atomic App's stop; `down` and `uninstall` are the same command). Volumes are kept unless --volumes; history is kept unless --purge.")
         {
             release, provider, volumes, timeout, purge, forceUnlock, ignoreNotFound, format,
         };
+        command.Aliases.Add("down");
+        command.Aliases.Add("uninstall");
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
@@ -153,12 +155,20 @@ internal static class ReleaseCommands
     public static Command Logs(CommandContext context)
     {
         var release = Arguments.ReleaseArgument();
-        var component = new Argument<string?>("COMPONENT") { Description = "Only this component's containers.", Arity = ArgumentArity.ZeroOrOne };
+        var component = new Argument<string?>("COMPONENT") { Description = "Only this component's containers.", Arity = ArgumentArity.ZeroOrOne, HelpName = "COMPONENT" };
         var provider = ProviderOfRelease();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until interrupted." };
         var tail = new Option<int?>("--tail") { Description = "Only the last N lines of each container." };
+        var since = new Option<DateTimeOffset?>("--since")
+        {
+            Description = "Only lines written since then: a duration back from now (90s, 5m, 1h30m) or a time (2026-11-30T15:04:05Z).",
+            HelpName = "DURATION|TIME",
+            CustomParser = result => Since(result.Tokens.Single().Value, DateTimeOffset.UtcNow, result.AddError),
+        };
+        var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Start each line with the time the engine recorded it (RFC 3339, UTC)." };
+        var noPrefix = new Option<bool>("--no-prefix") { Description = "Print lines without the `component/container | ` prefix." };
         var engine = new ProviderOptions();
-        var command = new Command("logs", "Print the container logs of a release, each line prefixed by its component and container.") { release, component, provider, follow, tail };
+        var command = new Command("logs", "Print the container logs of a release, each line prefixed by its component and container.") { release, component, provider, follow, tail, since, timestamps, noPrefix };
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
@@ -172,6 +182,7 @@ internal static class ReleaseCommands
                 Component = parse.GetValue(component),
                 Follow = parse.GetValue(follow),
                 Tail = parse.GetValue(tail),
+                Since = parse.GetValue(since),
                 Record = found.Record,
                 Key = releases.Key,
             }.StartAsync(ct);
@@ -179,7 +190,8 @@ internal static class ReleaseCommands
             await foreach (var line in lines)
             {
                 count++;
-                output.Result($"{line.Component}/{line.Source} | {line.Text}");
+                var stamp = parse.GetValue(timestamps) ? (line.Time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? "-") + " " : "";
+                output.Result(parse.GetValue(noPrefix) ? stamp + line.Text : $"{stamp}{line.Component}/{line.Source} | {line.Text}");
             }
 
             return count == 0 && found.Record is null or { State: Nulecule.Releases.ReleaseState.Uninstalled }
@@ -187,6 +199,30 @@ internal static class ReleaseCommands
                 : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>`--since`: a duration back from <paramref name="now"/>, or an RFC 3339 time (as `docker logs --since` takes both).</summary>
+    internal static DateTimeOffset? Since(string text, DateTimeOffset now, Action<string> error)
+    {
+        if (text.Contains('T', StringComparison.Ordinal) || text.Contains('-', StringComparison.Ordinal))
+        {
+            if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+            {
+                return time;
+            }
+
+            error($"--since: '{text}' is not a time (write 2026-11-30T15:04:05Z) nor a duration (90s, 5m, 1h30m)");
+            return null;
+        }
+
+        var (duration, problem) = Parsing.Durations.Parse(text);
+        if (problem is not null)
+        {
+            error($"--since: {problem}, or give a time (2026-11-30T15:04:05Z)");
+            return null;
+        }
+
+        return now - duration!.Value;
     }
 
     public static Command List(CommandContext context)
@@ -237,7 +273,7 @@ internal static class ReleaseCommands
     public static Command Scale(CommandContext context)
     {
         var release = Arguments.ReleaseArgument();
-        var component = new Argument<string>("COMPONENT") { Description = "The component whose workloads to scale." };
+        var component = new Argument<string>("COMPONENT") { Description = "The component whose workloads to scale.", HelpName = "COMPONENT" };
         var replicas = new Option<int>("--replicas") { Description = "The number of replicas.", Required = true };
         var provider = ProviderOfRelease();
         var engine = new ProviderOptions();

@@ -21,6 +21,13 @@ internal static class ContainerLogs
             Follow = options.Follow,
             Tail = options.Tail?.ToString(CultureInfo.InvariantCulture) ?? "all",
         };
+        if (options.Since is { } since)
+        {
+            // SECONDS.NANOSECONDS since the epoch, as `docker logs --since` sends it.
+            var ticks = (since.UtcDateTime - DateTime.UnixEpoch).Ticks;
+            parameters.Since = string.Create(CultureInfo.InvariantCulture, $"{ticks / TimeSpan.TicksPerSecond}.{ticks % TimeSpan.TicksPerSecond * 100:D9}");
+        }
+
         await foreach (var line in ReadLogsAsync(client, container.ID, parameters, cancellationToken))
         {
             yield return line with { Component = ComponentOf(container), Source = NameOf(container) + (line.Source == "stderr" ? " (stderr)" : "") };
@@ -86,12 +93,7 @@ internal static class ContainerLogs
         DateTimeOffset? time = null;
         if (timestamps)
         {
-            var space = line.IndexOf(' ');
-            if (space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                time = parsed;
-                line = line[(space + 1)..];
-            }
+            (time, line) = LogTimestamps.Split(line);
         }
 
         return new LogLine("", source, line, time);

@@ -17,6 +17,12 @@ internal static class PodLogs
             query.Append("&follow=true");
         }
 
+        if (options.Since is { } since)
+        {
+            // Whole seconds (the API's precision), rounded down: the caller drops the earlier lines of that second.
+            query.Append("&sinceTime=").Append(Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
+        }
+
         if (options.Tail is { } tail)
         {
             query.Append(CultureInfo.InvariantCulture, $"&tailLines={tail}");
@@ -45,25 +51,5 @@ internal static class PodLogs
         }
     }
 
-    /// <summary>`2024-01-02T03:04:05.123456789Z text` to its time and text (RFC 3339 with nanoseconds).</summary>
-    internal static (DateTimeOffset? Time, string Text) SplitTimestamp(string line)
-    {
-        var space = line.IndexOf(' ', StringComparison.Ordinal);
-        if (space <= 0)
-        {
-            return (null, line);
-        }
-
-        var stamp = line[..space];
-        var dot = stamp.IndexOf('.', StringComparison.Ordinal);
-        if (dot > 0 && stamp.EndsWith('Z') && stamp.Length - dot - 2 > 7)
-        {
-            // .NET parses at most 7 fraction digits.
-            stamp = stamp[..(dot + 8)] + "Z";
-        }
-
-        return DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? (time, line[(space + 1)..])
-            : (null, line);
-    }
+    internal static (DateTimeOffset? Time, string Text) SplitTimestamp(string line) => LogTimestamps.Split(line);
 }

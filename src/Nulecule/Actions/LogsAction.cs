@@ -14,6 +14,9 @@ public sealed class LogsAction(ProviderRegistry registry, IProvider provider)
 
     public int? Tail { get; init; }
 
+    /// <summary>Only lines written at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
     /// <summary>The release's record and key, to know its components; null: asked of the engine.</summary>
     public Release? Record { get; init; }
 
@@ -36,6 +39,19 @@ public sealed class LogsAction(ProviderRegistry registry, IProvider provider)
         var component = Component is null
             ? null
             : ReleaseComponents.Resolve(Component, await ReleaseComponents.ListAsync(provider, Release, Record, Key, ct).ConfigureAwait(false), Release);
-        return provider.LogsAsync(Release, new LogOptions { Component = component, Follow = Follow, Tail = Tail }, ct);
+        var lines = provider.LogsAsync(Release, new LogOptions { Component = component, Follow = Follow, Tail = Tail, Since = Since }, ct);
+        return Since is { } since ? After(lines, since) : lines;
+    }
+
+    /// <summary>An engine may round --since down (Kubernetes to the second): lines stamped earlier are dropped here.</summary>
+    private static async IAsyncEnumerable<LogLine> After(IAsyncEnumerable<LogLine> lines, DateTimeOffset since)
+    {
+        await foreach (var line in lines.ConfigureAwait(false))
+        {
+            if (line.Time is not { } time || time >= since)
+            {
+                yield return line;
+            }
+        }
     }
 }

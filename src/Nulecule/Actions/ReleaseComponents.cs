@@ -22,6 +22,20 @@ public static class ReleaseComponents
         return status.Components.Select(c => c.Component).ToList();
     }
 
+    /// <summary>
+    /// The scope <paramref name="typed"/> means in a release that must be deployed: a release with
+    /// no components at all is not found (exit 4), not a wrong component name.
+    /// </summary>
+    public static async Task<string> ResolveDeployedAsync(IProvider provider, string release, string typed, Release? record, ReleaseKey? key, CancellationToken ct)
+    {
+        var known = await ListAsync(provider, release, record, key, ct).ConfigureAwait(false);
+        return known.Count == 0 ? throw NotFound(release) : Resolve(typed, known, release);
+    }
+
+    /// <summary>The one not-found error of the verbs that act on what a release runs.</summary>
+    public static ReleaseNotFoundException NotFound(string release) =>
+        new(release, $"release '{release}' not found: nothing of it is deployed (see `nulecule list`)");
+
     /// <summary>The scope <paramref name="typed"/> means among <paramref name="known"/>: itself, or the one nested component of that name.</summary>
     public static string Resolve(string typed, IReadOnlyList<string> known, string release)
     {

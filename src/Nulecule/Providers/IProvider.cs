@@ -37,6 +37,24 @@ public interface IProvider
     Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The release's running objects, or every release's on this engine when <paramref name="release"/>
+    /// is null: containers or pods, with their image, state, ports and age (`nulecule ps`).
+    /// </summary>
+    Task<IReadOnlyList<ProcessRow>> PsAsync(string? release, CancellationToken cancellationToken) =>
+        throw new NuleculeException($"ps is not supported by the {Name} provider");
+
+    /// <summary>Runs a command in one of a component's containers and returns its exit code (`nulecule exec`).</summary>
+    Task<int> ExecAsync(string release, ExecRequest request, CancellationToken cancellationToken) =>
+        throw new NuleculeException($"exec is not supported by the {Name} provider");
+
+    /// <summary>
+    /// Restarts the release's containers or workloads, of the given components or all, in the
+    /// release's order; what cannot be restarted is returned with the reason, untouched (`nulecule restart`).
+    /// </summary>
+    Task<IReadOnlyList<RestartOutcome>> RestartAsync(string release, IReadOnlyCollection<string>? components, IReporter reporter, CancellationToken cancellationToken) =>
+        throw new NuleculeException($"restart is not supported by the {Name} provider");
+
+    /// <summary>
     /// A failed or interrupted <see cref="RunAsync"/> itself puts back what ran before (Docker);
     /// otherwise the caller re-applies the previous revision after an interruption.
     /// </summary>
@@ -110,7 +128,42 @@ public sealed record LogOptions
     public string? Component { get; init; }
     public bool Follow { get; init; }
     public int? Tail { get; init; }
+
+    /// <summary>Only lines written at or after this time (`--since`).</summary>
+    public DateTimeOffset? Since { get; init; }
 }
+
+/// <summary>
+/// What `nulecule exec` runs where: <see cref="Component"/> is the full component scope; the
+/// object is <see cref="Pod"/> (Kubernetes), else the <see cref="Index"/>-th (from 1) of the
+/// component's containers or pods, else the first running (ready) one. <see cref="Container"/> names
+/// the container in a pod, or the container itself on Docker.
+/// </summary>
+public sealed record ExecRequest
+{
+    public required string Component { get; init; }
+
+    public required IReadOnlyList<string> Command { get; init; }
+
+    public string? Pod { get; init; }
+
+    public string? Container { get; init; }
+
+    public int? Index { get; init; }
+
+    /// <summary>Passed to the command's stdin when given (`-i`); else the command's stdin is closed.</summary>
+    public Stream? Stdin { get; init; }
+
+    public required Stream Stdout { get; init; }
+
+    public required Stream Stderr { get; init; }
+}
+
+/// <summary>One object `restart` looked at: restarted, or why not (<see cref="Reason"/>).</summary>
+public sealed record RestartOutcome(string Component, string Kind, string Name, bool Restarted, string? Reason = null);
+
+/// <summary>A row of `nulecule ps`: a container (Docker) or a pod (Kubernetes).</summary>
+public sealed record ProcessRow(string Release, string Component, string Kind, string Name, string Image, string State, string Ports, DateTimeOffset? Created);
 
 public enum ObjectAction
 {

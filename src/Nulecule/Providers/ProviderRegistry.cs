@@ -12,6 +12,15 @@ public sealed record ProviderCapabilities
     /// <summary>`logs`.</summary>
     public bool Logs { get; init; } = true;
 
+    /// <summary>`exec`: run a command in a component's container.</summary>
+    public bool Exec { get; init; }
+
+    /// <summary>`restart`: restart a release's containers or workloads in place.</summary>
+    public bool Restart { get; init; }
+
+    /// <summary>`ps`: list a release's containers or pods.</summary>
+    public bool Ps { get; init; }
+
     /// <summary>`scale`: the engine runs replicas of a component's workloads.</summary>
     public bool Scale { get; init; }
 
@@ -139,6 +148,22 @@ public sealed class ProviderRegistry : IEnumerable<ProviderRegistration>
         }
 
         return registration.Create(settings);
+    }
+
+    /// <summary>
+    /// Refuses, before anything is touched, a verb the provider's engine cannot do: "VERB is not
+    /// supported by ENGINE", with the providers that can.
+    /// </summary>
+    public void Require(string provider, string verb, Func<ProviderCapabilities, bool> can)
+    {
+        if (!can(Get(provider).Capabilities))
+        {
+            var able = _registrations.Where(r => can(r.Capabilities)).Select(r => r.Name).ToList();
+            throw new NuleculeException(
+                $"{verb} is not supported by {provider}",
+                null,
+                able.Count == 0 ? null : $"providers that support {verb}: {string.Join(", ", able)}");
+        }
     }
 
     /// <summary>Registrations that keep their releases on their engine, once per store.</summary>

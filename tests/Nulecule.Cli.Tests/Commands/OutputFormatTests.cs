@@ -77,7 +77,7 @@ public sealed class OutputFormatTests : IDisposable
     };
 
     /// <summary>The commands the Docker test below covers.</summary>
-    private static readonly string[] OnDocker = ["run", "upgrade", "rollback", "status", "diff", "stop", "list", "history"];
+    private static readonly string[] OnDocker = ["run", "upgrade", "rollback", "status", "diff", "stop", "list", "history", "ps"];
 
     public static TheoryData<string> OfflineCommands() => new(Offline.Keys);
 
@@ -225,6 +225,9 @@ public sealed class OutputFormatTests : IDisposable
             var history = await BothAsync(["history", release], "ReleaseHistory");
             history["items"]!.AsArray().Select(r => (int?)r!["revision"]).ShouldBe([1, 2, 3, 4]);
             (await BothAsync(["list"], "ReleaseList"))["items"]!.AsArray().ShouldContain(r => (string?)r!["name"] == release);
+
+            var ps = await BothAsync(["ps", release], "ProcessList");
+            ps["items"]!.AsArray().ShouldContain(r => (string?)r!["component"] == "web" && (string?)r["release"] == release);
 
             var narrow = await RunAsync(["status", release, "--provider", "docker"], columns: "40");
             narrow.Stdout.TrimEnd('\n').Split('\n').ShouldAllBe(l => Tables.Cells(l) <= 40 && !l.EndsWith(' '), narrow.Stdout);

@@ -75,7 +75,7 @@ public class VersionAndCompletionTests
         var environment = new Dictionary<string, string> { ["NULECULE_STATE_DIR"] = state.Path };
 
         // When: what the shell scripts ask
-        var commands = await Cli.RunAsync(["[suggest:3]", "sta"], environment);
+        var commands = await Cli.RunAsync(["[suggest:4]", "stat"], environment);
         var options = await Cli.RunAsync(["[suggest:10]", "stop --ign"], environment);
         var values = await Cli.RunAsync(["[suggest:12]", "status x -o "], environment);
         var releases = await Cli.RunAsync(["[suggest:7]", "stop sh"], environment);
@@ -101,7 +101,7 @@ public class VersionAndCompletionTests
     {
         // Given: the completion function with zsh's compadd replaced by one that prints what it is given
         var script = $"compdef() {{ :; }}; compadd() {{ print -l -- ${{(P)2}}; }}; source <({Terminal.Nulecule} completion zsh); "
-            + $"words=({Terminal.Nulecule} sta); LBUFFER='{Terminal.Nulecule} sta'; _nulecule";
+            + $"words=({Terminal.Nulecule} stat); LBUFFER='{Terminal.Nulecule} stat'; _nulecule";
 
         // When
         var output = await Tool.RunAsync("zsh", "-fc", script);

@@ -43,10 +43,10 @@ public class UsageErrorTests
     [MemberData(nameof(CommandTree.Paths), MemberType = typeof(CommandTree))]
     public async Task Should_suggest_the_command_meant_for_a_typo(string path)
     {
-        // Given: the command's name with its second and third letters swapped (`stauts`)
+        // Given: the command's name with its second and third letters swapped (`stauts`; `sp` for `ps`)
         var words = path.Split(' ');
         var name = words[^1];
-        var typo = $"{name[0]}{name[2]}{name[1]}{name[3..]}";
+        var typo = name.Length < 3 ? $"{name[1]}{name[0]}" : $"{name[0]}{name[2]}{name[1]}{name[3..]}";
 
         // When
         var result = await Cli.RunAsync([.. words[..^1], typo], NoEngines);
