@@ -39,13 +39,13 @@ internal sealed class ProgressDisplay : IDisposable
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly string[] Spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
     private readonly TextWriter _err;
     private readonly bool _color;
     private readonly Func<int> _width;
     private readonly Func<DateTimeOffset> _now;
+    private readonly TimeSpan _tick;
     private readonly Lock _gate = new();
     private readonly List<Row> _rows = [];
     private Timer? _timer;
@@ -53,8 +53,10 @@ internal sealed class ProgressDisplay : IDisposable
     private int _frame;
     private bool _stopped;
 
-    public ProgressDisplay(TextWriter err, ProgressMode mode, bool color, Func<int> width, Func<DateTimeOffset>? now = null)
+    /// <param name="tick">How often the live lines are redrawn while something is in progress (elapsed times, spinner).</param>
+    public ProgressDisplay(TextWriter err, ProgressMode mode, bool color, Func<int> width, Func<DateTimeOffset>? now = null, TimeSpan? tick = null)
     {
+        _tick = tick ?? TimeSpan.FromMilliseconds(250);
         _err = err;
         Mode = mode;
         _color = color;
@@ -99,7 +101,7 @@ internal sealed class ProgressDisplay : IDisposable
                     break;
                 case ProgressMode.Tty when !_stopped:
                     Redraw();
-                    _timer ??= new Timer(_ => OnTick(), null, Tick, Tick);
+                    _timer ??= new Timer(_ => OnTick(), null, _tick, _tick);
                     break;
             }
         }
@@ -169,7 +171,9 @@ internal sealed class ProgressDisplay : IDisposable
         var name = (row.Component.Length == 0 ? "(release)" : row.Component).PadRight(nameWidth);
         var detail = last.Detail ?? last.Object ?? "";
         var time = Seconds(elapsed);
-        var width = Math.Max(20, _width() - 1);
+        // One column short of the terminal (a full line would wrap on some terminals and throw the
+        // cursor-up count off); no wider than 100, so the time stays near the text on a wide screen.
+        var width = Math.Clamp(_width() - 1, 20, 100);
         var head = $"{symbol} {name} {last.StateName,-9} ";
         var room = width - head.Length - time.Length - 1;
         if (detail.Length > room)
