@@ -7,9 +7,8 @@ namespace Nulecule.Cli.Tests.EndToEnd;
 public sealed partial class KubernetesProgressTests : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "nulecule-kprog-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly string _namespace = "nulecule-prog-" + Guid.NewGuid().ToString("N")[..8];
     private readonly string _release = "kprog-" + Guid.NewGuid().ToString("N")[..8];
-    private k8s.Kubernetes? _kube;
+    private TestNamespace? _namespace;
 
     private string App => Path.Combine(_dir, "app");
 
@@ -45,21 +44,14 @@ public sealed partial class KubernetesProgressTests : IAsyncLifetime
                         exec: {command: [test, -f, /tmp/ready]}
                         periodSeconds: 1
             """);
-        if (KubeCluster.Unavailable is not null)
-        {
-            return;
-        }
-
-        _kube = KubeCluster.Client();
-        await KubeCluster.CreateNamespaceAsync(_kube, _namespace, TimeSpan.FromSeconds(20));
+        _namespace = await TestNamespace.CreateAsync("nulecule-prog");
     }
 
     public async Task DisposeAsync()
     {
-        if (_kube is not null)
+        if (_namespace is not null)
         {
-            await KubeCluster.DeleteNamespaceAsync(_kube, _namespace);
-            _kube.Dispose();
+            await _namespace.DisposeAsync();
         }
 
         if (Directory.Exists(_dir))
@@ -79,7 +71,7 @@ public sealed partial class KubernetesProgressTests : IAsyncLifetime
         };
 
         // When
-        var run = await Cli.RunAsync(["run", App, "--provider", "kubernetes", "--kubeconfig", KubeCluster.Kubeconfig, "-n", _namespace, "--name", _release, "--wait", "--timeout", "2m", "--progress", "json", "-v"], env);
+        var run = await Cli.RunAsync(["run", App, "--provider", "kubernetes", "--kubeconfig", KubeCluster.Kubeconfig, "-n", _namespace!.Name, "--name", _release, "--wait", "--timeout", "2m", "--progress", "json", "-v"], env);
 
         // Then: every line is JSON; the waiting steps count the pods; the calls are logged with status and time
         run.ExitCode.ShouldBe(0, run.Stderr);
@@ -90,7 +82,7 @@ public sealed partial class KubernetesProgressTests : IAsyncLifetime
             && PodsReady().IsMatch(e.GetProperty("detail").GetString() ?? ""));
         var calls = lines.Where(e => e.TryGetProperty("level", out var level) && level.GetString() == "debug")
             .Select(e => e.GetProperty("message").GetString()!).Where(m => m.StartsWith("kubernetes: ", StringComparison.Ordinal)).ToList();
-        calls.ShouldContain(c => ApiCall().IsMatch(c) && c.Contains($"/namespaces/{_namespace}/deployments/web", StringComparison.Ordinal));
+        calls.ShouldContain(c => ApiCall().IsMatch(c) && c.Contains($"/namespaces/{_namespace.Name}/deployments/web", StringComparison.Ordinal));
         run.Stderr.ShouldNotContain("Bearer");
     }
 
