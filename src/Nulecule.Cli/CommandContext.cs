@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Nulecule.Providers;
 
 namespace Nulecule.Cli;
 
@@ -11,11 +12,34 @@ internal sealed class GlobalOptions
 
     public Option<bool> NoPrompt { get; } = new("--no-prompt") { Description = "Never ask for missing values, even at a terminal: fail instead.", Recursive = true };
 
+    public Option<ProgressMode> Progress { get; } = new("--progress")
+    {
+        Description = "How run, upgrade, rollback and stop show their progress on stderr: auto (tty at a terminal, else plain), tty (live lines), plain (a line per step) or json (an object per line, see docs/progress.md).",
+        HelpName = "auto|tty|plain|json",
+        Recursive = true,
+        DefaultValueFactory = _ => ProgressMode.Auto,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            switch (text)
+            {
+                case "auto": return ProgressMode.Auto;
+                case "tty": return ProgressMode.Tty;
+                case "plain": return ProgressMode.Plain;
+                case "json": return ProgressMode.Json;
+                default:
+                    result.AddError($"--progress: '{text}' is not one of auto, tty, plain, json");
+                    return ProgressMode.Auto;
+            }
+        },
+    };
+
     public void AddTo(RootCommand root)
     {
         root.Options.Add(Verbose);
         root.Options.Add(Quiet);
         root.Options.Add(NoPrompt);
+        root.Options.Add(Progress);
     }
 }
 
@@ -32,13 +56,16 @@ internal sealed class CommandContext(GlobalOptions globals, TextWriter stdout, T
     /// <summary>The process's standard input, opened only by a command that passes it on (`exec -i`).</summary>
     public Func<Stream> Stdin { get; init; } = Console.OpenStandardInput;
 
-    public Output CreateOutput(ParseResult parse) => new(
-        stdout,
-        stderr,
-        parse.GetValue(Globals.Quiet),
-        parse.GetValue(Globals.Verbose),
-        Output.ColorWanted(Environment, stderr),
-        Output.TableWidth(Environment, stdout));
+    public Output CreateOutput(ParseResult parse)
+    {
+        var color = Output.ColorWanted(Environment, stderr);
+        var mode = ProgressDisplay.Resolve(parse.GetValue(Globals.Progress), stderr, Environment);
+        var progress = new ProgressDisplay(stderr, mode, color, () => Output.TableWidth(Environment, stderr) is var w && w is > 0 and < Tables.Unlimited ? w : 80);
+        return new Output(stdout, stderr, parse.GetValue(Globals.Quiet), parse.GetValue(Globals.Verbose), color, Output.TableWidth(Environment, stdout), progress)
+        {
+            ResultColor = Output.ColorWanted(Environment, stdout),
+        };
+    }
 
     /// <summary>
     /// Runs a command body, turning invalid input into exit code 2 and engine failures into 1,
@@ -46,7 +73,13 @@ internal sealed class CommandContext(GlobalOptions globals, TextWriter stdout, T
     /// </summary>
     public async Task<int> RunAsync(ParseResult parse, Func<Output, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
-        var output = CreateOutput(parse);
+        using var output = CreateOutput(parse);
+        if (output.Verbose)
+        {
+            // Engine calls of this command only (the observer flows with its async calls).
+            EngineCalls.Observer = call => output.Detail(call.ToString());
+        }
+
         try
         {
             return await body(output, cancellationToken);

@@ -5,21 +5,22 @@ namespace Nulecule.Cli;
 
 /// <summary>
 /// Everything the command prints goes through here: results to stdout, progress and diagnostics
-/// to stderr. Honours `--quiet`, `--verbose` and NO_COLOR, masks secrets in every line, and prints
-/// every table the same way (<see cref="Tables"/>).
+/// to stderr (drawn as `--progress` says, <see cref="ProgressDisplay"/>). Honours `--quiet`,
+/// `--verbose` and NO_COLOR, masks secrets in every line, and prints every table the same way
+/// (<see cref="Tables"/>).
 /// </summary>
-internal sealed class Output : IReporter
+internal sealed class Output : IReporter, IDisposable
 {
-    private readonly TextWriter _err;
     private readonly bool _color;
+    private readonly ProgressDisplay _progress;
 
-    public Output(TextWriter stdout, TextWriter stderr, bool quiet, bool verbose, bool color, int tableWidth = Tables.Unlimited)
+    public Output(TextWriter stdout, TextWriter stderr, bool quiet, bool verbose, bool color, int tableWidth = Tables.Unlimited, ProgressDisplay? progress = null)
     {
         Out = stdout;
-        _err = stderr;
         _color = color;
         Quiet = quiet;
         Verbose = verbose;
+        _progress = progress ?? new ProgressDisplay(stderr, ProgressMode.Plain, color, () => 80);
         // Everything about the terminal is decided here, not detected by Spectre.Console (which
         // would ask System.Console and so switch the terminal's keypad mode; see StandardWriter).
         Stdout = AnsiConsole.Create(new AnsiConsoleSettings
@@ -80,13 +81,32 @@ internal sealed class Output : IReporter
 
     public SecretMasker Masker { get; set; } = SecretMasker.None;
 
-    public void Result(string text) => Out.WriteLine(Masker.Mask(text));
+    /// <summary>A result on stdout; live progress lines stop first, so the result follows their last frame.</summary>
+    public void Result(string text)
+    {
+        _progress.Stop();
+        Out.WriteLine(Masker.Mask(text));
+    }
+
+    /// <summary>Colour wanted on stdout (<see cref="ColorWanted"/> asked of stdout): set by the command context.</summary>
+    public bool ResultColor { get; init; }
+
+    /// <summary>A result line in an SGR colour (`32` green, `1` bold) when <see cref="ResultColor"/>; masked first.</summary>
+    public void Result(string text, string? sgr)
+    {
+        var masked = Masker.Mask(text);
+        _progress.Stop();
+        Out.WriteLine(ResultColor && sgr is not null ? $"\u001b[{sgr}m{masked}\u001b[0m" : masked);
+    }
+
+    /// <summary>The live progress lines stop (last frame drawn) before a table or other output follows.</summary>
+    public void EndProgress() => _progress.Stop();
 
     public void Info(string message)
     {
         if (!Quiet)
         {
-            _err.WriteLine(Masker.Mask(message));
+            Line("info", Masker.Mask(message));
         }
     }
 
@@ -94,7 +114,8 @@ internal sealed class Output : IReporter
     {
         if (Verbose && !Quiet)
         {
-            _err.WriteLine(Paint("90", Masker.Mask(message)));
+            var masked = Masker.Mask(message);
+            _progress.WriteLine("debug", Paint("90", masked), masked);
         }
     }
 
@@ -102,11 +123,31 @@ internal sealed class Output : IReporter
     {
         if (!Quiet)
         {
-            _err.WriteLine(Paint("33", "warning: ") + Masker.Mask(message));
+            var masked = Masker.Mask(message);
+            _progress.WriteLine("warning", Paint("33", "warning: ") + masked, masked);
         }
     }
 
-    public void Error(string message) => _err.WriteLine(Paint("31", "error: ") + Masker.Mask(message));
+    public void Error(string message)
+    {
+        _progress.Stop();
+        var masked = Masker.Mask(message);
+        _progress.WriteLine("error", Paint("31", "error: ") + masked, masked);
+    }
+
+    /// <summary>A component's step (<see cref="ProgressEvent"/>), shown as `--progress` says; nothing when quiet.</summary>
+    public void Progress(ProgressEvent progress)
+    {
+        if (!Quiet)
+        {
+            _progress.Show(progress with
+            {
+                Object = progress.Object is null ? null : Masker.Mask(progress.Object),
+                Detail = progress.Detail is null ? null : Masker.Mask(progress.Detail),
+                Message = progress.Message is null ? null : Masker.Mask(progress.Message),
+            });
+        }
+    }
 
     /// <summary>Prints diagnostics to stderr: errors always, warnings unless quiet.</summary>
     public void Diagnostics(IEnumerable<Diagnostic> diagnostics)
@@ -115,10 +156,15 @@ internal sealed class Output : IReporter
         {
             if (d.IsError || !Quiet)
             {
-                _err.WriteLine(Paint(d.IsError ? "31" : "33", Masker.Mask(d.ToString())));
+                var masked = Masker.Mask(d.ToString());
+                _progress.WriteLine(d.IsError ? "error" : "warning", Paint(d.IsError ? "31" : "33", masked), masked);
             }
         }
     }
+
+    public void Dispose() => _progress.Stop();
+
+    private void Line(string level, string masked) => _progress.WriteLine(level, masked, masked);
 
     private string Paint(string code, string text) => _color ? $"\u001b[{code}m{text}\u001b[0m" : text;
 }

@@ -62,6 +62,7 @@ internal static class Reports
     /// <summary>Writes <paramref name="document"/> to stdout as JSON or YAML, every string masked.</summary>
     public static void Write(this Output output, JsonObject document, ReportFormat format)
     {
+        output.EndProgress(); // the live progress lines end above the result
         var masked = Mask(document, output.Masker);
         var text = format == ReportFormat.Yaml ? DocumentWriter.ToYaml(masked) : DocumentWriter.ToJson(masked);
         output.Out.Write(text);
@@ -77,6 +78,7 @@ internal static class Reports
         var shown = columns.Where(c => !c.Wide || format == ReportFormat.Wide).ToList();
         var cells = rows.Select(r => (IReadOnlyList<string>)shown.Select(c => output.Masker.Mask(c.Value(r))).ToList()).ToList();
         var lines = Tables.Layout(shown.Select(c => c.Header).ToList(), cells, Width(output, format));
+        output.EndProgress();
         foreach (var line in header ? lines : lines.Skip(1))
         {
             output.Out.WriteLine(line);
@@ -88,6 +90,7 @@ internal static class Reports
     {
         var line = output.Masker.Mask(text).ReplaceLineEndings(" ");
         var width = Width(output, format);
+        output.EndProgress();
         output.Out.WriteLine(width >= Tables.Unlimited ? line : Tables.Cut(line, width));
     }
 

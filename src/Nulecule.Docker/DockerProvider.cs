@@ -98,7 +98,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         }
 
         var created = new Created();
-        var waiter = new ContainerWaiter(client, PollInterval, SettleTime, masker);
+        var waiter = new ContainerWaiter(client, PollInterval, SettleTime, masker, reporter);
         var replacer = new ContainerReplacer(client, waiter, masker, reporter, app.Values);
         var objects = new List<DeployedObject>();
         var deadline = DateTimeOffset.UtcNow + options.Timeout;
@@ -116,8 +116,10 @@ public sealed class DockerProvider : IProvider, IDisposable
             var planned = plan.Containers.Select(c => c.ContainerName).ToHashSet(StringComparer.Ordinal);
             foreach (var stale in existing.Where(c => !planned.Contains(NameOf(c))).OrderByDescending(OrderOf))
             {
-                reporter.Info($"removing {NameOf(stale)} (no longer in the app)");
+                var staleObject = $"container {NameOf(stale)}";
+                reporter.Progress(new ProgressEvent(ComponentOf(stale), ProgressState.Removing) { Object = staleObject, Message = $"removing {NameOf(stale)} (no longer in the app)" });
                 await replacer.RetireAsync(stale, cancellationToken);
+                reporter.Progress(new ProgressEvent(ComponentOf(stale), ProgressState.Removed) { Object = staleObject, Detail = "no longer in the app" });
                 objects.Add(new DeployedObject(ComponentOf(stale), "container", NameOf(stale), null, HashOf(stale), ObjectAction.Deleted));
             }
 
@@ -126,6 +128,7 @@ public sealed class DockerProvider : IProvider, IDisposable
             foreach (var component in plan.Components)
             {
                 working = component;
+                var changed = false;
                 var toWaitFor = new List<(PlannedContainer Container, Readiness Readiness)>();
                 foreach (var container in plan.Containers.Where(c => c.Component == component))
                 {
@@ -133,15 +136,23 @@ public sealed class DockerProvider : IProvider, IDisposable
                     if (DryRunPlan.Unchanged(current, container))
                     {
                         reporter.Detail($"{container.ContainerName} unchanged");
+                        reporter.Progress(new ProgressEvent(component, ProgressState.Unchanged) { Object = $"container {container.ContainerName}", Detail = current?.State });
                         objects.Add(new DeployedObject(component, "container", container.ContainerName, null, container.ConfigHash, ObjectAction.Unchanged));
                         continue;
                     }
 
                     // Nothing running is touched before the new image is here.
+                    changed = true;
                     await EngineResources.EnsureImageAsync(client, container, reporter, cancellationToken);
+                    var containerObject = $"container {container.ContainerName}";
                     if (current is null)
                     {
-                        reporter.Info($"creating {container.ContainerName} ({container.Arguments.Image})");
+                        reporter.Progress(new ProgressEvent(component, ProgressState.Creating)
+                        {
+                            Object = containerObject,
+                            Detail = container.Arguments.Image,
+                            Message = $"creating {container.ContainerName} ({container.Arguments.Image})",
+                        });
                         await replacer.CreateAndStartAsync(container, cancellationToken);
                         if (options.Wait)
                         {
@@ -150,7 +161,13 @@ public sealed class DockerProvider : IProvider, IDisposable
                     }
                     else
                     {
-                        reporter.Info($"replacing {container.ContainerName}" + (HashOf(current) == container.ConfigHash ? $" (it was {current.State})" : " (its configuration changed)"));
+                        var why = HashOf(current) == container.ConfigHash ? $"it was {current.State}" : "its configuration changed";
+                        reporter.Progress(new ProgressEvent(component, ProgressState.Creating)
+                        {
+                            Object = containerObject,
+                            Detail = $"replacing: {why}",
+                            Message = $"replacing {container.ContainerName} ({why})",
+                        });
                         if (!await replacer.ReplaceAsync(current, container, readiness, deadline, options.Timeout, cancellationToken))
                         {
                             toWaitFor.Add((container, readiness));
@@ -162,11 +179,21 @@ public sealed class DockerProvider : IProvider, IDisposable
 
                 if (toWaitFor.Count > 0)
                 {
-                    reporter.Info($"waiting for {component}");
+                    reporter.Progress(new ProgressEvent(component, ProgressState.Waiting) { Message = $"waiting for {component}" });
                     foreach (var (container, wanted) in toWaitFor)
                     {
                         await waiter.WaitAsync(container, container.ContainerName, wanted, deadline, options.Timeout, cancellationToken);
                     }
+                }
+
+                if (changed)
+                {
+                    var done = options.Wait ? ProgressState.Ready : ProgressState.Started;
+                    reporter.Progress(new ProgressEvent(component, done)
+                    {
+                        Detail = options.Wait ? "running" + (plan.Containers.Any(c => c.Component == component && c.HasHealthCheck) ? ", healthy" : "") : "running",
+                        Message = $"{component} {ProgressEvent.Name(done)}",
+                    });
                 }
             }
 
@@ -178,6 +205,11 @@ public sealed class DockerProvider : IProvider, IDisposable
             // Clean-up runs on CancellationToken.None: it must finish even when the run was interrupted.
             var interrupted = e is OperationCanceledException && cancellationToken.IsCancellationRequested;
             var what = interrupted ? "interrupted" : "failed";
+            if (working is not null)
+            {
+                reporter.Progress(new ProgressEvent(working, ProgressState.Failed) { Detail = what, Message = $"{working} {what}" });
+            }
+
             string outcome;
             if (firstRun && !options.KeepFailed)
             {
@@ -244,10 +276,12 @@ public sealed class DockerProvider : IProvider, IDisposable
             planned.Add($"DELETE /containers/{NameOf(container)}");
             if (!options.DryRun)
             {
-                options.Reporter.Info($"stopping {NameOf(container)}");
+                var containerObject = $"container {NameOf(container)}";
+                options.Reporter.Progress(new ProgressEvent(ComponentOf(container), ProgressState.Removing) { Object = containerObject, Detail = "stopping", Message = $"stopping {NameOf(container)}" });
                 var left = deadline - DateTimeOffset.UtcNow;
                 var grace = left > StopGrace ? StopGrace : left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left;
                 await RemoveContainerAsync(client, container.ID, grace, cancellationToken);
+                options.Reporter.Progress(new ProgressEvent(ComponentOf(container), ProgressState.Removed) { Object = containerObject, Message = $"{NameOf(container)} removed" });
             }
 
             objects.Add(new DeployedObject(ComponentOf(container), "container", NameOf(container), null, HashOf(container), options.DryRun ? ObjectAction.Planned : ObjectAction.Deleted));

@@ -51,7 +51,8 @@ public sealed class KubernetesConnection : IDisposable
                 // Streams (logs --follow, watches) must not be cut by the client-wide timeout;
                 // every other call carries its own deadline.
                 Configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
-                _client = new k8s.Kubernetes(Configuration);
+                // Every call is timed for `-v` (method, path, status; never a body or a header).
+                _client = new k8s.Kubernetes(Configuration, new Nulecule.Providers.EngineCallHandler("kubernetes"));
                 _api = new KubeApi(_client);
             }
 

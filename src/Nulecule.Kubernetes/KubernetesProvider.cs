@@ -65,11 +65,23 @@ public class KubernetesProvider : IProvider
         var plan = new List<string>();
         reporter.Info(masker.Mask($"{(options.DryRun ? "planning" : "deploying")} release {options.Release} to {connection.Target} ({connection.Source})"));
         await applier.PreflightAsync(planned, options.Release, options.TakeOwnership, cancellationToken);
+        string? working = null;
         try
         {
             foreach (var component in planned.GroupBy(p => p.Component))
             {
                 var ofComponent = new List<AppliedObject>();
+                working = component.Key;
+                if (!options.DryRun)
+                {
+                    var count = component.Count();
+                    reporter.Progress(new ProgressEvent(component.Key, ProgressState.Creating)
+                    {
+                        Detail = $"applying {count} object{(count == 1 ? "" : "s")}",
+                        Message = $"applying {component.Key} ({count} object{(count == 1 ? "" : "s")})",
+                    });
+                }
+
                 foreach (var item in component)
                 {
                     var result = await applier.ApplyAsync(item, options.DryRun, plan, cancellationToken);
@@ -81,18 +93,32 @@ public class KubernetesProvider : IProvider
                     }
                 }
 
-                if (options.Wait && !options.DryRun)
+                if (options.DryRun)
                 {
+                    continue;
+                }
+
+                if (options.Wait)
+                {
+                    reporter.Progress(new ProgressEvent(component.Key, ProgressState.Waiting) { Message = $"waiting for {component.Key}" });
                     await waiter.WaitAsync(ofComponent, deadline, options.Timeout, cancellationToken);
+                    reporter.Progress(new ProgressEvent(component.Key, ProgressState.Ready) { Detail = Described(ofComponent), Message = $"{component.Key} ready" });
+                }
+                else
+                {
+                    var state = ofComponent.All(a => a.Action == ObjectAction.Unchanged) ? ProgressState.Unchanged : ProgressState.Applied;
+                    reporter.Progress(new ProgressEvent(component.Key, state) { Detail = Described(ofComponent), Message = $"{component.Key} {ProgressEvent.Name(state)}" });
                 }
             }
         }
         catch (OperationFailedException e) when (!options.DryRun)
         {
+            Failed(reporter, working, "failed");
             throw (await CleanUpAfterFailureAsync(e, applied, options, masker, api)).Error;
         }
         catch (OperationCanceledException e) when (!options.DryRun && cancellationToken.IsCancellationRequested)
         {
+            Failed(reporter, working, "interrupted");
             // Interrupted (Ctrl-C): a first install takes back what it made; an upgrade's caller puts the previous revision back.
             var (_, left) = await CleanUpAfterFailureAsync(new OperationFailedException("interrupted", e), applied, options, masker, api);
             throw new OperationCanceledException($"run of release {options.Release} was interrupted; {left}", e, cancellationToken);
@@ -107,7 +133,18 @@ public class KubernetesProvider : IProvider
         return new DeployResult(objects) { PlannedOperations = plan };
     }
 
-    /// <summary>`kubectl delete` of the release's objects (found by label), in reverse order, waiting until gone.</summary>
+    /// <summary>What became of a component's objects, in a few words: `1 created, 2 unchanged`.</summary>
+    private static string Described(IEnumerable<AppliedObject> objects) =>
+        string.Join(", ", objects.GroupBy(a => a.Action).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+
+    private static void Failed(IReporter reporter, string? component, string what)
+    {
+        if (component is not null)
+        {
+            reporter.Progress(new ProgressEvent(component, ProgressState.Failed) { Detail = what, Message = $"{component} {what}" });
+        }
+    }
+
     /// <summary>
     /// Deletes the release's objects this run did not apply: they left the app (a component or an
     /// artifact was removed). Volume-requirement claims are kept, as on stop.
@@ -127,10 +164,15 @@ public class KubernetesProvider : IProvider
 
         foreach (var o in stale)
         {
-            options.Reporter.Info($"removing {o.Display}: it is no longer part of the app");
+            options.Reporter.Progress(new ProgressEvent(o.Component, ProgressState.Removing) { Object = o.Display, Message = $"removing {o.Display}: it is no longer part of the app" });
         }
 
         var deleted = await new Remover(api).DeleteAsync(stale, deadline + TimeSpan.FromMinutes(1), options.Reporter, cancellationToken);
+        foreach (var o in deleted)
+        {
+            options.Reporter.Progress(new ProgressEvent(o.Component, ProgressState.Removed) { Object = o.Display, Detail = "no longer in the app" });
+        }
+
         return deleted.Select(o => ToDeployed(o, ObjectAction.Deleted)).ToList();
     }
 
@@ -166,7 +208,12 @@ public class KubernetesProvider : IProvider
         for (var i = 0; i < components.Count; i++)
         {
             var later = components.Skip(i + 1).SelectMany(c => c).ToList();
+            var component = components[i].Key;
+            var count = components[i].Count();
+            var objects = $"{count} object{(count == 1 ? "" : "s")}";
+            options.Reporter.Progress(new ProgressEvent(component, ProgressState.Removing) { Detail = $"deleting {objects}", Message = $"removing {component} ({objects})" });
             deleted.AddRange(await remover.DeleteAsync(components[i].ToList(), deadline, options.Reporter, cancellationToken, later));
+            options.Reporter.Progress(new ProgressEvent(component, ProgressState.Removed) { Detail = objects, Message = $"{component} removed" });
         }
 
         return new DeployResult(deleted.Select(o => ToDeployed(o, ObjectAction.Deleted)).ToList());

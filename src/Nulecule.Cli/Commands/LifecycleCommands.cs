@@ -225,6 +225,16 @@ internal static class LifecycleCommands
         new("OBJECTS", r => Reports.Number(r.Objects.Count), Wide: true),
     ];
 
+    /// <summary>As git colours a diff: file headers bold, hunk headers cyan, removed lines red, added green.</summary>
+    internal static string? DiffColor(string line) => line switch
+    {
+        _ when line.StartsWith("--- ", StringComparison.Ordinal) || line.StartsWith("+++ ", StringComparison.Ordinal) => "1",
+        _ when line.StartsWith("@@", StringComparison.Ordinal) => "36",
+        _ when line.StartsWith('-') => "31",
+        _ when line.StartsWith('+') => "32",
+        _ => null,
+    };
+
     public static Command Diff(CommandContext context)
     {
         var release = Arguments.ReleaseArgument();
@@ -275,7 +285,7 @@ internal static class LifecycleCommands
             {
                 foreach (var line in diff.Lines)
                 {
-                    output.Result(line);
+                    output.Result(line, DiffColor(line));
                 }
             }
 

@@ -87,11 +87,14 @@ internal sealed class RawCreateFieldsHandler(HttpMessageHandler inner) : Delegat
     }
 }
 
-/// <summary>Puts <see cref="RawCreateFieldsHandler"/> into a client's pipeline, around any TLS provider's handler.</summary>
+/// <summary>
+/// Puts <see cref="RawCreateFieldsHandler"/> into a client's pipeline, around any TLS provider's
+/// handler, and outermost the <see cref="Providers.EngineCallHandler"/> that `-v` reads.
+/// </summary>
 internal sealed class RawCreateFieldsProvider(IAuthProvider? inner) : IAuthProvider
 {
     public bool TlsEnabled => inner?.TlsEnabled ?? false;
 
     public HttpMessageHandler ConfigureHandler(HttpMessageHandler handler) =>
-        new RawCreateFieldsHandler(inner?.ConfigureHandler(handler) ?? handler);
+        new Providers.EngineCallHandler("docker", new RawCreateFieldsHandler(inner?.ConfigureHandler(handler) ?? handler));
 }

@@ -305,6 +305,7 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
 
     private async Task StartAsync(PlannedContainer container, string id, string name, CancellationToken cancellationToken)
     {
+        reporter.Progress(new ProgressEvent(container.Component, ProgressState.Starting) { Object = $"container {name}", Message = $"starting {name}" });
         try
         {
             await client.Containers.StartContainerAsync(id, new ContainerStartParameters(), CancellationToken.None);

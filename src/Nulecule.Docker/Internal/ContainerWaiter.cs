@@ -3,6 +3,7 @@ using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Nulecule.Docker.Planning;
+using Nulecule.Providers;
 using Nulecule.Templating;
 
 namespace Nulecule.Docker.Internal;
@@ -17,8 +18,11 @@ internal enum Readiness
     Ready,
 }
 
-/// <summary>Watches a started container until it is started or ready, or says why it is not, with its last log lines.</summary>
-internal sealed class ContainerWaiter(IDockerClient client, TimeSpan pollInterval, TimeSpan settleTime, SecretMasker masker)
+/// <summary>
+/// Watches a started container until it is started or ready, or says why it is not, with its last
+/// log lines; reports how far it is (<see cref="ProgressState.Waiting"/>) each time that changes.
+/// </summary>
+internal sealed class ContainerWaiter(IDockerClient client, TimeSpan pollInterval, TimeSpan settleTime, SecretMasker masker, IReporter? reporter = null)
 {
     private const int LogLinesOnFailure = 20;
 
@@ -69,6 +73,11 @@ internal sealed class ContainerWaiter(IDockerClient client, TimeSpan pollInterva
             }
 
             var ready = state.Running && !state.Restarting && (readiness == Readiness.Started || !container.HasHealthCheck || health == "healthy");
+            reporter?.Progress(new ProgressEvent(container.Component, ProgressState.Waiting)
+            {
+                Object = $"container {name}",
+                Detail = masker.Mask(Describe(container, state, inspect.RestartCount, readiness)),
+            });
             if (ready)
             {
                 readySince ??= DateTimeOffset.UtcNow;
@@ -89,6 +98,41 @@ internal sealed class ContainerWaiter(IDockerClient client, TimeSpan pollInterva
 
             await Task.Delay(pollInterval, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// How far a container is, in a few words: `running, health starting: 1/3 checks passed`,
+    /// `running, healthy`, `restarting (2 restarts)`.
+    /// </summary>
+    internal static string Describe(PlannedContainer container, State state, long restarts, Readiness readiness)
+    {
+        if (state.Restarting)
+        {
+            return $"restarting ({restarts} restart{(restarts == 1 ? "" : "s")})";
+        }
+
+        if (!state.Running)
+        {
+            return state.Status ?? "created";
+        }
+
+        var health = state.Health;
+        if (readiness == Readiness.Started || !container.HasHealthCheck || health is null || string.IsNullOrEmpty(health.Status))
+        {
+            return "running" + (restarts > 0 ? $" ({restarts} restarts)" : "");
+        }
+
+        if (health.Status != "starting")
+        {
+            return $"running, {health.Status}";
+        }
+
+        // The engine keeps the last five results; it turns unhealthy after `retries` failures in a row.
+        var checks = health.Log ?? [];
+        var passed = checks.Count(c => c.ExitCode == 0);
+        var retries = container.Parameters.Healthcheck?.Retries ?? 0;
+        var text = checks.Count == 0 ? "running, health starting: no check yet" : $"running, health starting: {passed}/{checks.Count} checks passed";
+        return health.FailingStreak > 0 ? $"{text}, failing {health.FailingStreak}/{(retries > 0 ? retries : 3)}" : text;
     }
 
     private async Task<OperationFailedException> FailureAsync(PlannedContainer container, string name, string reason, CancellationToken cancellationToken)

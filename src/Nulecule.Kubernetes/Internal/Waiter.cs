@@ -68,6 +68,12 @@ internal sealed class Waiter
                 }
 
                 var pods = await PodsOfAsync(item.Live with { Body = live }, cancellationToken);
+                var podsReady = pods.Count(p => ReadinessJudge.Pod(p).State == ReadyState.Ready);
+                _reporter.Progress(new ProgressEvent(item.Planned.Component, ProgressState.Waiting)
+                {
+                    Object = item.Live.Display,
+                    Detail = _masker.Mask(readiness.Summary + (pods.Count == 0 || item.Live.Kind == "Pod" ? "" : $", ready {podsReady}/{pods.Count} pods")),
+                });
                 if (readiness.State == ReadyState.Failed)
                 {
                     var failing = pods.FirstOrDefault(p => ReadinessJudge.Pod(p).State == ReadyState.Failed) ?? pods.FirstOrDefault();

@@ -77,6 +77,18 @@ public interface IReporter
     void Detail(string message);
 
     void Warn(string message);
+
+    /// <summary>
+    /// A component reached a state or got further (<see cref="ProgressEvent"/>). A reporter that
+    /// draws no progress of its own logs the step's sentence as <see cref="Info"/>.
+    /// </summary>
+    void Progress(ProgressEvent progress)
+    {
+        if (progress.Message is { } message)
+        {
+            Info(message);
+        }
+    }
 }
 
 public sealed class NullReporter : IReporter

@@ -152,3 +152,36 @@ public sealed class KubernetesCorpusFactAttribute : FactAttribute
             : null;
     }
 }
+
+/// <summary>A namespace of its own on the testbed for one test, deleted with it.</summary>
+internal sealed class TestNamespace : IAsyncDisposable
+{
+    private readonly k8s.Kubernetes _client;
+
+    private TestNamespace(k8s.Kubernetes client, string name)
+    {
+        _client = client;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    /// <summary>A new namespace `PREFIX-xxxxxxxx`, ready for pods; null when there is no testbed (the test skips).</summary>
+    public static async Task<TestNamespace?> CreateAsync(string prefix)
+    {
+        if (KubeCluster.Unavailable is not null)
+        {
+            return null;
+        }
+
+        var created = new TestNamespace(KubeCluster.Client(), prefix + "-" + Guid.NewGuid().ToString("N")[..8]);
+        await KubeCluster.CreateNamespaceAsync(created._client, created.Name, TimeSpan.FromSeconds(20));
+        return created;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KubeCluster.DeleteNamespaceAsync(_client, Name);
+        _client.Dispose();
+    }
+}
