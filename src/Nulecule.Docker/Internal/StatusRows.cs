@@ -17,7 +17,7 @@ internal static class StatusRows
                 .Select(p => p.PublicPort is { } pub ? $"{(string.IsNullOrEmpty(p.IP) ? "" : p.IP + ":")}{pub}->{p.PrivatePort}/{p.Type}" : $"{p.PrivatePort}/{p.Type}")
                 .Distinct())
             : null;
-        var ready = c.State == "running" && health is null or "healthy";
+        var ready = (c.State == "running" && health is null or "healthy") || DryRunPlan.Finished(c);
         var revision = int.TryParse(Label(c, Labels.Revision), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : (int?)null;
         return new ObjectStatus("container", NameOf(c), c.State, ready, health, ports, c.Status, revision);
     }

@@ -40,6 +40,9 @@ public static partial class ComposeLoader
 {
     private const int MaxIncludeDepth = 16;
 
+    /// <summary>The artifact keys whose files may be compose files (the docker provider's, and the swarm provider's).</summary>
+    public static readonly IReadOnlySet<string> ArtifactKeys = new HashSet<string>(StringComparer.Ordinal) { "docker", "swarm", "compose" };
+
     /// <summary>Whether an artifact's text is a compose document (a YAML mapping with a top-level `services:`), cheaply.</summary>
     public static bool LooksLikeCompose(string text) => ServicesKey().IsMatch(text) && !KubernetesKind().IsMatch(text);
 

@@ -49,9 +49,11 @@ public static class ComposeSchema
         {
             var pointer = group.Key;
             var node = Find(document, pointer, out var parent, out var key);
-            var at = (parent is not null && key is not null ? locations.OfKey(parent, key) : locations.Of(node)) ?? new SourceLocation(file, 1, 1);
             var path = ComposePath.FromPointer(pointer);
             var falseSchema = group.Any(f => f.Keyword == "false" || f.Message.Contains("false schema", StringComparison.OrdinalIgnoreCase));
+
+            // An unknown key is shown at the key; a wrong value at the value.
+            var at = (falseSchema && parent is not null && key is not null ? locations.OfKey(parent, key) : locations.Of(node)) ?? new SourceLocation(file, 1, 1);
             var message = falseSchema
                 ? $"'{path}' is not a Compose key here"
                 : $"{(path.Length == 0 ? "the file" : path)}: {string.Join("; ", group.Select(f => f.Message).Distinct(StringComparer.Ordinal))}";
