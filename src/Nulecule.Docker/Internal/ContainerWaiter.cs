@@ -87,7 +87,7 @@ internal sealed class ContainerWaiter(IDockerClient client, TimeSpan pollInterva
 
             if (DateTimeOffset.UtcNow >= deadline)
             {
-                throw await FailureAsync(container, name, $"was not {readiness switch { Readiness.Ready => "ready", Readiness.Completed => "finished", _ => "running" }} within {timeout.TotalSeconds:0.#} s (state: {lastState}, restarts: {inspect.RestartCount})", cancellationToken);
+                throw await FailureAsync(container, name, $"was not {(readiness switch { Readiness.Ready => "ready", Readiness.Completed => "finished", _ => "running" })} within {timeout.TotalSeconds:0.#} s (state: {lastState}, restarts: {inspect.RestartCount})", cancellationToken);
             }
 
             await Task.Delay(pollInterval, cancellationToken);

@@ -141,7 +141,7 @@ internal static class ComposeServices
                 health.Test switch
                 {
                     ["CMD-SHELL", var shell] => shell,
-                    ["CMD", .. var words] => string.Join(' ', words.Select(DockerRunParser.Quote)),
+                    ["CMD", ..] => string.Join(' ', health.Test.Skip(1).Select(DockerRunParser.Quote)),
                     _ => null,
                 },
                 health.Disable,

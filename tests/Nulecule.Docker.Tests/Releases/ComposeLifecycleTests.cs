@@ -31,7 +31,7 @@ public sealed class ComposeLifecycleTests : IDisposable
     private async Task<string> ServedAsync(string logical = "web-1")
     {
         var inspect = (await _h.InspectAsync(logical))!;
-        var port = inspect.NetworkSettings.Ports["80/tcp"][0].HostPort;
+        var port = inspect.NetworkSettings!.Ports!["80/tcp"]![0]!.HostPort;
         return (await Http.GetStringAsync($"http://127.0.0.1:{port}/")).Trim();
     }
 
@@ -49,12 +49,12 @@ public sealed class ComposeLifecycleTests : IDisposable
             .ShouldBe([_h.Container("db-1"), _h.Container("migrate-1"), _h.Container("web-1")]);
         (await ServedAsync()).ShouldBe("v1");
         var migrate = (await _h.InspectAsync("migrate-1"))!;
-        (migrate.State.Status, migrate.State.ExitCode).ShouldBe(("exited", 0L));
+        (migrate.State!.Status, migrate.State.ExitCode).ShouldBe(("exited", 0L));
         var db = (await _h.InspectAsync("db-1"))!;
-        db.State.Health.Status.ShouldBe("healthy");
-        db.Config.Labels["com.docker.compose.project"].ShouldBe(_h.Release);
+        db.State!.Health!.Status.ShouldBe("healthy");
+        db.Config!.Labels!["com.docker.compose.project"].ShouldBe(_h.Release);
         db.Config.Labels["com.docker.compose.service"].ShouldBe("db");
-        db.Config.Env.ShouldAllBe(e => !e.Contains(_h.Canary, StringComparison.Ordinal));
+        db.Config.Env!.ShouldAllBe(e => !e.Contains(_h.Canary, StringComparison.Ordinal));
         var status = await new StatusAction(_h.Provider, _h.Store) { Release = _h.Release }.RunAsync();
         status.Degraded.ShouldBeFalse();
 
