@@ -24,6 +24,12 @@ if ! docker info >/dev/null 2>&1; then
   fi
 fi
 
+# Debian's docker-compose 1.29: the oracle the compose loader's tests compare with.
+if ! command -v docker-compose >/dev/null 2>&1; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y docker-compose
+fi
+
 bash "$here/scripts/build-test-images.sh"
 # Real server images for the examples, from Debian packages (no registry here): a debootstrap
 # base, then MariaDB and WordPress on top. Each step is skipped when its image is current.

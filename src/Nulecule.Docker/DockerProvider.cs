@@ -132,6 +132,14 @@ public sealed class DockerProvider : IProvider, IDisposable
                 var toWaitFor = new List<(PlannedContainer Container, Readiness Readiness)>();
                 foreach (var container in plan.Containers.Where(c => c.Component == component))
                 {
+                    // Compose's depends_on: what this container needs is started, healthy or finished first.
+                    foreach (var dependency in container.Dependencies)
+                    {
+                        var target = plan.Containers.First(c => c.ContainerName == dependency.ContainerName);
+                        reporter.Detail($"{container.ContainerName} waits for {target.ContainerName} ({dependency.Condition})");
+                        await waiter.WaitAsync(target, target.ContainerName, DependencyReadiness(dependency.Condition), deadline, options.Timeout, cancellationToken);
+                    }
+
                     byName.TryGetValue(container.ContainerName, out var current);
                     if (DryRunPlan.Unchanged(current, container))
                     {
@@ -251,6 +259,13 @@ public sealed class DockerProvider : IProvider, IDisposable
             throw new OperationFailedException(masker.Mask($"{message}; {outcome}"), e);
         }
     }
+
+    private static Readiness DependencyReadiness(string condition) => condition switch
+    {
+        "service_healthy" => Readiness.Ready,
+        "service_completed_successfully" => Readiness.Completed,
+        _ => Readiness.Started,
+    };
 
     public async Task<DeployResult> StopAsync(string release, StopOptions options, CancellationToken cancellationToken)
     {

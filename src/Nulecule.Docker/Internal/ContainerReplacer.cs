@@ -254,6 +254,42 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         }
     }
 
+    /// <summary>
+    /// Puts a compose service's secrets and configs into the created container (a tar through the
+    /// Engine API, as `docker cp` does): the contents never touch the host's disk. Secrets are
+    /// readable by the owner only (0400), configs by all (0444).
+    /// </summary>
+    private async Task CopyFilesAsync(string id, IReadOnlyList<PlannedFile> files)
+    {
+        using var tar = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(tar, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            var directories = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                var parts = file.Path.Trim('/').Split('/');
+                for (var i = 1; i < parts.Length; i++)
+                {
+                    var directory = string.Join('/', parts[..i]);
+                    if (directories.Add(directory))
+                    {
+                        writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.Directory, directory + "/") { Mode = (UnixFileMode)0x1ED });
+                    }
+                }
+
+                var entry = new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, file.Path.Trim('/'))
+                {
+                    Mode = file.Secret ? UnixFileMode.UserRead : UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                    DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(file.Content)),
+                };
+                writer.WriteEntry(entry);
+            }
+        }
+
+        tar.Position = 0;
+        await client.Containers.ExtractArchiveToContainerAsync(id, new CopyToContainerParameters { Path = "/" }, tar, CancellationToken.None);
+    }
+
     /// <summary>Creates the planned container under <paramref name="name"/>, optionally with changed parameters.</summary>
     private async Task<string> CreateAsync(
         PlannedContainer container, string name, Action<CreateContainerParameters>? change, CancellationToken cancellationToken, RawCreateFields? fields = null)
@@ -269,6 +305,10 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
             // Not abandoned half-way when interrupted: the engine would make a container nobody
             // knows of. It is quick; the interruption is seen right after, with the id known.
             var id = (await ContainerCreate.CreateAsync(client, p, fields ?? container.Arguments.Settings.RawFields, CancellationToken.None)).ID;
+            if (container.Files.Count > 0)
+            {
+                await CopyFilesAsync(id, container.Files);
+            }
             if (cancellationToken.IsCancellationRequested)
             {
                 await ForceRemoveAsync(client, id, CancellationToken.None);

@@ -16,6 +16,9 @@ internal enum Readiness
 
     /// <summary>Started, and healthy when it has a health check (`--wait`).</summary>
     Ready,
+
+    /// <summary>Exited with code 0 (compose's `service_completed_successfully`).</summary>
+    Completed,
 }
 
 /// <summary>
@@ -72,7 +75,7 @@ internal sealed class ContainerWaiter(IDockerClient client, TimeSpan pollInterva
                 throw await FailureAsync(container, name, "is unhealthy" + (string.IsNullOrEmpty(output) ? "" : $" (last check: {output})"), cancellationToken);
             }
 
-            var ready = state.Running && !state.Restarting && (readiness == Readiness.Started || !container.HasHealthCheck || health == "healthy");
+            var ready = readiness != Readiness.Completed && state.Running && !state.Restarting && (readiness == Readiness.Started || !container.HasHealthCheck || health == "healthy");
             reporter?.Progress(new ProgressEvent(container.Component, ProgressState.Waiting)
             {
                 Object = $"container {name}",
@@ -93,7 +96,7 @@ internal sealed class ContainerWaiter(IDockerClient client, TimeSpan pollInterva
 
             if (DateTimeOffset.UtcNow >= deadline)
             {
-                throw await FailureAsync(container, name, $"was not {(readiness == Readiness.Ready ? "ready" : "running")} within {timeout.TotalSeconds:0.#} s (state: {lastState}, restarts: {inspect.RestartCount})", cancellationToken);
+                throw await FailureAsync(container, name, $"was not {(readiness switch { Readiness.Ready => "ready", Readiness.Completed => "finished", _ => "running" })} within {timeout.TotalSeconds:0.#} s (state: {lastState}, restarts: {inspect.RestartCount})", cancellationToken);
             }
 
             await Task.Delay(pollInterval, cancellationToken);

@@ -10,7 +10,11 @@ namespace Nulecule.Docker.Internal;
 internal static class DryRunPlan
 {
     internal static bool Unchanged(ContainerListResponse? current, PlannedContainer container) =>
-        current is not null && HashOf(current) == container.ConfigHash && current.State == "running";
+        current is not null && HashOf(current) == container.ConfigHash && (current.State == "running" || Finished(current));
+
+    /// <summary>A one-shot compose service that ran to completion (exit 0) is done, not down.</summary>
+    internal static bool Finished(ContainerListResponse c) =>
+        Label(c, DockerLabels.OneShot) == "true" && c.State == "exited" && c.Status?.StartsWith("Exited (0)", StringComparison.Ordinal) == true;
 
     internal static DeployResult Describe(ReleasePlan plan, SecretMasker masker, IReadOnlyList<ContainerListResponse>? existing)
     {

@@ -12,7 +12,7 @@ internal static class StatusRows
     {
         var health = c.Health?.Status is { Length: > 0 } h && h != "none" ? h : HealthFromStatus(c.Status);
         var ports = PortsOf(c);
-        var ready = c.State == "running" && health is null or "healthy";
+        var ready = (c.State == "running" && health is null or "healthy") || DryRunPlan.Finished(c);
         var revision = int.TryParse(Label(c, Labels.Revision), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : (int?)null;
         return new ObjectStatus("container", NameOf(c), c.State, ready, health, ports, c.Status, revision);
     }

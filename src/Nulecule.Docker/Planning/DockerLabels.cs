@@ -16,4 +16,7 @@ public static class DockerLabels
     public const string ProviderValue = "docker";
 
     public const string LogicalName = Nulecule.Providers.Labels.Prefix + "name";
+
+    /// <summary>A compose service another waits to complete (`service_completed_successfully`): exited 0 is its finished state.</summary>
+    public const string OneShot = Nulecule.Providers.Labels.Prefix + "one-shot";
 }

@@ -13,6 +13,15 @@ public sealed record PlannedContainer(
     CreateContainerParameters Parameters,
     string ConfigHash)
 {
+    /// <summary>Files copied into the container before it starts (compose secrets and configs).</summary>
+    public IReadOnlyList<PlannedFile> Files { get; init; } = [];
+
+    /// <summary>Containers that must reach a condition before this one is created (compose `depends_on`); names of replicas that do not exist are skipped.</summary>
+    public IReadOnlyList<PlannedDependency> Dependencies { get; init; } = [];
+
+    /// <summary>The compose service the container belongs to; null for a docker-run command.</summary>
+    public string? Service { get; init; }
+
     /// <summary>Has a health check the engine runs (and `--wait` waits for).</summary>
     public bool HasHealthCheck => Arguments.Health is { Disabled: false, Command: not null };
 }

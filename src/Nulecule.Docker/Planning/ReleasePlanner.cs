@@ -49,6 +49,7 @@ public static class ReleasePlanner
     {
         var release = options.Release;
         ValidateRelease(release);
+
         var network = NetworkName(release);
         var appId = app.Root.App.Id;
 
@@ -63,11 +64,24 @@ public static class ReleasePlanner
 
         // First pass: parse every command and give it a name.
         var parsed = new List<(RenderedComponent Component, DockerRunArguments Args, string Logical)>();
+        var composed = new Dictionary<string, ComposeContainer>(StringComparer.Ordinal);
         foreach (var component in app.Components)
         {
             var n = 0;
             foreach (var artifact in component.Artifacts)
             {
+                if (artifact.Format == ArtifactFormat.Compose)
+                {
+                    // Each service replica is a container like a docker-run command's, named by its service.
+                    foreach (var container in ComposeServices.Expand(artifact))
+                    {
+                        parsed.Add((component, container.Arguments, container.Logical));
+                        composed[container.Logical] = container;
+                    }
+
+                    continue;
+                }
+
                 var artifactDirectory = ArtifactDirectory(app, artifact);
                 foreach (var command in artifact.Commands)
                 {
@@ -86,7 +100,12 @@ public static class ReleasePlanner
         }
 
         // Aliases: --link target:alias gives the target the alias on the release network.
-        var aliases = parsed.ToDictionary(p => p.Logical, p => new SortedSet<string>(StringComparer.Ordinal) { p.Component.Name, p.Logical }, StringComparer.Ordinal);
+        var aliases = parsed.ToDictionary(
+            p => p.Logical,
+            p => composed.TryGetValue(p.Logical, out var c)
+                ? new SortedSet<string>(c.Aliases.Append(p.Logical), StringComparer.Ordinal)
+                : new SortedSet<string>(StringComparer.Ordinal) { p.Component.Name, p.Logical },
+            StringComparer.Ordinal);
         foreach (var (_, args, _) in parsed)
         {
             foreach (var link in args.Links)
@@ -140,14 +159,75 @@ public static class ReleasePlanner
             }
 
             var parameters = ToCreateParameters(args, name, release, network, aliases[logical], labels);
-            var hash = ConfigHash.Compute(parameters, args.Settings.Canonical());
+            var flags = args.Settings.Canonical();
+            PlannedContainer? planned = null;
+            if (composed.TryGetValue(logical, out var compose))
+            {
+                (flags, planned) = ComposeParameters(compose, parameters, release, flags);
+            }
+
+            var hash = ConfigHash.Compute(parameters, flags);
             parameters.Labels[Labels.ConfigHash] = hash;
-            containers.Add(new PlannedContainer(component.Scope, name, logical, containers.Count, args, parameters, hash));
+            containers.Add((planned ?? new PlannedContainer(component.Scope, name, logical, containers.Count, args, parameters, hash)) with
+            {
+                Component = component.Scope,
+                ContainerName = name,
+                LogicalName = logical,
+                Order = containers.Count,
+                Arguments = args,
+                Parameters = parameters,
+                ConfigHash = hash,
+            });
+        }
+
+        // depends_on: every replica of the service depended on, in the same component.
+        for (var i = 0; i < containers.Count; i++)
+        {
+            var container = containers[i];
+            if (composed.TryGetValue(container.LogicalName, out var compose) && compose.DependsOn.Count > 0)
+            {
+                containers[i] = container with
+                {
+                    Dependencies = compose.DependsOn
+                        .SelectMany(d => containers.Where(x => x.Service == d.Service && x.Component == container.Component).Select(x => new PlannedDependency(x.ContainerName, d.Condition)))
+                        .ToList(),
+                };
+            }
         }
 
         var networkLabels = BaseLabels();
         networkLabels.Remove(Labels.Revision);
         return new ReleasePlan(release, network, networkLabels, volumes.Values.ToList(), containers, app.Components.Select(c => c.Scope).ToList());
+    }
+
+    /// <summary>What a compose container adds to the docker-run create parameters: Compose's project label, an exec-form health check and entrypoint, its files and dependencies.</summary>
+    private static (string Flags, PlannedContainer Planned) ComposeParameters(ComposeContainer compose, CreateContainerParameters parameters, string release, string flags)
+    {
+        parameters.Labels[ComposeServices.ProjectLabel] = release;
+        if (compose.OneShot)
+        {
+            parameters.Labels[DockerLabels.OneShot] = "true";
+        }
+
+        if (compose.HealthTest is { } test && parameters.Healthcheck is { } health)
+        {
+            health.Test = test.ToList();
+        }
+
+        if (compose.Entrypoint is { } entrypoint)
+        {
+            parameters.Entrypoint = entrypoint.ToList();
+        }
+
+        // The files' contents decide whether the container changed (a new secret replaces it).
+        var text = new System.Text.StringBuilder(flags);
+        foreach (var file in compose.Files)
+        {
+            text.Append("file:").Append(file.Path).Append('=').Append(file.Content).Append('\u001f');
+        }
+
+        var planned = new PlannedContainer("", "", "", 0, compose.Arguments, parameters, "") { Files = compose.Files, Service = compose.Service };
+        return (text.ToString(), planned);
     }
 
     public static CreateContainerParameters ToCreateParameters(

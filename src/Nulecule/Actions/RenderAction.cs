@@ -119,7 +119,7 @@ public static class RenderAction
             var (_, reference, file) = jobs[i];
             try
             {
-                var rendering = ArtifactRenderer.RenderWithReport(reference.Scope, artifactKey, file.Display, file.Text, values.ContextFor(reference.Scope), file.Pointers);
+                var rendering = ArtifactRenderer.RenderWithReport(reference.Scope, artifactKey, file.Display, file.Text, values.ContextFor(reference.Scope), file.Pointers, file.FullPath, root.App.Directory);
                 empty[i] = IsEmpty(rendering.Artifact);
                 if (options.Print is not null)
                 {
@@ -185,6 +185,7 @@ public static class RenderAction
     {
         ArtifactFormat.DockerRun => artifact.Commands.Count == 0,
         ArtifactFormat.Json or ArtifactFormat.Yaml => artifact.Documents.Count == 0,
+        ArtifactFormat.Compose => artifact.Documents.Count == 0 || artifact.Documents[0]["services"] is not System.Text.Json.Nodes.JsonObject { Count: > 0 },
         _ => string.IsNullOrWhiteSpace(artifact.Text),
     };
 

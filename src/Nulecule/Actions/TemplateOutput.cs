@@ -92,7 +92,7 @@ public static class TemplateOutput
     public static string Text(RenderedArtifact artifact, SecretMasker masker) => masker.IsEmpty ? Plain(artifact) : artifact.Format switch
     {
         ArtifactFormat.Json => string.Concat(artifact.Documents.Select(d => DocumentWriter.ToJson(Masked(d, masker)).TrimEnd('\n') + "\n")),
-        ArtifactFormat.Yaml => DocumentWriter.ToYaml(artifact.Documents.Select(d => Masked(d, masker)).ToList()),
+        ArtifactFormat.Yaml or ArtifactFormat.Compose => DocumentWriter.ToYaml(artifact.Documents.Select(d => Masked(d, masker)).ToList()),
         ArtifactFormat.DockerRun => string.Concat(artifact.Commands.Select(c => "docker run " + string.Join(' ', c.Arguments.Select(a => ShellQuote(masker.Mask(a)))) + "\n")),
         _ => masker.Mask(artifact.Text),
     };

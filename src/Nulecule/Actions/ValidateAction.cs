@@ -193,7 +193,7 @@ public static class ValidateAction
             ArtifactRendering rendering;
             try
             {
-                rendering = ArtifactRenderer.RenderWithReport(reference.Scope, provider, file.Display, file.Text, context, file.Pointers);
+                rendering = ArtifactRenderer.RenderWithReport(reference.Scope, provider, file.Display, file.Text, context, file.Pointers, file.FullPath);
             }
             catch (NuleculeException ex)
             {

@@ -3,7 +3,11 @@ using Nulecule.Spec;
 namespace Nulecule.Resolution;
 
 /// <summary>One artifact file to render: its text and where it came from.</summary>
-public sealed record ArtifactFile(string Provider, string Display, string Text, PointerArtifact? Pointers, SourceLocation DeclaredAt);
+public sealed record ArtifactFile(string Provider, string Display, string Text, PointerArtifact? Pointers, SourceLocation DeclaredAt)
+{
+    /// <summary>The file on disk (null for a URL): compose files resolve their includes, env files and binds from its directory.</summary>
+    public string? FullPath { get; init; }
+}
 
 /// <summary>
 /// Turns a component's artifact entries for one provider into files: paths and directories
@@ -75,7 +79,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
         var kind = location.IsAbsolute ? KindFollowingLinks(local) : SafeFiles.KindOf(local);
         if (kind == FileKind.Regular)
         {
-            files.Add(new ArtifactFile(provider, Display(root, local), Read(local, reference, at), pointers, at));
+            files.Add(new ArtifactFile(provider, Display(root, local), Read(local, reference, at), pointers, at) { FullPath = local });
             return;
         }
 
@@ -97,7 +101,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
             .OrderBy(f => f.Name, StringComparer.Ordinal);
         foreach (var file in entries)
         {
-            files.Add(new ArtifactFile(provider, Display(root, file.FullName), Read(file.FullName, reference, at), pointers, at));
+            files.Add(new ArtifactFile(provider, Display(root, file.FullName), Read(file.FullName, reference, at), pointers, at) { FullPath = file.FullName });
         }
     }
 

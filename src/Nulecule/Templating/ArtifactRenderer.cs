@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Nulecule.Compose;
 using Nulecule.Spec;
 
 namespace Nulecule.Templating;
@@ -19,19 +20,29 @@ public static class ArtifactRenderer
         PointerArtifact? pointers) =>
         RenderWithReport(component, provider, sourceDisplayPath, text, context, pointers).Artifact;
 
+    /// <param name="fullPath">The artifact file on disk, when it is: a compose file's relative paths start at its directory.</param>
+    /// <param name="appRoot">The root app's directory, which no file a compose file names may leave.</param>
     public static ArtifactRendering RenderWithReport(
         string component,
         string provider,
         string sourceDisplayPath,
         string text,
         IReadOnlyDictionary<string, Scalar> context,
-        PointerArtifact? pointers)
+        PointerArtifact? pointers,
+        string? fullPath = null,
+        string? appRoot = null)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(sourceDisplayPath);
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(context);
         var file = sourceDisplayPath;
+
+        // Compose files take the params as their interpolation variables; `$param` substitution is not applied.
+        if (ComposeLoader.ArtifactKeys.Contains(provider) && ComposeLoader.LooksLikeCompose(text))
+        {
+            return ComposeArtifact.Render(component, provider, file, text, context, pointers, fullPath, appRoot);
+        }
 
         if (provider == "docker")
         {

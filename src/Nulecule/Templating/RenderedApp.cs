@@ -10,6 +10,9 @@ public enum ArtifactFormat
     Yaml,
     DockerRun,
     Text,
+
+    /// <summary>A compose file: one resolved compose document in <see cref="RenderedArtifact.Documents"/>.</summary>
+    Compose,
 }
 
 /// <summary>One `docker run` command of a docker artifact, after substitution, without `docker run`.</summary>
@@ -50,7 +53,7 @@ public sealed record RenderedArtifact
             : Format switch
         {
             ArtifactFormat.Json => DocumentWriter.ToJson(Documents.ToList()),
-            ArtifactFormat.Yaml => DocumentWriter.ToYaml(Documents.ToList()),
+            ArtifactFormat.Yaml or ArtifactFormat.Compose => DocumentWriter.ToYaml(Documents.ToList()),
             ArtifactFormat.DockerRun => DockerRunParser.Format(Commands),
             _ => "",
         };
