@@ -67,7 +67,7 @@ internal static class EngineResources
             return;
         }
 
-        reporter.Progress(new ProgressEvent(container.Component, ProgressState.Pulling) { Object = $"image {image}", Detail = image, Message = $"pulling {image}" });
+        reporter.Progress(new ProgressEvent(component, ProgressState.Pulling) { Object = $"image {image}", Detail = image, Message = $"pulling {image}" });
         string? error = null;
         var progress = new Progress<JSONMessage>(m => error = m.Error?.Message ?? error);
         try
