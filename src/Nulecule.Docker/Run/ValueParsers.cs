@@ -44,57 +44,8 @@ public static class ValueParsers
         return (long)(number * multiplier);
     }
 
-    /// <summary>A Go duration: `90s`, `1m30s`, `500ms`, `1h`, `0`.</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        if (text == "0")
-        {
-            return TimeSpan.Zero;
-        }
-
-        var total = 0m;
-        var i = 0;
-        var any = false;
-        while (i < text.Length)
-        {
-            var start = i;
-            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-            {
-                i++;
-            }
-
-            if (start == i || !decimal.TryParse(text[start..i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-            {
-                return null;
-            }
-
-            var unitStart = i;
-            while (i < text.Length && !char.IsAsciiDigit(text[i]) && text[i] != '.')
-            {
-                i++;
-            }
-
-            decimal? ticksPerUnit = text[unitStart..i] switch
-            {
-                "ns" => 0.01m,
-                "us" or "µs" => TimeSpan.TicksPerMicrosecond,
-                "ms" => TimeSpan.TicksPerMillisecond,
-                "s" => TimeSpan.TicksPerSecond,
-                "m" => TimeSpan.TicksPerMinute,
-                "h" => TimeSpan.TicksPerHour,
-                _ => null,
-            };
-            if (ticksPerUnit is null)
-            {
-                return null;
-            }
-
-            total += number * ticksPerUnit.Value;
-            any = true;
-        }
-
-        return any ? TimeSpan.FromTicks((long)total) : null;
-    }
+    /// <summary>A Go duration: `90s`, `1m30s`, `500ms`, `1h`, `0` (<see cref="GoDuration"/>).</summary>
+    public static TimeSpan? ParseDuration(string text) => GoDuration.Parse(text);
 
     /// <summary>`--cpus 1.5` -> 1 500 000 000 nano CPUs.</summary>
     public static long? ParseNanoCpus(string text) =>

@@ -36,56 +36,7 @@ public static class ComposeModel
     public static ComposeProject FromDocument(JsonObject document, string file) => Build(document, new ComposeLocations(), file);
 
     /// <summary>Parses a Compose duration (`1m30s`, `10s`, `500ms`, `1h`; Go's time.ParseDuration units).</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        if (text == "0")
-        {
-            return TimeSpan.Zero;
-        }
-
-        var total = 0.0;
-        var i = 0;
-        var any = false;
-        while (i < text.Length)
-        {
-            var start = i;
-            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-            {
-                i++;
-            }
-
-            if (start == i || !double.TryParse(text[start..i], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-            {
-                return null;
-            }
-
-            var unitStart = i;
-            while (i < text.Length && !char.IsAsciiDigit(text[i]) && text[i] != '.')
-            {
-                i++;
-            }
-
-            double? scale = text[unitStart..i] switch
-            {
-                "ns" => 1e-6,
-                "us" or "µs" => 1e-3,
-                "ms" => 1,
-                "s" => 1000,
-                "m" => 60_000,
-                "h" => 3_600_000,
-                _ => null,
-            };
-            if (scale is null)
-            {
-                return null;
-            }
-
-            total += number * scale.Value;
-            any = true;
-        }
-
-        return any ? TimeSpan.FromMilliseconds(total) : null;
-    }
+    public static TimeSpan? ParseDuration(string text) => GoDuration.Parse(text);
 
     /// <summary>Splits a command string as Compose does (shell words: quotes and backslashes, no expansion).</summary>
     public static IReadOnlyList<string> ShellWords(string text)
