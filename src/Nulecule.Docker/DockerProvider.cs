@@ -102,7 +102,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         var replacer = new ContainerReplacer(client, waiter, masker, reporter, app.Values);
         var objects = new List<DeployedObject>();
         var deadline = DateTimeOffset.UtcNow + options.Timeout;
-        string? working = null;
+        var rollout = new ContainerRollout(client, plan, options, waiter, replacer, deadline);
         try
         {
             objects.Add(await EngineResources.EnsureNetworkAsync(client, plan, created, reporter, cancellationToken));
@@ -111,100 +111,11 @@ public sealed class DockerProvider : IProvider, IDisposable
                 objects.Add(await EngineResources.EnsureVolumeAsync(client, volume, created, reporter, cancellationToken));
             }
 
-            // Containers whose component or name is gone go first, so they free names and host ports;
-            // they are only set aside until the new revision is up.
+            // Containers whose component or name is gone are set aside first, so they free names and
+            // host ports; they are only removed once the new revision is up.
             var planned = plan.Containers.Select(c => c.ContainerName).ToHashSet(StringComparer.Ordinal);
-            foreach (var stale in existing.Where(c => !planned.Contains(NameOf(c))).OrderByDescending(OrderOf))
-            {
-                var staleObject = $"container {NameOf(stale)}";
-                reporter.Progress(new ProgressEvent(ComponentOf(stale), ProgressState.Removing) { Object = staleObject, Message = $"removing {NameOf(stale)} (no longer in the app)" });
-                await replacer.RetireAsync(stale, cancellationToken);
-                reporter.Progress(new ProgressEvent(ComponentOf(stale), ProgressState.Removed) { Object = staleObject, Detail = "no longer in the app" });
-                objects.Add(new DeployedObject(ComponentOf(stale), "container", NameOf(stale), null, HashOf(stale), ObjectAction.Deleted));
-            }
-
-            var byName = existing.ToDictionary(NameOf, StringComparer.Ordinal);
-            var readiness = options.Wait ? Readiness.Ready : Readiness.Started;
-            foreach (var component in plan.Components)
-            {
-                working = component;
-                var changed = false;
-                var toWaitFor = new List<(PlannedContainer Container, Readiness Readiness)>();
-                foreach (var container in plan.Containers.Where(c => c.Component == component))
-                {
-                    // Compose's depends_on: what this container needs is started, healthy or finished first.
-                    foreach (var dependency in container.Dependencies)
-                    {
-                        var target = plan.Containers.First(c => c.ContainerName == dependency.ContainerName);
-                        reporter.Detail($"{container.ContainerName} waits for {target.ContainerName} ({dependency.Condition})");
-                        await waiter.WaitAsync(target, target.ContainerName, DependencyReadiness(dependency.Condition), deadline, options.Timeout, cancellationToken);
-                    }
-
-                    byName.TryGetValue(container.ContainerName, out var current);
-                    if (DryRunPlan.Unchanged(current, container))
-                    {
-                        reporter.Detail($"{container.ContainerName} unchanged");
-                        reporter.Progress(new ProgressEvent(component, ProgressState.Unchanged) { Object = $"container {container.ContainerName}", Detail = current?.State });
-                        objects.Add(new DeployedObject(component, "container", container.ContainerName, null, container.ConfigHash, ObjectAction.Unchanged));
-                        continue;
-                    }
-
-                    // Nothing running is touched before the new image is here.
-                    changed = true;
-                    await EngineResources.EnsureImageAsync(client, container, reporter, cancellationToken);
-                    var containerObject = $"container {container.ContainerName}";
-                    if (current is null)
-                    {
-                        reporter.Progress(new ProgressEvent(component, ProgressState.Creating)
-                        {
-                            Object = containerObject,
-                            Detail = container.Arguments.Image,
-                            Message = $"creating {container.ContainerName} ({container.Arguments.Image})",
-                        });
-                        await replacer.CreateAndStartAsync(container, cancellationToken);
-                        if (options.Wait)
-                        {
-                            toWaitFor.Add((container, Readiness.Ready));
-                        }
-                    }
-                    else
-                    {
-                        var why = HashOf(current) == container.ConfigHash ? $"it was {current.State}" : "its configuration changed";
-                        reporter.Progress(new ProgressEvent(component, ProgressState.Creating)
-                        {
-                            Object = containerObject,
-                            Detail = $"replacing: {why}",
-                            Message = $"replacing {container.ContainerName} ({why})",
-                        });
-                        if (!await replacer.ReplaceAsync(current, container, readiness, deadline, options.Timeout, cancellationToken))
-                        {
-                            toWaitFor.Add((container, readiness));
-                        }
-                    }
-
-                    objects.Add(new DeployedObject(component, "container", container.ContainerName, null, container.ConfigHash, current is null ? ObjectAction.Created : ObjectAction.Updated));
-                }
-
-                if (toWaitFor.Count > 0)
-                {
-                    reporter.Progress(new ProgressEvent(component, ProgressState.Waiting) { Message = $"waiting for {component}" });
-                    foreach (var (container, wanted) in toWaitFor)
-                    {
-                        await waiter.WaitAsync(container, container.ContainerName, wanted, deadline, options.Timeout, cancellationToken);
-                    }
-                }
-
-                if (changed)
-                {
-                    var done = options.Wait ? ProgressState.Ready : ProgressState.Started;
-                    reporter.Progress(new ProgressEvent(component, done)
-                    {
-                        Detail = options.Wait ? "running" + (plan.Containers.Any(c => c.Component == component && c.HasHealthCheck) ? ", healthy" : "") : "running",
-                        Message = $"{component} {ProgressEvent.Name(done)}",
-                    });
-                }
-            }
-
+            var stale = existing.Where(c => !planned.Contains(NameOf(c))).OrderByDescending(OrderOf).ToList();
+            objects.AddRange(await rollout.RunAsync(stale, existing.ToDictionary(NameOf, StringComparer.Ordinal), cancellationToken));
             await replacer.CommitAsync(cancellationToken);
             return new DeployResult(objects);
         }
@@ -213,6 +124,7 @@ public sealed class DockerProvider : IProvider, IDisposable
             // Clean-up runs on CancellationToken.None: it must finish even when the run was interrupted.
             var interrupted = e is OperationCanceledException && cancellationToken.IsCancellationRequested;
             var what = interrupted ? "interrupted" : "failed";
+            var working = rollout.Failed;
             if (working is not null)
             {
                 reporter.Progress(new ProgressEvent(working, ProgressState.Failed) { Detail = what, Message = $"{working} {what}" });
@@ -260,13 +172,6 @@ public sealed class DockerProvider : IProvider, IDisposable
         }
     }
 
-    private static Readiness DependencyReadiness(string condition) => condition switch
-    {
-        "service_healthy" => Readiness.Ready,
-        "service_completed_successfully" => Readiness.Completed,
-        _ => Readiness.Started,
-    };
-
     public async Task<DeployResult> StopAsync(string release, StopOptions options, CancellationToken cancellationToken)
     {
         var client = await ClientAsync(cancellationToken);
@@ -289,17 +194,23 @@ public sealed class DockerProvider : IProvider, IDisposable
         {
             planned.Add($"POST /containers/{NameOf(container)}/stop");
             planned.Add($"DELETE /containers/{NameOf(container)}");
-            if (!options.DryRun)
+            objects.Add(new DeployedObject(ComponentOf(container), "container", NameOf(container), null, HashOf(container), options.DryRun ? ObjectAction.Planned : ObjectAction.Deleted));
+        }
+
+        if (!options.DryRun)
+        {
+            // Reverse graph order; components are independent and stop concurrently, a compose
+            // component's containers one after another (its dependents before what they depend on).
+            await ParallelScheduler.RunAsync(containers.Count, StopDependencies(containers), options.Parallel, async (step, ct) =>
             {
+                var container = containers[step];
                 var containerObject = $"container {NameOf(container)}";
                 options.Reporter.Progress(new ProgressEvent(ComponentOf(container), ProgressState.Removing) { Object = containerObject, Detail = "stopping", Message = $"stopping {NameOf(container)}" });
                 var left = deadline - DateTimeOffset.UtcNow;
                 var grace = left > StopGrace ? StopGrace : left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left;
-                await RemoveContainerAsync(client, container.ID, grace, cancellationToken);
+                await RemoveContainerAsync(client, container.ID, grace, ct);
                 options.Reporter.Progress(new ProgressEvent(ComponentOf(container), ProgressState.Removed) { Object = containerObject, Message = $"{NameOf(container)} removed" });
-            }
-
-            objects.Add(new DeployedObject(ComponentOf(container), "container", NameOf(container), null, HashOf(container), options.DryRun ? ObjectAction.Planned : ObjectAction.Deleted));
+            }, cancellationToken);
         }
 
         foreach (var network in networks)
@@ -328,6 +239,26 @@ public sealed class DockerProvider : IProvider, IDisposable
 
         return new DeployResult(objects) { PlannedOperations = options.DryRun ? planned : [] };
     }
+
+    /// <summary>What a container (listed in reverse graph order) waits for when stopping: the compose container of its component listed just before it.</summary>
+    private static Func<int, IEnumerable<int>> StopDependencies(IReadOnlyList<ContainerListResponse> containers) => step =>
+    {
+        var container = containers[step];
+        if (Label(container, ComposeServices.ProjectLabel) is null)
+        {
+            return [];
+        }
+
+        for (var before = step - 1; before >= 0; before--)
+        {
+            if (ComponentOf(containers[before]) == ComponentOf(container) && Label(containers[before], ComposeServices.ProjectLabel) is not null)
+            {
+                return [before];
+            }
+        }
+
+        return [];
+    };
 
     public async Task<ReleaseStatus> StatusAsync(string release, CancellationToken cancellationToken)
     {

@@ -22,6 +22,24 @@ internal static class Arguments
         Description = "Release name: names and labels everything deployed. Default: the app id.",
     };
 
+    /// <summary>`--parallel N`: how many engine steps run at once; at least 1.</summary>
+    public static Option<int> Parallel(string description) => new("--parallel")
+    {
+        Description = $"{description} (default: {Nulecule.Providers.ParallelScheduler.DefaultBound}, 4 per core; 1: one after another).",
+        HelpName = "N",
+        DefaultValueFactory = _ => Nulecule.Providers.ParallelScheduler.DefaultBound,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                result.AddError($"--parallel: '{text}' is not a whole number of at least 1");
+            }
+
+            return n;
+        },
+    };
+
     /// <summary>A duration as kubectl and helm read it (<see cref="Parsing.Durations"/>); help shows the default as written.</summary>
     public static Option<TimeSpan> Timeout(string description, string defaultValue) => new("--timeout")
     {

@@ -20,6 +20,7 @@ internal static class LifecycleCommands
         public Option<bool> KeepFailed { get; } = new("--keep-failed") { Description = "Keep what a failed first run created, for inspection (default: remove it)." };
         public Option<bool> Atomic { get; } = new("--atomic") { Description = "If the deployment fails or is not ready in time, go back to the last deployed revision (implies --wait)." };
         public Option<bool> ForceUnlock { get; } = new("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
+        public Option<int> Parallel { get; } = Arguments.Parallel("Docker: at most N pulls, creates and starts at once; with --wait a component still starts only after the previous one is ready");
 
         public Option<bool> TakeOwnership { get; } = new("--take-ownership") { Description = "Adopt objects of the same names that another release (or no release) owns, instead of refusing (recorded in the history)." };
         public ProviderOptions Engine { get; } = new();
@@ -30,7 +31,7 @@ internal static class LifecycleCommands
         {
             command.Options.Add(Provider);
             Values.AddTo(command);
-            foreach (var option in new Option[] { Wait, Timeout, DryRun, KeepFailed, Atomic, ForceUnlock, TakeOwnership, Format })
+            foreach (var option in new Option[] { Wait, Timeout, DryRun, KeepFailed, Atomic, ForceUnlock, TakeOwnership, Parallel, Format })
             {
                 command.Options.Add(option);
             }
@@ -111,6 +112,7 @@ internal static class LifecycleCommands
             DryRun = parse.GetValue(flags.DryRun),
             ForceUnlock = parse.GetValue(flags.ForceUnlock),
             TakeOwnership = parse.GetValue(flags.TakeOwnership),
+            Parallel = parse.GetValue(flags.Parallel),
         };
         var result = await action.RunAsync(rendered, ct);
         Summary.Print(output, Reports.Of(parse, flags.Format), new Summary.Outcome(result.Upgraded ? "upgrade" : "install", release, result.Result)

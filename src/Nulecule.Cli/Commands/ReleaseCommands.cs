@@ -22,11 +22,12 @@ internal static class ReleaseCommands
         var engine = new ProviderOptions();
         var purge = new Option<bool>("--purge") { Description = "Also delete the release's history." };
         var forceUnlock = new Option<bool>("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
+        var parallel = Arguments.Parallel("Docker: at most N containers stopped at once, in reverse graph order");
         var ignoreNotFound = new Option<bool>("--ignore-not-found") { Description = "Succeed (exit 0) when there is no such release, instead of exit 4." };
         var format = Reports.Option("one removed object a line");
         var command = new Command("stop", "Stop a release and remove what it deployed, in reverse order (Atomic App's stop; `down` and `uninstall` are the same command). Volumes are kept unless --volumes; history is kept unless --purge.")
         {
-            release, provider, volumes, timeout, purge, forceUnlock, ignoreNotFound, format,
+            release, provider, volumes, timeout, purge, forceUnlock, ignoreNotFound, parallel, format,
         };
         command.Aliases.Add("down");
         command.Aliases.Add("uninstall");
@@ -38,7 +39,7 @@ internal static class ReleaseCommands
             var (target, record, _) = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
             using var owned = target as IDisposable;
             var result = record is null
-                ? await target.StopAsync(name, new StopOptions { RemoveVolumes = parse.GetValue(volumes), Timeout = parse.GetValue(timeout), Reporter = output }, ct)
+                ? await target.StopAsync(name, new StopOptions { RemoveVolumes = parse.GetValue(volumes), Timeout = parse.GetValue(timeout), Parallel = parse.GetValue(parallel), Reporter = output }, ct)
                 : await new UninstallAction(releases.Configuration(target, record.Target, output))
                 {
                     Release = name,
@@ -46,6 +47,7 @@ internal static class ReleaseCommands
                     Timeout = parse.GetValue(timeout),
                     Purge = parse.GetValue(purge),
                     ForceUnlock = parse.GetValue(forceUnlock),
+                    Parallel = parse.GetValue(parallel),
                 }.RunAsync(ct);
             if (result.Objects.Count == 0 && (record is null || (record.State == Nulecule.Releases.ReleaseState.Uninstalled && !parse.GetValue(purge))) && !parse.GetValue(ignoreNotFound))
             {

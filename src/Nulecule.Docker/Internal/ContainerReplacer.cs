@@ -29,6 +29,9 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
 
     private readonly List<Replacement> _replaced = [];
 
+    /// <summary>Containers are created and replaced concurrently (<see cref="ContainerRollout"/>): the lists change under this lock.</summary>
+    private readonly Lock _gate = new();
+
     /// <summary>What <see cref="RestoreAsync"/> could not undo (the engine refused or did not answer), as "container NAME".</summary>
     public List<string> NotUndone { get; } = [];
     private readonly List<(string Id, string Name)> _created = [];
@@ -63,23 +66,57 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         }
     }
 
-    /// <summary>Creates and starts a container for a component that had none.</summary>
-    public async Task CreateAndStartAsync(PlannedContainer container, CancellationToken cancellationToken)
+    /// <summary>Creates (not starts) the container of a component that had none; <see cref="RestoreAsync"/> removes it.</summary>
+    public async Task<string> CreateNewAsync(PlannedContainer container, CancellationToken cancellationToken)
     {
         var id = await CreateAsync(container, container.ContainerName, null, cancellationToken);
-        _created.Add((id, container.ContainerName));
-        await StartAsync(container, id, container.ContainerName, cancellationToken);
+        lock (_gate)
+        {
+            _created.Add((id, container.ContainerName));
+        }
+
+        return id;
+    }
+
+    /// <summary>Starts a container <see cref="CreateNewAsync"/> made.</summary>
+    public Task StartNewAsync(PlannedContainer container, string id, CancellationToken cancellationToken) =>
+        StartAsync(container, id, container.ContainerName, cancellationToken);
+
+    /// <summary>A replacement made ahead of time: the old container as it was then, and the new one, created as `NAME--next` and not started.</summary>
+    public sealed record Prepared(ContainerListResponse Current, ContainerInspectResponse Old, string NextId);
+
+    /// <summary>
+    /// The first half of replacing <paramref name="current"/> by <paramref name="container"/>, which
+    /// touches nothing running: the new container is created beside the old one as `NAME--next`.
+    /// Until <see cref="ReplaceAsync"/> takes it, <see cref="RestoreAsync"/> removes it.
+    /// </summary>
+    public async Task<Prepared> PrepareReplacementAsync(ContainerListResponse current, PlannedContainer container, CancellationToken cancellationToken)
+    {
+        var old = await client.Containers.InspectContainerAsync(current.ID, cancellationToken);
+        var nextId = await CreateAsync(container, container.ContainerName + TransientNames.Next, null, cancellationToken);
+        lock (_gate)
+        {
+            _created.Add((nextId, container.ContainerName + TransientNames.Next));
+        }
+
+        return new Prepared(current, old, nextId);
     }
 
     /// <summary>
-    /// Replaces <paramref name="current"/> by <paramref name="container"/>. Returns true when the
-    /// new container was already made <paramref name="readiness"/> before the swap (nothing left to
-    /// wait for), false when the caller still has to wait for it.
+    /// Replaces the old container by the one <see cref="PrepareReplacementAsync"/> created. Returns
+    /// true when the new container was already made <paramref name="readiness"/> before the swap
+    /// (nothing left to wait for), false when the caller still has to wait for it.
     /// </summary>
-    public async Task<bool> ReplaceAsync(ContainerListResponse current, PlannedContainer container, Readiness readiness, DateTimeOffset deadline, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> ReplaceAsync(Prepared prepared, PlannedContainer container, Readiness readiness, DateTimeOffset deadline, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var (current, old, nextId) = prepared;
+        lock (_gate)
+        {
+            // From here on the new container is this replacement's: removed on failure by OrRemoveAsync or RestoreAsync's replacement list.
+            _created.RemoveAll(c => c.Id == nextId);
+        }
+
         var name = container.ContainerName;
-        var old = await client.Containers.InspectContainerAsync(current.ID, cancellationToken);
         var oldRunning = old.State?.Running == true;
         if (old.HostConfig?.AutoRemove == true && oldRunning)
         {
@@ -87,7 +124,6 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         }
 
         var nextName = name + TransientNames.Next;
-        var nextId = await CreateAsync(container, nextName, null, cancellationToken);
         var shared = SharedHostPorts(old, container.Parameters);
         if (shared.Count == 0 && !UsesHostNetwork(old, container.Parameters) && !HasFixedAddress(container.Parameters))
         {
@@ -132,9 +168,14 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
     /// <summary>The old container is stopped and set aside (recorded first, so it can be put back), the new one takes its name.</summary>
     private async Task SwapAsync(string oldId, bool oldRunning, string nextId, string name, CancellationToken cancellationToken)
     {
-        _replaced.Add(new Replacement(name, oldId, oldRunning, nextId));
-        await SetAsideAsync(oldId, name, oldRunning, cancellationToken);
-        await client.Containers.RenameContainerAsync(nextId, new ContainerRenameParameters { NewName = name }, cancellationToken);
+        lock (_gate)
+        {
+            _replaced.Add(new Replacement(name, oldId, oldRunning, nextId));
+        }
+
+        await SetAsideAsync(oldId, name, oldRunning, CancellationToken.None);
+        await client.Containers.RenameContainerAsync(nextId, new ContainerRenameParameters { NewName = name }, CancellationToken.None);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>A container whose component left the app: stopped and set aside until the revision is up.</summary>
@@ -142,7 +183,11 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
     {
         var name = NameOf(stale);
         var running = stale.State == "running";
-        _replaced.Add(new Replacement(name, stale.ID, running, null));
+        lock (_gate)
+        {
+            _replaced.Add(new Replacement(name, stale.ID, running, null));
+        }
+
         await SetAsideAsync(stale.ID, name, running, cancellationToken);
     }
 
@@ -210,14 +255,19 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         return restored;
     }
 
+    /// <remarks>
+    /// Not abandoned half-way when interrupted or when a concurrent step failed: an engine still
+    /// stopping the container when <see cref="RestoreAsync"/> looks would leave it stopped.
+    /// </remarks>
     private async Task SetAsideAsync(string id, string name, bool running, CancellationToken cancellationToken)
     {
         if (running)
         {
-            await client.Containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)StopGrace.TotalSeconds }, cancellationToken);
+            await client.Containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)StopGrace.TotalSeconds }, CancellationToken.None);
         }
 
-        await client.Containers.RenameContainerAsync(id, new ContainerRenameParameters { NewName = name + TransientNames.Previous }, cancellationToken);
+        await client.Containers.RenameContainerAsync(id, new ContainerRenameParameters { NewName = name + TransientNames.Previous }, CancellationToken.None);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>Runs the new configuration once, without the host ports the old container holds and unreachable by alias.</summary>

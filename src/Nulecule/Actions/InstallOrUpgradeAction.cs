@@ -34,17 +34,20 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
     /// <summary>Adopt objects of the same names that another release or no release owns (recorded in the description).</summary>
     public bool TakeOwnership { get; init; }
 
+    /// <summary>At most this many engine steps at once (<see cref="RunOptions.Parallel"/>).</summary>
+    public int Parallel { get; init; } = ParallelScheduler.DefaultBound;
+
     public async Task<InstallOrUpgradeResult> RunAsync(RenderedApp app, CancellationToken cancellationToken = default)
     {
         // What the artifacts read from the disk and the shell is recorded with the revision, so a rollback replays it.
         app = config.Provider.CaptureInputs(app);
-        var settings = new DeploySettings(Wait || Atomic, Timeout, KeepFailed && !Atomic, TakeOwnership);
+        var settings = new DeploySettings(Wait || Atomic, Timeout, KeepFailed && !Atomic, TakeOwnership) { Parallel = Parallel };
         if (DryRun)
         {
             var latest = await config.Store.LatestAsync(Release, cancellationToken);
             var plan = await config.Provider.RunAsync(
                 app,
-                new RunOptions { Release = Release, Revision = (latest?.Revision ?? 0) + 1, DryRun = true, Reporter = config.Reporter, Timeout = Timeout, TakeOwnership = TakeOwnership },
+                new RunOptions { Release = Release, Revision = (latest?.Revision ?? 0) + 1, DryRun = true, Reporter = config.Reporter, Timeout = Timeout, TakeOwnership = TakeOwnership, Parallel = Parallel },
                 cancellationToken);
             return new InstallOrUpgradeResult(null, latest is not null, plan);
         }

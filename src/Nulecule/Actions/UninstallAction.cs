@@ -18,9 +18,12 @@ public sealed class UninstallAction(ReleaseConfiguration config)
     public bool Purge { get; init; }
     public bool ForceUnlock { get; init; }
 
+    /// <summary>At most this many objects stopped at once.</summary>
+    public int Parallel { get; init; } = ParallelScheduler.DefaultBound;
+
     public async Task<DeployResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var stop = new StopOptions { RemoveVolumes = RemoveVolumes, DryRun = DryRun, Timeout = Timeout, Reporter = config.Reporter };
+        var stop = new StopOptions { RemoveVolumes = RemoveVolumes, DryRun = DryRun, Timeout = Timeout, Parallel = Parallel, Reporter = config.Reporter };
         if (DryRun)
         {
             return await config.Provider.StopAsync(Release, stop, cancellationToken);

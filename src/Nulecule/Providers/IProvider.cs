@@ -124,6 +124,9 @@ public sealed record RunOptions
 
     /// <summary>Revision number of this deployment, labelled on every object.</summary>
     public int Revision { get; init; } = 1;
+
+    /// <summary>At most this many engine steps (pulls, creates, starts) at once (`--parallel`); 1 runs them one after another.</summary>
+    public int Parallel { get; init; } = ParallelScheduler.DefaultBound;
     public IReporter Reporter { get; init; } = NullReporter.Instance;
 }
 
@@ -132,6 +135,9 @@ public sealed record StopOptions
     public bool RemoveVolumes { get; init; }
     public bool DryRun { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>At most this many objects are stopped at once (`--parallel`); 1 stops them one after another.</summary>
+    public int Parallel { get; init; } = ParallelScheduler.DefaultBound;
     public IReporter Reporter { get; init; } = NullReporter.Instance;
 }
 

@@ -115,7 +115,7 @@ internal sealed class ReleaseOperation : IAsyncDisposable
         if (lastDeployed is null)
         {
             Reporter.Info($"revision {pending.Revision} was the first: removing what it created");
-            await _config.Provider.StopAsync(Release, new StopOptions { Timeout = settings.Timeout, Reporter = Reporter }, cancellationToken);
+            await _config.Provider.StopAsync(Release, new StopOptions { Timeout = settings.Timeout, Parallel = settings.Parallel, Reporter = Reporter }, cancellationToken);
             await UpdateAsync(pending with { State = ReleaseState.Failed, Description = $"{pending.Description}; interrupted, its objects removed" }, cancellationToken);
             return;
         }
@@ -186,6 +186,7 @@ internal sealed class ReleaseOperation : IAsyncDisposable
         Timeout = settings.Timeout,
         KeepFailed = settings.KeepFailed,
         TakeOwnership = settings.TakeOwnership,
+        Parallel = settings.Parallel,
         Reporter = Reporter,
     };
 
@@ -240,4 +241,8 @@ internal sealed class ReleaseOperation : IAsyncDisposable
 }
 
 /// <summary>The engine-facing options of a deploying verb.</summary>
-internal sealed record DeploySettings(bool Wait, TimeSpan Timeout, bool KeepFailed, bool TakeOwnership = false);
+internal sealed record DeploySettings(bool Wait, TimeSpan Timeout, bool KeepFailed, bool TakeOwnership = false)
+{
+    /// <summary>At most this many engine steps at once (<see cref="RunOptions.Parallel"/>).</summary>
+    public int Parallel { get; init; } = ParallelScheduler.DefaultBound;
+}
