@@ -295,13 +295,14 @@ public sealed class DockerReleaseLifecycleTests : IDisposable
         using var cancel = new CancellationTokenSource();
         _h.Reporter.OnLine = line =>
         {
-            if (line.Contains($"replacing {_h.Container("worker")}", StringComparison.Ordinal))
+            // Its replacement is created ahead (in parallel with web's); it starts once web is replaced and ready.
+            if (line.Contains($"starting {_h.Container("worker")}", StringComparison.Ordinal))
             {
                 cancel.Cancel();
             }
         };
 
-        // When: both components change; cancelled when web has been replaced and worker is next
+        // When: both components change; cancelled when web has been replaced and worker is being started
         var app = await _h.RenderAsync(["web.greeting=bye", "worker.mode=two"]);
         var error = await _h.FailsAsync<OperationCanceledException>(() =>
             new InstallOrUpgradeAction(_h.Config) { Release = _h.Release, Wait = true, Timeout = TimeSpan.FromSeconds(60) }.RunAsync(app, cancel.Token));
