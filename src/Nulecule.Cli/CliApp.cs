@@ -114,6 +114,7 @@ internal static class CliApp
         ParamsCommand.Create(context),
         GenAnswersCommand.Create(context),
         InitCommand.Create(context),
+        ImportCommand.Create(context),
         IndexCommand.Create(context),
         LifecycleCommands.Run(context),
         LifecycleCommands.Upgrade(context),

@@ -45,6 +45,14 @@ internal static class Examples
             "nulecule init hello",
             "nulecule init hello --destination apps/hello",
         ],
+        ["import"] =
+        [
+            "nulecule import docker-compose.yml --destination shop",
+            "# -f order merge; the fidelity report as JSON",
+            "nulecule import compose.yaml compose.prod.yaml -d shop -o json",
+            "# then: run it with the docker provider",
+            "nulecule run shop --provider docker --wait",
+        ],
         ["index"] =
         [
             "nulecule index generate examples",

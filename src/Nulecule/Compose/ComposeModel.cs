@@ -13,7 +13,7 @@ public static class ComposeModel
 {
     private static readonly string[] TopLevel = ["name", "services", "networks", "volumes", "secrets", "configs"];
 
-    private static readonly string[] ServiceKeys =
+    internal static readonly string[] ServiceKeys =
     [
         "image", "command", "entrypoint", "environment", "ports", "volumes", "networks", "depends_on", "healthcheck",
         "restart", "deploy", "scale", "labels", "profiles", "secrets", "configs", "working_dir", "user",

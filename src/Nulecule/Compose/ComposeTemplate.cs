@@ -9,6 +9,9 @@ public sealed class ComposeTemplateException(string message, string? variable) :
     public string? Variable { get; } = variable;
 }
 
+/// <summary>One `$VAR` or `${VAR...}` in a compose value: the operator (`""`, `-`, `:-`, `?`, `:?`, `+`, `:+`) and its argument as written.</summary>
+public sealed record ComposeReference(string Name, string Operator, string Argument);
+
 /// <summary>
 /// Compose's variable interpolation, with the rules of compose-go's template package: `$VAR`,
 /// `${VAR}`, `${VAR:-default}` (unset or empty), `${VAR-default}` (unset), `${VAR:?err}`,
@@ -54,12 +57,27 @@ public static class ComposeTemplate
         return names.Distinct(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Every reference in <paramref name="template"/> (also those inside defaults, alternates and
+    /// messages), in order, without looking anything up; a malformed template is a <see cref="ComposeTemplateException"/>.
+    /// </summary>
+    public static IReadOnlyList<ComposeReference> References(string template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var found = new List<ComposeReference>();
+        new State(_ => null, null, null, template) { Found = found }.Run(template);
+        return found;
+    }
+
     private static bool IsNameStart(char c) => c is '_' or (>= 'a' and <= 'z') or (>= 'A' and <= 'Z');
 
     private static bool IsNameChar(char c) => IsNameStart(c) || c is >= '0' and <= '9';
 
     private sealed class State(Func<string, string?> lookup, ICollection<string>? unset, ICollection<string>? used, string whole)
     {
+        /// <summary>When set, references are collected instead of substituted, and every argument is scanned.</summary>
+        public List<ComposeReference>? Found { get; init; }
+
         public string Run(string text)
         {
             var result = new StringBuilder(text.Length);
@@ -107,6 +125,7 @@ public static class ComposeTemplate
 
         private string Plain(string name)
         {
+            Found?.Add(new ComposeReference(name, "", ""));
             used?.Add(name);
             var value = lookup(name);
             if (value is null)
@@ -177,6 +196,13 @@ public static class ComposeTemplate
 
         private string Apply(string name, string op, string argument)
         {
+            if (Found is not null)
+            {
+                Found.Add(new ComposeReference(name, op, argument));
+                Run(argument);
+                return "";
+            }
+
             used?.Add(name);
             var value = lookup(name);
             var colon = op.Length == 2;

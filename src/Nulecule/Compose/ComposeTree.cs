@@ -76,6 +76,12 @@ internal sealed class ComposeTreeReader(string file, Func<string, string?> looku
 
     public HashSet<string> Unset { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When set, values holding `$` are kept as written (not interpolated, not cast) and collected
+    /// here with their path and place: the tree `nulecule import` works on.
+    /// </summary>
+    public List<ComposeRawValue>? Uninterpolated { get; init; }
+
     public JsonObject Read(string text)
     {
         var documents = YamlFile.Parse(text, file);
@@ -183,6 +189,21 @@ internal sealed class ComposeTreeReader(string file, Func<string, string?> looku
         }
 
         string value;
+        if (Uninterpolated is not null)
+        {
+            try
+            {
+                Uninterpolated.Add(new ComposeRawValue(text, [.. path], ComposeTemplate.References(text), at));
+            }
+            catch (ComposeTemplateException e)
+            {
+                throw new NuleculeException($"{ComposePath.Display(path)}: {e.Message}", at,
+                    "write $$ for a literal $, and ${NAME}, ${NAME:-default}, ${NAME:?error} or ${NAME:+alternate}");
+            }
+
+            return JsonValue.Create(text);
+        }
+
         try
         {
             value = ComposeTemplate.Substitute(text, lookup, Unset, Used);
@@ -209,6 +230,9 @@ internal sealed class ComposeTreeReader(string file, Func<string, string?> looku
             $"give {ComposePath.Display(path)} {ComposeCasts.Describe(cast.Value)}");
     }
 }
+
+/// <summary>A value that holds `$`, as written: its path in the document (`services`, `web`, `ports`, `0`), its references and its place.</summary>
+public sealed record ComposeRawValue(string Text, IReadOnlyList<string> Path, IReadOnlyList<ComposeReference> References, SourceLocation At);
 
 /// <summary>Paths inside a compose document, written the way users read them: `services.web.ports[0]`.</summary>
 public static class ComposePath

@@ -1,0 +1,214 @@
+using System.Text.Json.Nodes;
+using Nulecule.Actions;
+using Nulecule.Compose.Import;
+
+namespace Nulecule.Tests.Compose;
+
+/// <summary>`nulecule import`: params inferred from the interpolation variables, the fidelity report, and an app that validates.</summary>
+public sealed class ComposeImportTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("compose-import-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Compose(string text, string file = "compose.yaml")
+    {
+        var path = Path.Combine(_dir, "src", file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private ImportResult Import(params string[] files) =>
+        ComposeImporter.Import(new ImportOptions { Files = files, Destination = Path.Combine(_dir, "app") });
+
+    private static ImportedParam Param(ImportResult result, string name) => result.Params.Single(p => p.Name == name);
+
+    private const string Shop = """
+        services:
+          db:
+            image: ${DB_IMAGE:-mariadb:10}
+            environment:
+              MARIADB_ROOT_PASSWORD: ${DB_ROOT_PASSWORD:?the root password of the database}
+              MARIADB_DATABASE: ${DB_NAME-shop}
+            volumes: ["dbdata:/var/lib/mysql"]
+            expose: ["3306"]
+            healthcheck:
+              test: ["CMD-SHELL", "mysqladmin ping"]
+              interval: 5s
+              retries: ${DB_RETRIES:-10}
+          web:
+            image: shop/web
+            build: ./web
+            container_name: shopweb
+            ports: ["${WEB_PORT:-8080}:80"]
+            deploy:
+              replicas: ${WEB_REPLICAS:-2}
+              resources: {limits: {memory: 64M}}
+            privileged: ${WEB_PRIVILEGED:-false}
+            environment:
+              DB_HOST: db
+              API_TOKEN: ${API_TOKEN}
+              GREETING: ${GREETING:+hi}
+            depends_on:
+              db: {condition: service_healthy}
+        volumes:
+          dbdata: {}
+        """;
+
+    [Fact]
+    public void Should_take_defaults_from_the_compose_file_and_required_from_the_error_form()
+    {
+        var result = Import(Compose(Shop));
+
+        Param(result, "DB_IMAGE").Default!.GetValue<string>().ShouldBe("mariadb:10");
+        Param(result, "DB_NAME").Default!.GetValue<string>().ShouldBe("shop");
+        var root = Param(result, "DB_ROOT_PASSWORD");
+        root.Default.ShouldBeNull();
+        root.Description.ShouldStartWith("the root password of the database");
+        root.Hidden.ShouldBeTrue();
+        result.Components.ShouldBe(["db", "web"]);
+    }
+
+    [Fact]
+    public void Should_type_params_as_the_compose_loader_casts_them()
+    {
+        var result = Import(Compose(Shop));
+
+        Param(result, "WEB_REPLICAS").Type.ShouldBe("integer");
+        Param(result, "WEB_REPLICAS").Default!.GetValue<long>().ShouldBe(2);
+        Param(result, "DB_RETRIES").Type.ShouldBe("integer");
+        Param(result, "WEB_PRIVILEGED").Type.ShouldBe("boolean");
+        Param(result, "WEB_PRIVILEGED").Default!.GetValue<bool>().ShouldBeFalse();
+
+        // A port mapping is a string to compose: "8080:80" is not cast.
+        Param(result, "WEB_PORT").Type.ShouldBe("string");
+        Param(result, "WEB_PORT").Default!.GetValue<string>().ShouldBe("8080");
+    }
+
+    [Fact]
+    public void Should_hide_names_that_look_like_secrets_and_not_copy_their_env_values()
+    {
+        Compose("WEB_PORT=9090\nAPI_TOKEN=s3cr3t\n", ".env");
+        var result = Import(Compose(Shop));
+
+        Param(result, "WEB_PORT").Default!.GetValue<string>().ShouldBe("9090");
+        Param(result, "WEB_PORT").Origin.ShouldBe(".env");
+        var token = Param(result, "API_TOKEN");
+        token.Hidden.ShouldBeTrue();
+        token.Default.ShouldBeNull();
+        File.ReadAllText(Path.Combine(result.Destination, "Nulecule")).ShouldNotContain("s3cr3t");
+        ImportParams.LooksSecret("MYSQL_ROOT_PASSWORD").ShouldBeTrue();
+        ImportParams.LooksSecret("AWS_SECRET_ACCESS_KEY").ShouldBeTrue();
+        ImportParams.LooksSecret("DBPASSWORD").ShouldBeTrue();
+        ImportParams.LooksSecret("MONKEY_COUNT").ShouldBeFalse();
+        ImportParams.LooksSecret("WEB_PORT").ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Should_report_every_dropped_or_changed_key_with_its_place()
+    {
+        var file = Compose(Shop);
+        var result = Import(file);
+
+        FidelityItem Item(string target, string key) => result.Fidelity.First(f => f.Target == target && f.Key == key);
+        var build = Item("docker", "services.web.build");
+        build.Effect.ShouldBe(FidelityItem.Dropped);
+        build.At.ShouldBe(new SourceLocation(file, 15, 5));
+        Item("swarm", "services.web.container_name").Effect.ShouldBe(FidelityItem.Dropped);
+        Item("docker", "services.web.deploy.resources").At!.Line.ShouldBe(20);
+        Item("docker", "services.web.depends_on.db").Effect.ShouldBe(FidelityItem.Changed);
+        Item("kubernetes", "services.web.ports[]").Effect.ShouldBe(FidelityItem.Changed);
+        Item("kubernetes", "services.web.environment.GREETING").Note.ShouldContain("alternate");
+        Item("kubernetes", "volumes.dbdata").Note.ShouldContain("PersistentVolumeClaim");
+
+        // expose is how the database gets a Service on Kubernetes; docker does not need it.
+        Item("docker", "services.db.expose").Effect.ShouldBe(FidelityItem.Dropped);
+        result.Fidelity.ShouldNotContain(f => f.Target == "kubernetes" && f.Key == "services.db.expose");
+    }
+
+    [Fact]
+    public async Task Should_write_an_app_that_validates_for_every_provider()
+    {
+        var result = Import(Compose(Shop));
+
+        var validation = await ValidateAction.RunAsync(new ValidateOptions
+        {
+            AppPath = result.Destination,
+            Sets = ["DB_ROOT_PASSWORD=pw", "API_TOKEN=t"],
+        });
+
+        validation.Diagnostics.Where(d => d.IsError).ShouldBeEmpty();
+        var docker = File.ReadAllText(Path.Combine(result.Destination, "artifacts", "docker", "web.yaml"));
+        docker.ShouldContain("\"${WEB_PORT:-8080}:80\"");
+        docker.ShouldNotContain("depends_on");
+        var kube = File.ReadAllText(Path.Combine(result.Destination, "artifacts", "kubernetes", "web.yaml"));
+        kube.ShouldContain("replicas: ${WEB_REPLICAS}");
+        kube.ShouldContain("kind: \"Secret\"");
+    }
+
+    [Fact]
+    public void Should_refuse_a_destination_that_is_not_empty_unless_forced()
+    {
+        var file = Compose(Shop);
+        var destination = Path.Combine(_dir, "app");
+        Directory.CreateDirectory(destination);
+        File.WriteAllText(Path.Combine(destination, "keep"), "x");
+
+        var error = Should.Throw<NuleculeException>(() => Import(file));
+
+        error.Message.ShouldContain("not empty");
+        File.Exists(Path.Combine(destination, "Nulecule")).ShouldBeFalse();
+        ComposeImporter.Import(new ImportOptions { Files = [file], Destination = destination, Force = true });
+        File.Exists(Path.Combine(destination, "Nulecule")).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Should_locate_bad_input_and_write_nothing()
+    {
+        var file = Compose("services:\n  web:\n    image: x\n    ports: [\"${PORT:-}\"]\n    command: \"echo ${BROKEN\"\n");
+
+        var error = Should.Throw<NuleculeException>(() => Import(file));
+
+        error.Diagnostics[0].Location.ShouldBe(new SourceLocation(file, 5, 14));
+        Directory.Exists(Path.Combine(_dir, "app")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Should_merge_files_in_order_and_import_services_of_every_profile()
+    {
+        var first = Compose("services:\n  web:\n    image: a\n  debug:\n    image: busybox\n    profiles: [debug]\n");
+        var second = Compose("services:\n  web:\n    image: b\n", "compose.override.yaml");
+
+        var result = Import(first, second);
+
+        result.Components.ShouldBe(["debug", "web"]);
+        File.ReadAllText(Path.Combine(result.Destination, "artifacts", "docker", "web.yaml")).ShouldContain("image: \"b\"");
+        Param(result, "COMPOSE_PROFILES").Default!.GetValue<string>().ShouldBe("");
+        result.Fidelity.ShouldContain(f => f.Target == "kubernetes" && f.Key == "services.debug.profiles" && f.Effect == FidelityItem.Dropped);
+    }
+
+    [Theory]
+    [InlineData("${A}", "${A}")]
+    [InlineData("${A:-x}/${B-y}", "${A}/${B}")]
+    [InlineData("$A and $$HOME", "${A} and $$HOME")]
+    [InlineData("${A:?need it}", "${A}")]
+    [InlineData("cost: 5$", "cost: 5$$")]
+    public void Should_turn_compose_references_into_param_references(string compose, string nulecule)
+    {
+        KubernetesManifests.Template(compose, out var changed).ShouldBe(nulecule);
+        changed.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Should_say_the_report_as_text_with_places()
+    {
+        var file = Compose(Shop);
+        var lines = ImportReportText.Lines(Import(file));
+
+        lines.ShouldContain(l => l.StartsWith("docker: ", StringComparison.Ordinal) && l.Contains("dropped", StringComparison.Ordinal));
+        lines.ShouldContain($"  {file}:15:5: services.web.build dropped: images are not built: the service runs the image param");
+        lines.ShouldContain("  DB_ROOT_PASSWORD (string, hidden): required");
+        lines.ShouldContain("  WEB_REPLICAS (integer): default 2");
+    }
+}
