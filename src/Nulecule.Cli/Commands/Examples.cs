@@ -50,8 +50,8 @@ internal static class Examples
             "nulecule import docker-compose.yml --destination shop",
             "# -f order merge; the fidelity report as JSON",
             "nulecule import compose.yaml compose.prod.yaml -d shop -o json",
-            "# then: run it with the docker provider",
-            "nulecule run shop --provider docker --wait",
+            "# into a directory that already has files",
+            "nulecule import compose.yaml -d shop --force",
         ],
         ["index"] =
         [

@@ -74,7 +74,18 @@ public sealed class OutputFormatTests : IDisposable
         ["version"] = (_ => ["version", "--kubeconfig", "/nonexistent/kubeconfig"], "Version", ["client.version", "docker.reachable", "kubernetes.error"]),
         ["list"] = (_ => ["list"], "ReleaseList", ["items[0].name", "items[0].revision", "items[0].state", "items[0].updated", "items[0].target", "items[0].description"]),
         ["history"] = (_ => ["history", "shop"], "ReleaseHistory", ["release", "items[0].revision", "items[0].state", "items[0].description", "items[0].values"]),
+        ["import"] = (t => ["import", t.ComposeFile(), "-d", Path.Combine(t._dir.Path, "imported"), "--force"], "ImportReport",
+            ["app", "destination", "sources[0]", "components[0]", "params[0].name", "params[0].type", "params[0].default", "fidelity[0].target", "fidelity[0].key", "fidelity[0].effect", "fidelity[0].line"]),
     };
+
+    /// <summary>A compose file for `import`: one key dropped on every target.</summary>
+    private string ComposeFile()
+    {
+        var path = Path.Combine(_dir.Path, "compose", "compose.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "services:\n  web:\n    image: ${WEB_IMAGE:-local/busybox:latest}\n    container_name: web\n");
+        return path;
+    }
 
     /// <summary>The commands the Docker test below covers.</summary>
     private static readonly string[] OnDocker = ["run", "upgrade", "rollback", "status", "diff", "stop", "list", "history", "ps"];

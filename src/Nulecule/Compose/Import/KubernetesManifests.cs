@@ -353,7 +353,7 @@ internal sealed partial class KubernetesManifests(ImportSource project, IReadOnl
         container["envFrom"] = from;
         if (secret.Count > 0)
         {
-            report("environment", FidelityItem.Changed, $"the variables {string.Join(", ", secret.Select(p => p.Key))} come from the Secret {k8s}-env, the others from the ConfigMap {k8s}-env",
+            report("environment", FidelityItem.Changed, $"{string.Join(", ", secret.Select(p => p.Key))} come{(secret.Count == 1 ? "s" : "")} from the Secret {k8s}-env{(plain.Count > 0 ? $", the others from the ConfigMap {k8s}-env" : "")}",
                 project.Locations.OfKey(service, "environment"));
         }
 
