@@ -77,6 +77,19 @@ public sealed class KubernetesConnection : IDisposable
     /// <summary>Resolves the connection; <paramref name="getEnv"/> and <paramref name="home"/> make it testable.</summary>
     public static KubernetesConnection Resolve(KubernetesSettings settings, Func<string, string?> getEnv, string? home)
     {
+        var connection = ResolveServer(settings, getEnv, home);
+        connection.CacheRoot = settings.CacheDirectory;
+        return connection;
+    }
+
+    /// <summary>Where API discovery documents are kept between commands (null: not kept).</summary>
+    internal string? CacheRoot { get; private set; }
+
+    /// <summary>Discovery for one operation, with the documents kept on disk when <see cref="CacheRoot"/> is set.</summary>
+    internal Discovery NewDiscovery() => new(Api, CacheRoot is null ? null : new DiscoveryCache(CacheRoot, Server));
+
+    private static KubernetesConnection ResolveServer(KubernetesSettings settings, Func<string, string?> getEnv, string? home)
+    {
         if (settings.Server is not null)
         {
             return FromApi(settings);

@@ -46,6 +46,7 @@ public static class KubernetesEngine
             TlsVerify = KubernetesSettings.ParseBool(Flag("provider-tlsverify"), "--provider-tlsverify", "give --provider-tlsverify true or false"),
             ForceConflicts = KubernetesSettings.ParseBool(Flag("force-conflicts"), "--force-conflicts") == true,
             ImagePullPolicy = KubernetesSettings.ParseImagePullPolicy(Flag("image-pull-policy")),
+            CacheDirectory = Internal.DiscoveryCache.RootFrom(settings.Environment, settings.Home),
         };
         return flags.Over(KubernetesSettings.FromAnswers(settings.General));
     }

@@ -56,7 +56,7 @@ public class KubernetesProvider : IProvider
         }
 
         var api = connection.Api;
-        var discovery = new Discovery(api);
+        var discovery = connection.NewDiscovery();
         DeclareDefinitions(planned, discovery);
         var applier = new Applier(api, discovery, connection.Namespace, settings.ForceConflicts || options.TakeOwnership, masker);
         var waiter = new Waiter(api, masker, reporter);
@@ -68,46 +68,54 @@ public class KubernetesProvider : IProvider
         string? working = null;
         try
         {
-            foreach (var component in planned.GroupBy(p => p.Component))
+            var components = planned.GroupBy(p => p.Component).ToList();
+            if (!options.DryRun && !options.Wait)
             {
-                var ofComponent = new List<AppliedObject>();
-                working = component.Key;
-                if (!options.DryRun)
+                // Nothing waits for anything: every component's objects are applied side by side.
+                foreach (var component in components)
                 {
-                    var count = component.Count();
-                    reporter.Progress(new ProgressEvent(component.Key, ProgressState.Creating)
-                    {
-                        Detail = $"applying {count} object{(count == 1 ? "" : "s")}",
-                        Message = $"applying {component.Key} ({count} object{(count == 1 ? "" : "s")})",
-                    });
+                    ReportApplying(reporter, component.Key, component.Count());
                 }
 
-                foreach (var item in component)
+                working = null;
+                await ParallelApply.RunAsync(applier, planned, applied, failed => working = failed, cancellationToken);
+                foreach (var component in components)
                 {
-                    var result = await applier.ApplyAsync(item, options.DryRun, plan, cancellationToken);
-                    applied.Add(result);
-                    ofComponent.Add(result);
-                    if (!options.DryRun)
+                    var ofComponent = applied.Where(a => a.Planned.Component == component.Key).ToList();
+                    ReportApplied(reporter, masker, component.Key, ofComponent);
+                }
+
+                // Interrupted while the last answers came in: treated as during the apply (a first install takes back what it made).
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            else
+            {
+                foreach (var component in components)
+                {
+                    working = component.Key;
+                    var ofComponent = new List<AppliedObject>();
+                    if (options.DryRun)
+                    {
+                        foreach (var item in component)
+                        {
+                            var result = await applier.ApplyAsync(item, options.DryRun, plan, cancellationToken);
+                            applied.Add(result);
+                        }
+
+                        continue;
+                    }
+
+                    // --wait: a component's objects side by side, then wait for them before the next component.
+                    ReportApplying(reporter, component.Key, component.Count());
+                    await ParallelApply.RunAsync(applier, component.ToList(), ofComponent, _ => { }, cancellationToken, applied);
+                    foreach (var result in ofComponent)
                     {
                         reporter.Detail(masker.Mask($"{result.Live.Display}: {result.Action.ToString().ToLowerInvariant()}"));
                     }
-                }
 
-                if (options.DryRun)
-                {
-                    continue;
-                }
-
-                if (options.Wait)
-                {
                     reporter.Progress(new ProgressEvent(component.Key, ProgressState.Waiting) { Message = $"waiting for {component.Key}" });
                     await waiter.WaitAsync(ofComponent, deadline, options.Timeout, cancellationToken);
                     reporter.Progress(new ProgressEvent(component.Key, ProgressState.Ready) { Detail = Described(ofComponent), Message = $"{component.Key} ready" });
-                }
-                else
-                {
-                    var state = ofComponent.All(a => a.Action == ObjectAction.Unchanged) ? ProgressState.Unchanged : ProgressState.Applied;
-                    reporter.Progress(new ProgressEvent(component.Key, state) { Detail = Described(ofComponent), Message = $"{component.Key} {ProgressEvent.Name(state)}" });
                 }
             }
         }
@@ -131,6 +139,24 @@ public class KubernetesProvider : IProvider
         }
 
         return new DeployResult(objects) { PlannedOperations = plan };
+    }
+
+    private static void ReportApplying(IReporter reporter, string component, int count) =>
+        reporter.Progress(new ProgressEvent(component, ProgressState.Creating)
+        {
+            Detail = $"applying {count} object{(count == 1 ? "" : "s")}",
+            Message = $"applying {component} ({count} object{(count == 1 ? "" : "s")})",
+        });
+
+    private static void ReportApplied(IReporter reporter, SecretMasker masker, string component, List<AppliedObject> ofComponent)
+    {
+        foreach (var result in ofComponent)
+        {
+            reporter.Detail(masker.Mask($"{result.Live.Display}: {result.Action.ToString().ToLowerInvariant()}"));
+        }
+
+        var state = ofComponent.All(a => a.Action == ObjectAction.Unchanged) ? ProgressState.Unchanged : ProgressState.Applied;
+        reporter.Progress(new ProgressEvent(component, state) { Detail = Described(ofComponent), Message = $"{component} {ProgressEvent.Name(state)}" });
     }
 
     /// <summary>What became of a component's objects, in a few words: `1 created, 2 unchanged`.</summary>
@@ -180,7 +206,7 @@ public class KubernetesProvider : IProvider
     {
         var connection = Connection;
         var api = connection.Api;
-        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, Selectors.Release(release), cancellationToken);
+        var found = await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, Selectors.Release(release), cancellationToken, fresh: true);
         var kept = found.Where(o => !options.RemoveVolumes && o.Annotation(ManifestPlanner.VolumeAnnotation) == "true").ToList();
         foreach (var volume in kept)
         {
@@ -224,7 +250,7 @@ public class KubernetesProvider : IProvider
     {
         var connection = Connection;
         var api = connection.Api;
-        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, Selectors.Release(release), cancellationToken);
+        var found = await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, Selectors.Release(release), cancellationToken);
         var pods = await ReleaseObjects.PodsAsync(api, connection.Namespace, Selectors.PodsOf(release, null), cancellationToken);
         var scopes = found.GroupBy(o => o.Label(Labels.Component) ?? "").ToDictionary(g => g.Key, g => g.First().Component, StringComparer.Ordinal);
         var rows = found.Select(o => (o.Component, Status: StatusOf(o.Kind, o.Body))).ToList();
@@ -290,7 +316,7 @@ public class KubernetesProvider : IProvider
     {
         var connection = Connection;
         var api = connection.Api;
-        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, $"{Labels.ManagedBy}={Labels.ManagedByValue},{Labels.Release}", cancellationToken);
+        var found = await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, $"{Labels.ManagedBy}={Labels.ManagedByValue},{Labels.Release}", cancellationToken);
         return found.GroupBy(o => o.Label(Labels.Release) ?? "", StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
@@ -313,7 +339,7 @@ public class KubernetesProvider : IProvider
 
         var connection = Connection;
         var api = connection.Api;
-        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, Selectors.Release(release), cancellationToken);
+        var found = await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, Selectors.Release(release), cancellationToken);
         if (found.Count == 0)
         {
             throw new NuleculeException($"release {release} has no objects in namespace {connection.Namespace}", hint: "check the release name and --namespace");
@@ -350,7 +376,7 @@ public class KubernetesProvider : IProvider
         var connection = Connection;
         var api = connection.Api;
         var owned = release is null ? $"{Labels.ManagedBy}={Labels.ManagedByValue},{Labels.Release}" : Selectors.Release(release);
-        var found = await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, owned, cancellationToken);
+        var found = await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, owned, cancellationToken);
         var pods = await ReleaseObjects.PodsAsync(api, connection.Namespace, release is null ? Labels.Release : Selectors.PodsOf(release, null), cancellationToken);
         var scopes = found.GroupBy(o => o.Label(Labels.Component) ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Component, StringComparer.Ordinal);
         return pods.Select(p => PodRows.From(p, scopes)).OrderBy(r => r.Release, StringComparer.Ordinal).ThenBy(r => r.Component, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
@@ -406,7 +432,7 @@ public class KubernetesProvider : IProvider
     {
         var connection = Connection;
         var api = connection.Api;
-        var found = (await ReleaseObjects.FindAsync(api, new Discovery(api), connection.Namespace, Selectors.Release(release), cancellationToken))
+        var found = (await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, Selectors.Release(release), cancellationToken))
             .Where(o => components is null || components.Contains(o.Component))
             .Where(o => ReadinessJudge.WaitedKinds.Contains(o.Kind))
             .ToList();

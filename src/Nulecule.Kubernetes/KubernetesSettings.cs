@@ -40,6 +40,12 @@ public sealed record KubernetesSettings
     /// </summary>
     public string? ImagePullPolicy { get; init; }
 
+    /// <summary>
+    /// Where API discovery documents are kept between commands (`NULECULE_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/nulecule`, else `~/.cache/nulecule`); null: asked of the server every time.
+    /// </summary>
+    public string? CacheDirectory { get; init; }
+
     /// <summary>Answers keys of the `[general]` section this provider reads.</summary>
     public static IReadOnlyList<string> AnswerKeys { get; } =
         ["namespace", "provider-config", "provider-api", "provider-auth", "provider-cafile", "provider-tlsverify", "provider-context", "image-pull-policy"];
@@ -73,6 +79,7 @@ public sealed record KubernetesSettings
         TlsVerify = TlsVerify ?? lower.TlsVerify,
         ForceConflicts = ForceConflicts || lower.ForceConflicts,
         ImagePullPolicy = ImagePullPolicy ?? lower.ImagePullPolicy,
+        CacheDirectory = CacheDirectory ?? lower.CacheDirectory,
     };
 
     /// <summary>The pull policies Kubernetes knows, spelled as the API wants them.</summary>

@@ -1,33 +1,52 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 namespace Nulecule.Kubernetes.Internal;
 
 /// <summary>
 /// Maps apiVersion + kind to the server's resource (plural and scope) through API discovery
-/// (/api, /apis, each group-version's resource list). Cached for the life of one operation;
-/// plurals are never guessed.
+/// (/api, /apis, each group-version's resource list). Asked once per operation and kept on disk
+/// for a few minutes (<see cref="DiscoveryCache"/>); a kind the kept documents do not name is
+/// asked for again before it counts as not served, so a new CustomResourceDefinition is seen at
+/// once. Plurals are never guessed. Safe to use from concurrent applies.
 /// </summary>
 internal sealed class Discovery
 {
     private readonly KubeApi _api;
-    private readonly Dictionary<string, IReadOnlyList<ApiResource>?> _byGroupVersion = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string ApiVersion, string Kind), ApiResource> _declared = [];
+    private readonly DiscoveryCache? _disk;
+    private readonly ConcurrentDictionary<string, Task<IReadOnlyList<ApiResource>?>> _byGroupVersion = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _fresh = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string ApiVersion, string Kind), ApiResource> _declared = [];
 
-    public Discovery(KubeApi api)
+    public Discovery(KubeApi api, DiscoveryCache? disk = null)
     {
         _api = api;
+        _disk = disk;
     }
 
     /// <summary>The resource serving <paramref name="kind"/> in <paramref name="apiVersion"/>, or null.</summary>
     public async Task<ApiResource?> FindAsync(string apiVersion, string kind, CancellationToken cancellationToken)
     {
-        var resources = await GroupVersionAsync(apiVersion, cancellationToken);
-        var found = resources?.FirstOrDefault(r => string.Equals(r.Kind, kind, StringComparison.Ordinal));
+        var found = Find(await GroupVersionAsync(apiVersion, cancellationToken), kind);
+        if (found is null && !_fresh.ContainsKey(apiVersion))
+        {
+            // Kept on disk before this run: the server may serve it by now.
+            Invalidate(apiVersion);
+            found = Find(await GroupVersionAsync(apiVersion, cancellationToken), kind);
+        }
+
         return found ?? _declared.GetValueOrDefault((apiVersion, kind));
     }
 
+    private static ApiResource? Find(IReadOnlyList<ApiResource>? resources, string kind) =>
+        resources?.FirstOrDefault(r => string.Equals(r.Kind, kind, StringComparison.Ordinal));
+
     /// <summary>Forget a group-version (after a CRD was applied, its kinds appear).</summary>
-    public void Invalidate(string apiVersion) => _byGroupVersion.Remove(apiVersion);
+    public void Invalidate(string apiVersion)
+    {
+        _byGroupVersion.TryRemove(apiVersion, out _);
+        _disk?.Remove(PathOf(apiVersion));
+    }
 
     /// <summary>A kind a CRD of the plan will serve: lets a dry run name it before the CRD exists.</summary>
     public void Declare(ApiResource resource) => _declared[(resource.ApiVersion, resource.Kind)] = resource;
@@ -36,10 +55,16 @@ internal sealed class Discovery
     /// Every top-level kind that can be listed and deleted, in each group's preferred version
     /// (one version per group, so an object is not seen twice through two versions).
     /// </summary>
-    public async Task<IReadOnlyList<ApiResource>> AllAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ApiResource>> AllAsync(CancellationToken cancellationToken, bool fromDisk = false)
     {
         var versions = new List<string> { "v1" };
-        var groups = await _api.SendAsync(HttpMethod.Get, "/apis", null, null, cancellationToken);
+        JsonNode? groups = fromDisk && _disk?.Read(GroupsPath) is JsonObject kept ? kept : null;
+        if (groups is null)
+        {
+            groups = await _api.SendAsync(HttpMethod.Get, GroupsPath, null, null, cancellationToken);
+            _disk?.Write(GroupsPath, groups);
+        }
+
         foreach (var group in (groups["groups"] as JsonArray ?? []).OfType<JsonObject>())
         {
             var preferred = (string?)group["preferredVersion"]?["groupVersion"];
@@ -49,27 +74,70 @@ internal sealed class Discovery
             }
         }
 
-        var all = new List<ApiResource>();
-        foreach (var version in versions)
-        {
-            var resources = await GroupVersionAsync(version, cancellationToken);
-            all.AddRange((resources ?? []).Where(r => r.Verbs.Contains("list") && r.Verbs.Contains("delete")));
-        }
-
-        return all;
+        // Not from disk for `stop` (fromDisk false): a kind served since the documents were kept
+        // would be missed, and its objects left behind. The group-versions are asked for side by
+        // side: about twenty of them on a plain cluster.
+        var lists = await Task.WhenAll(versions.Select(v => GroupVersionAsync(v, cancellationToken, fromDisk)));
+        return lists.SelectMany(l => l ?? []).Where(r => r.Verbs.Contains("list") && r.Verbs.Contains("delete")).ToList();
     }
 
-    private async Task<IReadOnlyList<ApiResource>?> GroupVersionAsync(string apiVersion, CancellationToken cancellationToken)
-    {
-        if (_byGroupVersion.TryGetValue(apiVersion, out var cached))
-        {
-            return cached;
-        }
+    private const string GroupsPath = "/apis";
 
+    /// <summary>Whether the `/apis` document names <paramref name="apiVersion"/> (the core `v1` is not in it).</summary>
+    private static bool Names(JsonObject groups, string apiVersion) =>
+        !apiVersion.Contains('/', StringComparison.Ordinal)
+        || (groups["groups"] as JsonArray ?? []).OfType<JsonObject>()
+            .SelectMany(g => (g["versions"] as JsonArray ?? []).OfType<JsonObject>())
+            .Any(v => (string?)v["groupVersion"] == apiVersion);
+
+    private static string PathOf(string apiVersion)
+    {
         var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
         var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
-        var path = group.Length == 0 ? $"/api/{Uri.EscapeDataString(version)}" : $"/apis/{Uri.EscapeDataString(group)}/{Uri.EscapeDataString(version)}";
-        var list = await _api.GetAsync(path, cancellationToken);
+        return group.Length == 0 ? $"/api/{Uri.EscapeDataString(version)}" : $"/apis/{Uri.EscapeDataString(group)}/{Uri.EscapeDataString(version)}";
+    }
+
+    /// <summary>One request per group-version and operation, shared by concurrent callers.</summary>
+    private Task<IReadOnlyList<ApiResource>?> GroupVersionAsync(string apiVersion, CancellationToken cancellationToken, bool fromDisk = true)
+    {
+        if (!fromDisk && _byGroupVersion.TryGetValue(apiVersion, out var known) && !_fresh.ContainsKey(apiVersion))
+        {
+            _byGroupVersion.TryRemove(new KeyValuePair<string, Task<IReadOnlyList<ApiResource>?>>(apiVersion, known));
+        }
+
+        var task = _byGroupVersion.GetOrAdd(apiVersion, v => LoadAsync(v, fromDisk, cancellationToken));
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            // A failed ask is not kept: the next caller asks again (and sees the error itself).
+            _byGroupVersion.TryRemove(new KeyValuePair<string, Task<IReadOnlyList<ApiResource>?>>(apiVersion, task));
+        }
+
+        return task;
+    }
+
+    private async Task<IReadOnlyList<ApiResource>?> LoadAsync(string apiVersion, bool fromDisk, CancellationToken cancellationToken)
+    {
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var group = slash < 0 ? "" : apiVersion[..slash];
+        var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
+        var path = PathOf(apiVersion);
+        var list = fromDisk ? _disk?.Read(path) : null;
+        if (list is null)
+        {
+            list = await _api.GetAsync(path, cancellationToken);
+            _fresh[apiVersion] = true;
+            if (fromDisk && _disk?.Read(GroupsPath) is JsonObject groups && !Names(groups, apiVersion))
+            {
+                // A group served since the groups were kept: they are out of date.
+                _disk.Remove(GroupsPath);
+            }
+
+            if (list is not null)
+            {
+                _disk?.Write(path, list);
+            }
+        }
+
         IReadOnlyList<ApiResource>? result = null;
         if (list?["resources"] is JsonArray items)
         {
@@ -85,7 +153,6 @@ internal sealed class Discovery
                 .ToList();
         }
 
-        _byGroupVersion[apiVersion] = result;
         return result;
     }
 }

@@ -11,9 +11,14 @@ internal static class ReleaseObjects
     // Copies of our labels made by controllers, not objects we applied.
     private static readonly HashSet<string> Ignored = new(StringComparer.Ordinal) { "Endpoints", "EndpointSlice", "Event" };
 
-    public static async Task<List<LiveObject>> FindAsync(KubeApi api, Discovery discovery, string ns, string selector, CancellationToken cancellationToken)
+    /// <summary>
+    /// The release's objects (by <paramref name="selector"/>) of every kind the server serves;
+    /// <paramref name="fresh"/>: the kinds asked of the server now, never from the discovery kept
+    /// on disk (`stop` must not miss a kind served since).
+    /// </summary>
+    public static async Task<List<LiveObject>> FindAsync(KubeApi api, Discovery discovery, string ns, string selector, CancellationToken cancellationToken, bool fresh = false)
     {
-        var resources = (await discovery.AllAsync(cancellationToken)).Where(r => !Ignored.Contains(r.Kind)).ToList();
+        var resources = (await discovery.AllAsync(cancellationToken, fromDisk: !fresh)).Where(r => !Ignored.Contains(r.Kind)).ToList();
         var lists = await Task.WhenAll(resources.Select(async r =>
         {
             var list = await api.GetAsync($"{r.CollectionPath(ns)}?{Selectors.Query(selector)}", cancellationToken);
