@@ -50,7 +50,10 @@ if [ "$aot" = 1 ]; then
   trap 'rm -f "$log"' EXIT
   # ILC would stop at its first trim/AOT warning without a package; finish, then fail on them.
   set +e
-  pack linux-x64 -r linux-x64 -p:IlcTreatWarningsAsErrors=false -clp:NoSummary 2>&1 | tee "$log"
+  # No debug files in the package: the native symbols (nulecule.dbg, about 120 MB) and the
+  # libraries' .pdb files are of no use to the installed tool, and tripled its size on disk.
+  pack linux-x64 -r linux-x64 -p:IlcTreatWarningsAsErrors=false -p:CopyOutputSymbolsToPublishDirectory=false -p:DebugType=none \
+    -clp:NoSummary 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   set -e
   [ "$rc" -eq 0 ] || { echo "pack: dotnet pack -r linux-x64 failed (exit $rc)" >&2; exit "$rc"; }
