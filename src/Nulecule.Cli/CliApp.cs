@@ -111,6 +111,7 @@ internal static class CliApp
     [
         ValidateCommand.Create(context),
         TemplateCommand.Create(context),
+        ExportCommand.Create(context),
         ParamsCommand.Create(context),
         GenAnswersCommand.Create(context),
         InitCommand.Create(context),

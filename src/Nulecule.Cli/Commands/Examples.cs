@@ -30,6 +30,12 @@ internal static class Examples
             "# one file per artifact: out/<component>/<file>",
             "nulecule template examples/wordpress -p docker -a answers.conf --output-dir out",
         ],
+        ["export"] =
+        [
+            "nulecule export examples/wordpress --format compose --output-file compose.yaml",
+            "# docker-compose runs the containers `nulecule run -p docker` would",
+            "nulecule export examples/wordpress --format compose -a answers.conf | docker-compose -f - up -d",
+        ],
         ["params"] =
         [
             "nulecule params examples/wordpress",

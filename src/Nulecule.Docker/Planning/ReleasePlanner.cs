@@ -42,7 +42,7 @@ public static class ReleasePlanner
         }).ToList(),
     };
 
-    private static string ArtifactDirectory(RenderedApp app, RenderedArtifact artifact) =>
+    internal static string ArtifactDirectory(RenderedApp app, RenderedArtifact artifact) =>
         Path.GetDirectoryName(Path.Combine(app.Root.App.Directory, artifact.Source)) ?? app.Root.App.Directory;
 
     public static ReleasePlan Plan(RenderedApp app, RunOptions options, Func<string, string?>? environment = null)
@@ -395,7 +395,7 @@ public static class ReleasePlanner
     }
 
     /// <summary>A link names a container by its `--name`, its component, or its full container name.</summary>
-    private static string? FindLinkTarget(List<(RenderedComponent Component, DockerRunArguments Args, string Logical)> parsed, string target, string release)
+    internal static string? FindLinkTarget(List<(RenderedComponent Component, DockerRunArguments Args, string Logical)> parsed, string target, string release)
     {
         foreach (var p in parsed)
         {

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Docker.DotNet;
+using Nulecule.Docker.Endpoints;
+using Nulecule.Docker.Export;
+using Nulecule.Docker.Internal;
+using Nulecule.Docker.Planning;
+using Nulecule.Docker.Run;
+using Nulecule.Templating;
+
+namespace Nulecule.Docker.Tests.Export;
+
+/// <summary>
+/// docker-compose (1.29, the one .ci/docker-setup.sh installs) is the oracle for the exported file:
+/// it accepts the file (`config`), and the container it creates from the service equals the one
+/// the docker provider creates from the docker-run line (Config and HostConfig; names, labels and
+/// networks aside, named volumes compared by their name in the app).
+/// </summary>
+public sealed class ComposeExportOracleTests : IDisposable
+{
+    private readonly DockerClient _client = DockerConnector.CreateClient(new DockerEndpointResolver().Resolve());
+    private readonly List<string> _created = [];
+    private readonly List<(string Project, string File)> _projects = [];
+    private readonly string _dir = Directory.CreateTempSubdirectory("nulecule-export-").FullName;
+
+    public static TheoryData<string> Lines() => new(
+        "-d -e A=1 -e B='two words' -e PRICE='$5' -p 18080:80 -p 127.0.0.1:19090:90/udp --expose 9000 -v /tmp:/data:ro -v /cache -v data:/var/lib/x -w /tmp -u 1000 --restart on-failure:3 --cap-add NET_ADMIN --cap-drop MKNOD --privileged",
+        "-d --cpu-shares 512 --add-host db:10.0.0.2 --dns 1.1.1.1 --dns-search example.com --dns-option ndots:2 --hostname web --cpus 0.5 --memory 64m",
+        "-d --tmpfs /run:rw,size=64m --read-only --init --stop-signal SIGINT --shm-size 128m --ulimit nofile=1024:2048 --sysctl net.ipv4.ip_forward=1 --security-opt no-new-privileges",
+        "-d --cpu-period 100000 --cpu-quota 50000 --cpuset-cpus 0 --memory 64m --memory-reservation 32m --memory-swap 128m --memory-swappiness 10 --pids-limit 100 --oom-score-adj 100",
+        "-d --log-driver json-file --log-opt max-size=1m --log-opt max-file=2 --group-add 1234 --domainname example.org --ipc shareable --pid host",
+        "-d --health-cmd 'true' --health-interval 5s --health-timeout 2s --health-retries 2 --health-start-period 1s --blkio-weight 300 --device-cgroup-rule 'c 1:3 mr' --entrypoint /bin/sh -it",
+        "-d --no-healthcheck -l tier=front -l 'note=a b'",
+        "-d --mount type=bind,source=/tmp,target=/data,readonly,bind-propagation=rslave --mount type=volume,source=cache,target=/cache,volume-nocopy");
+
+    [DockerTheory]
+    [MemberData(nameof(Lines))]
+    public async Task Should_export_a_service_docker_compose_creates_as_the_docker_provider_does(string line)
+    {
+        // Given: one docker-run line of an app, exported
+        var project = "exp" + Guid.NewGuid().ToString("N")[..8];
+        var app = TestApps.App("oracle", [TestApps.Component("web", $"docker run {line} {TestImages.Busybox} sleep 300")]);
+        var file = Path.Combine(_dir, project + ".yaml");
+        await File.WriteAllTextAsync(file, DocumentWriter.ToYaml(ComposeExport.Export(app, SecretMasker.None, _ => null)));
+        _projects.Add((project, file));
+
+        // When: docker-compose reads and creates it; the docker provider creates the same line
+        Run("docker-compose", ["-p", project, "-f", file, "config", "-q"]);
+        Run("docker-compose", ["-p", project, "-f", file, "up", "--no-start"]);
+        var theirs = Run("docker", ["ps", "-aq", "--filter", $"label=com.docker.compose.project={project}"]).Trim();
+        var args = DockerRunArguments.Parse(app.Components[0].Artifacts[0].Commands[0], Path.GetTempPath(), _ => null);
+        var parameters = ReleasePlanner.ToCreateParameters(args, $"{project}-ours", project, "bridge", [], new Dictionary<string, string>());
+        var ours = (await ContainerCreate.CreateAsync(_client, parameters, args.Settings.RawFields, CancellationToken.None)).ID;
+        _created.Add(ours);
+
+        // Then
+        theirs.ShouldNotBeEmpty();
+        var mine = Comparable(Run("docker", ["inspect", ours]), project + "-");
+        var compose = Comparable(Run("docker", ["inspect", theirs]), project + "_");
+        JsonNode.DeepEquals(mine["Config"], compose["Config"]).ShouldBeTrue($"Config differs for `{line}`:\nnulecule {mine["Config"]!.ToJsonString()}\ncompose  {compose["Config"]!.ToJsonString()}");
+        JsonNode.DeepEquals(mine["HostConfig"], compose["HostConfig"]).ShouldBeTrue($"HostConfig differs for `{line}`:\nnulecule {mine["HostConfig"]!.ToJsonString()}\ncompose  {compose["HostConfig"]!.ToJsonString()}");
+    }
+
+    // Names, labels and networks are each tool's own, and so is the prefix of a named volume
+    // (`<release>-data`, `<project>_data`). Spellings the engine reads alike are made alike: an empty
+    // list or map and an absent one, a bind without and with Compose's explicit `:rw`, restart
+    // policy "" and "no", environment and mounts in any order, a null field and an absent one, and
+    // Compose's declaring every mount target as an image volume too (a path that a bind or named
+    // volume covers gets no anonymous volume of its own, so the container is the same).
+    private static JsonObject Comparable(string inspect, string volumePrefix)
+    {
+        var container = JsonNode.Parse(inspect)!.AsArray()[0]!.AsObject();
+        var config = container["Config"]!.AsObject();
+        foreach (var key in new[] { "Hostname", "Labels", "AttachStdin", "AttachStdout", "AttachStderr", "StdinOnce" })
+        {
+            config.Remove(key);
+        }
+
+        if (config["Env"] is JsonArray env)
+        {
+            config["Env"] = new JsonArray([.. env.Select(e => e!.GetValue<string>()).Order(StringComparer.Ordinal).Select(e => (JsonNode?)JsonValue.Create(e))]);
+        }
+
+        var host = container["HostConfig"]!.AsObject();
+        host.Remove("NetworkMode");
+        var covered = (host["Binds"] as JsonArray ?? []).Select(b => b!.GetValue<string>().Split(':')[1])
+            .Concat((host["Mounts"] as JsonArray ?? []).Select(m => m!["Target"]!.GetValue<string>()))
+            .ToHashSet(StringComparer.Ordinal);
+        if (config["Volumes"] is JsonObject declared)
+        {
+            foreach (var path in declared.Select(v => v.Key).Where(covered.Contains).ToList())
+            {
+                declared.Remove(path);
+            }
+        }
+
+        if (host["RestartPolicy"]?["Name"]?.GetValue<string>() == "")
+        {
+            host["RestartPolicy"]!["Name"] = "no";
+        }
+
+        if (host["Binds"] is JsonArray binds)
+        {
+            host["Binds"] = new JsonArray([.. binds.Select(b => b!.GetValue<string>()).Select(b => b.StartsWith(volumePrefix, StringComparison.Ordinal) ? "app:" + b[volumePrefix.Length..] : b)
+                .Select(b => b.EndsWith(":rw", StringComparison.Ordinal) ? b[..^3] : b).Order(StringComparer.Ordinal).Select(b => (JsonNode?)JsonValue.Create(b))]);
+        }
+
+        if (host["Mounts"] is JsonArray mounts)
+        {
+            host["Mounts"] = new JsonArray([.. mounts.OrderBy(m => m!["Target"]!.GetValue<string>(), StringComparer.Ordinal).Select(m => m!.DeepClone())]);
+            mounts = (JsonArray)host["Mounts"]!;
+            foreach (var mount in mounts.OfType<JsonObject>())
+            {
+                if (mount["Type"]?.GetValue<string>() == "volume" && mount["Source"]?.GetValue<string>() is { } source && source.StartsWith(volumePrefix, StringComparison.Ordinal))
+                {
+                    mount["Source"] = "app:" + source[volumePrefix.Length..];
+                }
+            }
+        }
+
+        return new JsonObject { ["Config"] = Normalized(config), ["HostConfig"] = Normalized(host) };
+    }
+
+    private static JsonNode? Normalized(JsonNode? node) => node switch
+    {
+        JsonObject { Count: 0 } or JsonArray { Count: 0 } => null,
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Normalized(p.Value))).Where(p => p.Value is not null)),
+        JsonArray a => new JsonArray([.. a.Select(Normalized)]),
+        _ => node?.DeepClone(),
+    };
+
+    private static string Run(string program, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["DOCKER_API_VERSION"] = "1.41";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.ShouldBe(0, $"{program} {string.Join(' ', args)}: {stderr}");
+        return stdout.Result;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (project, file) in _projects)
+        {
+            try
+            {
+                Run("docker-compose", ["-p", project, "-f", file, "down", "--volumes"]);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // the test's own failure says more
+            }
+        }
+
+        foreach (var id in _created)
+        {
+            try
+            {
+                _client.Containers.RemoveContainerAsync(id, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true, RemoveVolumes = true }).GetAwaiter().GetResult();
+            }
+            catch (DockerApiException)
+            {
+                // already gone
+            }
+        }
+
+        // The docker provider's named volumes (the engine made them on create): `<release>-<name>`.
+        foreach (var (project, _) in _projects)
+        {
+            foreach (var volume in Run("docker", ["volume", "ls", "-q", "--filter", $"name={project}-"]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Run("docker", ["volume", "rm", volume]);
+            }
+        }
+
+        Directory.Delete(_dir, recursive: true);
+        _client.Dispose();
+    }
+}
