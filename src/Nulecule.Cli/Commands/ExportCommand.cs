@@ -30,6 +30,13 @@ internal static class ExportCommand
             var outcome = await RenderAction.RunAsync(options, ct);
             Render.Report(output, outcome);
             var document = ComposeExport.Export(outcome.App, secrets ? SecretMasker.None : outcome.App.Values.Masker, name => context.Environment.GetValueOrDefault(name));
+            var path = parse.GetValue(file);
+            var contents = path is null ? [] : ComposeExport.MoveContentToFiles(document, Path.GetFileName(path) + ".d");
+            if (path is null && (document["secrets"] ?? document["configs"]) is not null)
+            {
+                output.Info("secrets and configs are written inline (`content:`, Compose Specification); with --output-file they go into files beside it, which docker-compose 1.29 needs");
+            }
+
             var text = $"# Exported by nulecule from {outcome.App.Root.App.Id} ({string.Join(", ", outcome.App.Components.Select(c => c.Scope))}).\n"
                 + DocumentWriter.ToYaml(document);
             if (secrets && !outcome.App.Values.Masker.IsEmpty)
@@ -37,8 +44,21 @@ internal static class ExportCommand
                 output.Warn("the exported file holds hidden param values in plain text (--show-secrets): keep it private");
             }
 
-            if (parse.GetValue(file) is { } path)
+            if (path is not null)
             {
+                var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+                foreach (var (relative, content) in contents)
+                {
+                    // Resolved link by link: nothing may lead the write outside the file's directory.
+                    var target = SafeFiles.ResolveInside(directory, relative);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    AtomicFile.Write(target, content);
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                    }
+                }
+
                 AtomicFile.Write(path, text);
                 output.Info($"wrote {path}");
             }

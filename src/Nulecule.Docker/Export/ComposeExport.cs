@@ -161,6 +161,33 @@ public static class ComposeExport
         return (JsonObject)EscapeDollars(TemplateOutput.Masked(result, masker))!;
     }
 
+    /// <summary>
+    /// Moves the inline `content` of secrets and configs (which a compose artifact's `environment:`
+    /// or `file:` sources become when loaded) into files under <paramref name="folder"/>, relative to
+    /// the exported file, and names them with `file:`: docker-compose 1.29 reads only `file`. Returns
+    /// the files to write, by path relative to the exported file's directory.
+    /// </summary>
+    public static IReadOnlyList<(string RelativePath, string Content)> MoveContentToFiles(JsonObject document, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var files = new List<(string, string)>();
+        foreach (var section in new[] { "secrets", "configs" })
+        {
+            foreach (var (name, node) in document[section] as JsonObject ?? [])
+            {
+                if (node is JsonObject item && item["content"] is JsonValue content)
+                {
+                    var path = $"{folder}/{section}/{name}";
+                    files.Add((path, content.GetValue<string>().Replace("$$", "$", StringComparison.Ordinal)));
+                    item.Remove("content");
+                    item["file"] = "./" + path;
+                }
+            }
+        }
+
+        return files;
+    }
+
     private static void Add(JsonObject services, string name, JsonObject service, SourceLocation? at, Dictionary<string, SourceLocation?> origins, List<Diagnostic> errors)
     {
         if (services.ContainsKey(name))
