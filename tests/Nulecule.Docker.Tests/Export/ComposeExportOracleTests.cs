@@ -31,7 +31,7 @@ public sealed class ComposeExportOracleTests : IDisposable
         "-d --log-driver json-file --log-opt max-size=1m --log-opt max-file=2 --group-add 1234 --domainname example.org --ipc shareable --pid host",
         "-d --health-cmd 'true' --health-interval 5s --health-timeout 2s --health-retries 2 --health-start-period 1s --blkio-weight 300 --device-cgroup-rule 'c 1:3 mr' --entrypoint /bin/sh -it",
         "-d --no-healthcheck -l tier=front -l 'note=a b'",
-        "-d --stop-timeout 20 --blkio-weight-device /dev/vda:300 --device-read-bps /dev/vda:1mb --device-write-iops /dev/vda:200 --cgroupns private --uts host --oom-kill-disable",
+        "-d --stop-timeout 20 --blkio-weight-device /dev/vda:300 --device-read-bps /dev/vda:1mb --device-write-iops /dev/vda:200 --oom-kill-disable",
         "-d --mount type=bind,source=/tmp,target=/data,readonly,bind-propagation=rslave --mount type=volume,source=cache,target=/cache,volume-nocopy");
 
     [DockerTheory]
