@@ -34,7 +34,7 @@ public static partial class ComposeImporter
         var project = ImportSource.Load(options.Files);
         var plan = Plan(project, DeriveId(project, options.Files));
         Write(destination, plan);
-        return new ImportResult(destination, plan.Id, project.Displays, plan.Components, plan.Params, plan.Fidelity,
+        return new ImportResult(options.Destination, plan.Id, project.Displays, plan.Components, plan.Params, plan.Fidelity,
             plan.Files.Keys.Select(k => Path.Combine(destination, k)).Concat(plan.Copies.Keys.Select(k => Path.Combine(destination, k))).Order(StringComparer.Ordinal).ToList());
     }
 
