@@ -125,14 +125,14 @@ internal sealed class ImportSource
             document.Remove("include");
             foreach (var entry in includes)
             {
-                Include(document, entry!, directory, [.. including, full]);
+                Include(document, entry!, directory, display, [.. including, full]);
             }
         }
 
         return document;
     }
 
-    private void Include(JsonObject into, JsonNode entry, string directory, List<string> including)
+    private void Include(JsonObject into, JsonNode entry, string directory, string display, List<string> including)
     {
         var at = Locations.Of(entry);
         var paths = entry switch
@@ -167,7 +167,9 @@ internal sealed class ImportSource
         JsonObject? loaded = null;
         foreach (var (path, i) in resolved.Select((p, i) => (p, i)))
         {
-            var document = ReadFile(path, Path.GetRelativePath(Directory.GetCurrentDirectory(), path), including);
+            // Named as the including file is, from its directory: docs/app/compose.yaml includes docs/app/db/compose.yaml.
+            var shown = Path.IsPathRooted(paths[i]) ? paths[i] : Path.Combine(Path.GetDirectoryName(display) ?? "", paths[i]);
+            var document = ReadFile(path, shown, including);
             loaded = loaded is null ? document : ComposeMerge.Merge(loaded, document, Locations);
         }
 
