@@ -44,7 +44,7 @@ internal static class ComposeServices
 
     public static IReadOnlyList<ComposeContainer> Expand(RenderedArtifact artifact)
     {
-        var project = ComposeModel.FromDocument((JsonObject)artifact.Documents[0], artifact.Source);
+        var project = artifact.ComposeProjectOf();
         var completedTargets = project.Services.Values
             .SelectMany(s => s.DependsOn.Where(d => d.Value.Condition == "service_completed_successfully").Select(d => d.Key))
             .ToHashSet(StringComparer.Ordinal);
@@ -98,6 +98,14 @@ internal static class ComposeServices
         else if (service.Volumes.FirstOrDefault(v => v.Type == "volume" && v.Source is not null && project.Volumes[v.Source].External) is { } external)
         {
             problem = $"mounts the external volume '{external.Source}', which the docker provider does not support yet";
+        }
+        else if (service.Mode != "replicated")
+        {
+            problem = $"has deploy.mode {service.Mode}, which needs a swarm (--provider swarm); the docker provider runs replicated services";
+        }
+        else if (service.Ports.FirstOrDefault(p => p.Mode == "ingress") is { } ingress)
+        {
+            problem = $"publishes port {ingress.Target} with mode ingress, which needs a swarm (the docker provider publishes on this host): remove mode, or write mode: host";
         }
         else if (service.Healthcheck?.StartInterval is not null)
         {

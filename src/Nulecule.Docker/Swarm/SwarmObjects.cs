@@ -81,6 +81,11 @@ internal static class SwarmObjects
     public static bool OutOfSequence(DockerApiException e) =>
         EngineErrors.MessageOf(e).Contains("update out of sequence", StringComparison.Ordinal);
 
+    /// <summary>Labels saying the object is this release's, made by the swarm provider.</summary>
+    public static bool OwnedBy(IDictionary<string, string>? labels, string release) =>
+        labels is not null && labels.TryGetValue(Labels.Release, out var r) && r == release
+        && labels.TryGetValue(DockerLabels.Provider, out var p) && p == SwarmPlanner.ProviderValue;
+
     public static bool NotFound(DockerApiException e) => e.StatusCode == HttpStatusCode.NotFound;
 
     /// <summary>Why the engine cannot run a release: not in swarm mode, or a worker; null on a manager.</summary>

@@ -23,10 +23,23 @@ public sealed record PlannedService(
 
     /// <summary>Publishes host-mode ports: on one node an old and a new task cannot both hold them.</summary>
     public bool PublishesHostPorts => Spec.EndpointSpec?.Ports?.Any(p => p.PublishedPort is > 0) == true;
+
+    /// <summary>Compose's `depends_on`: services of the same component that must be started, healthy or finished first (with --wait).</summary>
+    public IReadOnlyList<PlannedServiceDependency> DependsOn { get; init; } = [];
 }
 
-/// <summary>An overlay network, secret or config the release owns.</summary>
-public sealed record PlannedResource(string Kind, string Name, IReadOnlyDictionary<string, string> Labels, byte[]? Data = null, string? Component = null);
+/// <summary>A service that must reach a state (`service_started`, `service_healthy`, `service_completed_successfully`) before this one changes.</summary>
+public sealed record PlannedServiceDependency(string ServiceName, string Condition);
+
+/// <summary>An overlay network, secret or config the release owns (or, <see cref="External"/>, one it uses and must find).</summary>
+public sealed record PlannedResource(string Kind, string Name, IReadOnlyDictionary<string, string> Labels, byte[]? Data = null, string? Component = null)
+{
+    /// <summary>Declared `external: true`: it must exist; the release never makes or removes it.</summary>
+    public bool External { get; init; }
+
+    /// <summary>A network without outside access (`internal: true`).</summary>
+    public bool Internal { get; init; }
+}
 
 /// <summary>Everything `run` makes for a release on a swarm, in creation order; <see cref="Warnings"/> are said before anything changes.</summary>
 public sealed record SwarmPlan(
@@ -35,4 +48,8 @@ public sealed record SwarmPlan(
     IReadOnlyList<PlannedResource> Secrets,
     IReadOnlyList<PlannedService> Services,
     IReadOnlyList<string> Components,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Swarm configs (compose `configs:`), named by their content as secrets are.</summary>
+    public IReadOnlyList<PlannedResource> Configs { get; init; } = [];
+}

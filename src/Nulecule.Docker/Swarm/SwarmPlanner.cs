@@ -15,7 +15,8 @@ namespace Nulecule.Docker.Swarm;
 
 /// <summary>
 /// Turns a rendered app into the services, network and secrets of a release on a swarm, without
-/// an engine. Docker-run artifacts become one replicated service per command.
+/// an engine. Docker-run artifacts become one replicated service per command; compose artifacts
+/// become their services, networks, secrets and configs (<see cref="SwarmComposePlanner"/>).
 /// </summary>
 /// <remarks>
 /// Naming follows `docker stack deploy`: every object is `&lt;release&gt;_&lt;name&gt;` and carries
@@ -65,7 +66,7 @@ public static class SwarmPlanner
         foreach (var component in app.Components)
         {
             var n = 0;
-            foreach (var artifact in component.Artifacts)
+            foreach (var artifact in component.Artifacts.Where(a => a.Format != ArtifactFormat.Compose))
             {
                 var directory = Path.GetDirectoryName(Path.Combine(app.Root.App.Directory, artifact.Source)) ?? app.Root.App.Directory;
                 foreach (var command in artifact.Commands)
@@ -101,7 +102,44 @@ public static class SwarmPlanner
         var network = NetworkName(release);
         var networkLabels = BaseLabels();
         var services = new List<PlannedService>();
-        foreach (var (component, args, logical) in parsed)
+        var networks = new List<PlannedResource>();
+        if (parsed.Count > 0 || app.Components.All(c => c.Artifacts.All(a => a.Format != ArtifactFormat.Compose)))
+        {
+            networks.Add(new PlannedResource("network", network, networkLabels));
+        }
+
+        var secrets = new List<PlannedResource>();
+        var configs = new List<PlannedResource>();
+        foreach (var component in app.Components)
+        {
+            foreach (var (_, args, logical) in parsed.Where(p => p.Component == component))
+            {
+                services.Add(DockerRunService(component, args, logical));
+            }
+
+            // Compose artifacts: services, networks, secrets and configs of their own (SwarmComposePlanner).
+            foreach (var artifact in component.Artifacts.Where(a => a.Format == ArtifactFormat.Compose))
+            {
+                var compose = SwarmComposePlanner.Plan(artifact, component, release, BaseLabels, services.Count, warnings);
+                foreach (var service in compose.Services)
+                {
+                    service.Spec.Labels[Labels.Revision] = options.Revision.ToString(CultureInfo.InvariantCulture);
+                    services.Add(service);
+                }
+
+                networks.AddRange(compose.Networks.Where(n => networks.All(x => x.Name != n.Name)));
+                secrets.AddRange(compose.Secrets.Where(n => secrets.All(x => x.Name != n.Name)));
+                configs.AddRange(compose.Configs.Where(n => configs.All(x => x.Name != n.Name)));
+            }
+        }
+
+        var twice = services.GroupBy(s => s.ServiceName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+        {
+            throw new NuleculeException($"two services of this app are named '{twice.Key}'", twice.Last().Location, "rename one of them (its --name or its compose service key)");
+        }
+
+        PlannedService DockerRunService(RenderedComponent component, DockerRunArguments args, string logical)
         {
             var name = ScopedName(release, logical);
             if (name.Length > MaxNameLength)
@@ -121,7 +159,7 @@ public static class SwarmPlanner
             var hash = SpecHash(spec);
             spec.Labels[Labels.ConfigHash] = hash;
             spec.Labels[Labels.Revision] = options.Revision.ToString(CultureInfo.InvariantCulture);
-            services.Add(new PlannedService(component.Scope, name, logical, services.Count, spec, hash, args.Location));
+            return new PlannedService(component.Scope, name, logical, services.Count, spec, hash, args.Location);
         }
 
         var hostPorts = services
@@ -137,13 +175,7 @@ public static class SwarmPlanner
                 "publish another port in one of them");
         }
 
-        return new SwarmPlan(
-            release,
-            [new PlannedResource("network", network, networkLabels)],
-            [],
-            services,
-            app.Components.Select(c => c.Scope).ToList(),
-            warnings);
+        return new SwarmPlan(release, networks, secrets, services, app.Components.Select(c => c.Scope).ToList(), warnings) { Configs = configs };
     }
 
     /// <summary>The service a `docker run` command describes, as `docker service create` would make it.</summary>
@@ -343,7 +375,7 @@ public static class SwarmPlanner
         _ => node.DeepClone(),
     };
 
-    private static SortedDictionary<string, string> VolumeLabels(string release, Dictionary<string, string> serviceLabels) => new(StringComparer.Ordinal)
+    internal static SortedDictionary<string, string> VolumeLabels(string release, Dictionary<string, string> serviceLabels) => new(StringComparer.Ordinal)
     {
         [Labels.ManagedBy] = Labels.ManagedByValue,
         [DockerLabels.Provider] = ProviderValue,

@@ -107,6 +107,8 @@ public sealed class SwarmProvider : IProvider, IDisposable
         }
 
         var undo = new Undo();
+        var files = new SwarmFileObjects(client, options.Release);
+        undo.Files = files;
         var objects = new List<DeployedObject>();
         var waiter = new SwarmWaiter(client, PollInterval, SettleTime, masker);
         var deadline = DateTimeOffset.UtcNow + options.Timeout;
@@ -118,23 +120,53 @@ public sealed class SwarmProvider : IProvider, IDisposable
                 objects.Add(await EnsureNetworkAsync(client, network, undo, reporter, cancellationToken));
             }
 
+            objects.AddRange(await files.EnsureAsync(plan, reporter, cancellationToken));
             foreach (var component in plan.Components)
             {
                 working = component;
                 var changed = new List<(PlannedService Service, string Id)>();
+                var waited = new HashSet<string>(StringComparer.Ordinal);
+                async Task WaitForAsync(PlannedService service, string id)
+                {
+                    if (waited.Add(service.ServiceName))
+                    {
+                        await waiter.WaitAsync(service, id, deadline, options.Timeout, reporter, cancellationToken);
+                    }
+                }
+
                 foreach (var service in plan.Services.Where(s => s.Component == component))
                 {
+                    var serviceObject = $"service {service.ServiceName}";
+
+                    // Compose's depends_on, with --wait: what this service needs healthy or finished is waited for first.
+                    foreach (var dependency in options.Wait ? service.DependsOn.Where(d => d.Condition != "service_started") : [])
+                    {
+                        if (changed.FirstOrDefault(c => c.Service.ServiceName == dependency.ServiceName) is { Service: not null } target)
+                        {
+                            reporter.Detail($"{service.ServiceName} waits for {target.Service.ServiceName} ({dependency.Condition})");
+                            reporter.Progress(new ProgressEvent(component, ProgressState.Waiting) { Object = $"service {target.Service.ServiceName}", Message = $"waiting for {target.Service.ServiceName} ({dependency.Condition}) before {service.ServiceName}" });
+                            await WaitForAsync(target.Service, target.Id);
+                        }
+                    }
+
                     byName.TryGetValue(service.ServiceName, out var current);
                     if (current is not null && HashOf(current) == service.SpecHash)
                     {
                         reporter.Detail($"{service.ServiceName} unchanged");
+                        reporter.Progress(new ProgressEvent(component, ProgressState.Unchanged) { Object = serviceObject });
                         objects.Add(new DeployedObject(component, "service", service.ServiceName, null, service.SpecHash, ObjectAction.Unchanged));
                         continue;
                     }
 
+                    files.Resolve(service.Spec);
                     if (current is null)
                     {
-                        reporter.Info($"creating service {service.ServiceName} ({service.Image})");
+                        reporter.Progress(new ProgressEvent(component, ProgressState.Creating)
+                        {
+                            Object = serviceObject,
+                            Detail = service.Image,
+                            Message = $"creating service {service.ServiceName} ({service.Image})",
+                        });
                         var created = await client.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = service.Spec, RegistryAuth = null! }, CancellationToken.None);
                         var id = created.ID ?? service.ServiceName;
                         undo.Created.Add((service.ServiceName, id));
@@ -142,9 +174,15 @@ public sealed class SwarmProvider : IProvider, IDisposable
                     }
                     else
                     {
-                        reporter.Info($"updating service {service.ServiceName}" + (Label(current, SwarmPlanner.StackImage) is { } old && old != service.Image ? $" ({old} -> {service.Image})" : ""));
+                        var image = Label(current, SwarmPlanner.StackImage) is { } old && old != service.Image ? $" ({old} -> {service.Image})" : "";
+                        reporter.Progress(new ProgressEvent(component, ProgressState.Creating)
+                        {
+                            Object = serviceObject,
+                            Detail = "updating: its spec changed",
+                            Message = $"updating service {service.ServiceName}{image}",
+                        });
                         undo.Updated.Add((service.ServiceName, current.ID, current.Spec!));
-                        var response = await UpdateAsync(client, current.ID, _ => service.Spec, CancellationToken.None);
+                        var response = await UpdateAsync(client, current.ID, live => KeepScaledReplicas(live, service, reporter), CancellationToken.None);
                         foreach (var warning in response.Warnings ?? [])
                         {
                             reporter.Warn($"{service.ServiceName}: {warning}");
@@ -157,31 +195,49 @@ public sealed class SwarmProvider : IProvider, IDisposable
                     objects.Add(new DeployedObject(component, "service", service.ServiceName, null, service.SpecHash, current is null ? ObjectAction.Created : ObjectAction.Updated));
                 }
 
-                if (options.Wait && changed.Count > 0)
+                if (changed.Count > 0)
                 {
-                    reporter.Info($"waiting for {component}");
-                    foreach (var (service, id) in changed)
+                    if (options.Wait)
                     {
-                        await waiter.WaitAsync(service, id, deadline, options.Timeout, reporter, cancellationToken);
+                        reporter.Progress(new ProgressEvent(component, ProgressState.Waiting) { Message = $"waiting for {component}" });
+                        foreach (var (service, id) in changed)
+                        {
+                            await WaitForAsync(service, id);
+                        }
                     }
+
+                    var done = options.Wait ? ProgressState.Ready : ProgressState.Started;
+                    reporter.Progress(new ProgressEvent(component, done)
+                    {
+                        Detail = options.Wait ? "converged" : "updated, not waited for",
+                        Message = $"{component} {ProgressEvent.Name(done)}",
+                    });
                 }
             }
 
-            // Services that left the app go once the new revision stands.
+            // Services that left the app go once the new revision stands; then secrets and configs no longer used.
             var planned = plan.Services.Select(s => s.ServiceName).ToHashSet(StringComparer.Ordinal);
             foreach (var stale in existing.Where(s => !planned.Contains(NameOf(s))).OrderByDescending(OrderOf))
             {
-                reporter.Info($"removing service {NameOf(stale)} (no longer in the app)");
+                var staleObject = $"service {NameOf(stale)}";
+                reporter.Progress(new ProgressEvent(ComponentOf(stale), ProgressState.Removing) { Object = staleObject, Message = $"removing service {NameOf(stale)} (no longer in the app)" });
                 await RemoveServiceAsync(client, stale.ID, CancellationToken.None);
+                reporter.Progress(new ProgressEvent(ComponentOf(stale), ProgressState.Removed) { Object = staleObject, Detail = "no longer in the app" });
                 objects.Add(new DeployedObject(ComponentOf(stale), "service", NameOf(stale), null, HashOf(stale), ObjectAction.Deleted));
             }
 
+            objects.AddRange(await files.RemoveStaleAsync(plan, reporter, CancellationToken.None));
             return new DeployResult(objects);
         }
         catch (Exception e)
         {
             var interrupted = e is OperationCanceledException && cancellationToken.IsCancellationRequested;
             var what = interrupted ? "interrupted" : "failed";
+            if (working is not null)
+            {
+                reporter.Progress(new ProgressEvent(working, ProgressState.Failed) { Detail = what, Message = $"{working} {what}" });
+            }
+
             string outcome;
             if (firstRun && options.KeepFailed)
             {
@@ -224,8 +280,8 @@ public sealed class SwarmProvider : IProvider, IDisposable
         await ManagerAsync(client, cancellationToken);
         var services = (await ServicesAsync(client, release, cancellationToken)).OrderByDescending(OrderOf).ToList();
         var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = ReleaseFilter(release) }, cancellationToken);
-        var secrets = (await client.Secrets.ListAsync(cancellationToken)).Where(s => Owned(s.Spec?.Labels, release)).ToList();
-        var configs = (await client.Configs.ListConfigsAsync(cancellationToken)).Where(c => Owned(c.Spec?.Labels, release)).ToList();
+        var secrets = (await client.Secrets.ListAsync(cancellationToken)).Where(s => OwnedBy(s.Spec?.Labels, release)).ToList();
+        var configs = (await client.Configs.ListConfigsAsync(cancellationToken)).Where(c => OwnedBy(c.Spec?.Labels, release)).ToList();
         var volumes = options.RemoveVolumes
             ? (await client.Volumes.ListAsync(new VolumesListParameters { Filters = ReleaseFilter(release) }, cancellationToken)).Volumes ?? []
             : [];
@@ -491,10 +547,6 @@ public sealed class SwarmProvider : IProvider, IDisposable
     private string NoAnswer(Exception e) =>
         $"the Docker engine at {Target} did not answer ({e.Message}); check that dockerd runs (`docker info`), then run again";
 
-    private static bool Owned(IDictionary<string, string>? labels, string release) =>
-        labels is not null && labels.TryGetValue(Providers.Labels.Release, out var r) && r == release
-        && labels.TryGetValue(DockerLabels.Provider, out var p) && p == SwarmPlanner.ProviderValue;
-
     /// <summary>Services that hold names the release needs but are not its own: refused, or with `--take-ownership` converged like its own.</summary>
     private static async Task<List<SwarmService>> ForeignServicesAsync(IDockerClient client, SwarmPlan plan, List<SwarmService> own, RunOptions options, CancellationToken cancellationToken)
     {
@@ -529,13 +581,20 @@ public sealed class SwarmProvider : IProvider, IDisposable
         {
             if (existing.Scope != "swarm")
             {
-                throw new OperationFailedException($"network {network.Name} exists with scope '{existing.Scope}', not as a swarm overlay network; remove it (`docker network rm {network.Name}`) or choose another release name");
+                throw new OperationFailedException(network.External
+                    ? $"network {network.Name} is declared external, but its scope is '{existing.Scope}', not swarm: services can only join swarm-scoped networks"
+                    : $"network {network.Name} exists with scope '{existing.Scope}', not as a swarm overlay network; remove it (`docker network rm {network.Name}`) or choose another release name");
             }
 
             return new DeployedObject("", "network", network.Name, null, "", ObjectAction.Unchanged);
         }
 
-        reporter.Info($"creating network {network.Name} (overlay)");
+        if (network.External)
+        {
+            throw new OperationFailedException($"network {network.Name} is declared external but does not exist; create it first (`docker network create --driver overlay --attachable {network.Name}`)");
+        }
+
+        reporter.Progress(new ProgressEvent("", ProgressState.Creating) { Object = $"network {network.Name}", Message = $"creating network {network.Name} (overlay)" });
 
         // Not abandoned half-way when interrupted (the engine would make a network nobody knows of).
         var response = await client.Networks.CreateNetworkAsync(
@@ -544,6 +603,7 @@ public sealed class SwarmProvider : IProvider, IDisposable
                 Name = network.Name,
                 Driver = "overlay",
                 Attachable = true,
+                Internal = network.Internal,
                 Labels = new Dictionary<string, string>(network.Labels),
                 Options = null!,
             },
@@ -561,6 +621,25 @@ public sealed class SwarmProvider : IProvider, IDisposable
         public List<(string Name, string Id, ServiceSpec Previous)> Updated { get; } = [];
 
         public List<(string Name, string Id)> Networks { get; } = [];
+
+        public SwarmFileObjects? Files { get; set; }
+    }
+
+    /// <summary>
+    /// The spec an update sends: the planned one, except that a replica count set by `scale` holds
+    /// while the artifact's own count is what it was (the count an artifact change asks for wins).
+    /// </summary>
+    internal static ServiceSpec KeepScaledReplicas(SwarmService live, PlannedService planned, IReporter reporter)
+    {
+        var spec = planned.Spec;
+        if (spec.Mode?.Replicated is { } wanted && live.Spec?.Mode?.Replicated?.Replicas is { } running && running != wanted.Replicas
+            && Label(live, SwarmComposePlanner.ReplicasLabel) == (spec.Labels.TryGetValue(SwarmComposePlanner.ReplicasLabel, out var count) ? count : null))
+        {
+            reporter.Detail($"{planned.ServiceName} keeps its {running} replicas (scaled; the artifact's count did not change)");
+            spec.Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = running } };
+        }
+
+        return spec;
     }
 
     /// <summary>Puts back the previous specs, removes created services and networks; on the engine's time, not the caller's.</summary>
@@ -586,6 +665,11 @@ public sealed class SwarmProvider : IProvider, IDisposable
             {
                 left.Add($"service {name}");
             }
+        }
+
+        if (undo.Files is { } files)
+        {
+            left.AddRange(await files.RemoveCreatedAsync(reporter));
         }
 
         if (undo.Networks.Count > 0)
@@ -673,11 +757,18 @@ public sealed class SwarmProvider : IProvider, IDisposable
         var byName = (existing ?? []).ToDictionary(NameOf, StringComparer.Ordinal);
         if (existing is null || existing.Count == 0)
         {
-            foreach (var network in plan.Networks)
+            foreach (var network in plan.Networks.Where(n => !n.External))
             {
                 lines.Add($"POST /networks/create name={network.Name} driver=overlay");
                 objects.Add(new DeployedObject("", "network", network.Name, null, "", ObjectAction.Planned));
             }
+        }
+
+        foreach (var item in plan.Secrets.Concat(plan.Configs))
+        {
+            // Named by their content: a new name is a new value; the value itself is never shown.
+            lines.Add($"{item.Kind} {item.Name} (created unless it exists; {item.Data?.Length ?? 0} bytes)");
+            objects.Add(new DeployedObject(item.Component ?? "", item.Kind, item.Name, null, "", ObjectAction.Planned));
         }
 
         foreach (var service in plan.Services)

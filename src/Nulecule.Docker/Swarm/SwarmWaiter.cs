@@ -34,6 +34,7 @@ internal sealed class SwarmWaiter(IDockerClient client, TimeSpan pollInterval, T
             if (state.Progress != last)
             {
                 reporter.Detail($"{service.ServiceName}: {state.Progress}");
+                reporter.Progress(new ProgressEvent(service.Component, ProgressState.Waiting) { Object = $"service {service.ServiceName}", Detail = masker.Mask(state.Progress) });
                 last = state.Progress;
             }
 

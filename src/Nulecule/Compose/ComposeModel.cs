@@ -225,12 +225,25 @@ public static class ComposeModel
             var path = $"services.{name}.";
             CheckKeys(s, path, ServiceKeys);
             var replicas = s["scale"] is JsonValue scale ? scale.GetValue<long>() : 1;
+            var mode = "replicated";
+            string? endpointMode = null;
             if (s["deploy"] is JsonObject deploy)
             {
-                CheckKeys(deploy, path + "deploy.", ["replicas"]);
+                CheckKeys(deploy, path + "deploy.", ["replicas", "mode", "endpoint_mode"]);
                 if (deploy["replicas"] is JsonValue r)
                 {
                     replicas = r.GetValue<long>();
+                }
+
+                mode = Str(deploy, "mode") ?? mode;
+                endpointMode = Str(deploy, "endpoint_mode");
+                if (mode is not ("replicated" or "global" or "replicated-job" or "global-job"))
+                {
+                    Error(deploy["mode"], $"{path}deploy.mode: '{mode}' is not a mode", "use replicated, global, replicated-job or global-job");
+                }
+                else if (mode.StartsWith("global", StringComparison.Ordinal) && deploy["replicas"] is not null)
+                {
+                    Error(deploy["replicas"], $"{path}deploy.replicas: a {mode} service runs one task per node and takes no replica count", "remove replicas, or use mode: replicated");
                 }
             }
 
@@ -253,6 +266,8 @@ public static class ComposeModel
                 Healthcheck = s["healthcheck"] is JsonObject h ? Healthcheck(h, path) : null,
                 Restart = Restart(s, path),
                 Replicas = (int)Math.Clamp(replicas, 0, 100),
+                Mode = mode,
+                EndpointMode = endpointMode,
                 Labels = new SortedDictionary<string, string>(StringMap(s["labels"]), StringComparer.Ordinal),
                 Profiles = (s["profiles"] as JsonArray ?? []).Select(p => p!.GetValue<string>()).ToList(),
                 Secrets = References(s, "secrets", path),
@@ -306,13 +321,14 @@ public static class ComposeModel
             if (node is JsonObject o)
             {
                 CheckKeys(o, path + "ports[].", ["target", "published", "host_ip", "protocol", "mode", "name"]);
-                if (Str(o, "mode") is { } mode && mode != "host")
+                var mode = Str(o, "mode");
+                if (mode is not (null or "host" or "ingress"))
                 {
-                    Error(o["mode"], $"{path}ports: mode '{mode}' needs a swarm (the docker provider publishes on this host)", "remove mode, or write mode: host");
+                    Error(o["mode"], $"{path}ports: mode '{mode}' is not a publish mode", "write mode: host or mode: ingress");
                 }
 
                 var published = o["published"] is { } p ? Scalar(p) : null;
-                return [new ComposePort((int)o["target"]!.GetValue<long>(), published, Str(o, "host_ip"), Str(o, "protocol") ?? "tcp")];
+                return [new ComposePort((int)o["target"]!.GetValue<long>(), published, Str(o, "host_ip"), Str(o, "protocol") ?? "tcp") { Mode = mode, Location = At(o) }];
             }
 
             var text = Scalar(node);
@@ -356,7 +372,7 @@ public static class ComposeModel
                 return [];
             }
 
-            return targets.Select((t, i) => new ComposePort(t, hosts?[i].ToString(CultureInfo.InvariantCulture), hostIp is "" ? null : hostIp, protocol)).ToList();
+            return targets.Select((t, i) => new ComposePort(t, hosts?[i].ToString(CultureInfo.InvariantCulture), hostIp is "" ? null : hostIp, protocol) { Location = At(node) }).ToList();
         }
 
         private static List<int>? Range(string text)

@@ -61,6 +61,12 @@ public sealed record ComposeService
 
     /// <summary>`deploy.replicas` (or `scale`); 1 when not given.</summary>
     public int Replicas { get; init; } = 1;
+
+    /// <summary>`deploy.mode`: `replicated` (the default), `global`, `replicated-job` or `global-job` (only a swarm has the last three).</summary>
+    public string Mode { get; init; } = "replicated";
+
+    /// <summary>`deploy.endpoint_mode` as written (`vip` or `dnsrr`), null when not given.</summary>
+    public string? EndpointMode { get; init; }
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
     public IReadOnlyList<string> Profiles { get; init; } = [];
     public IReadOnlyList<ComposeFileReference> Secrets { get; init; } = [];
@@ -70,7 +76,14 @@ public sealed record ComposeService
     public SourceLocation? Location { get; init; }
 }
 
-public sealed record ComposePort(int Target, string? Published, string? HostIp, string Protocol);
+public sealed record ComposePort(int Target, string? Published, string? HostIp, string Protocol)
+{
+    /// <summary>The long syntax's `mode` (`host` or `ingress`); null for the short syntax, which means ingress on a swarm.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Where the mapping is written, when the document was loaded from its file.</summary>
+    public SourceLocation? Location { get; init; }
+}
 
 /// <summary>A mount: `volume` (named, or anonymous when <see cref="Source"/> is null), `bind` (absolute host path) or `tmpfs`.</summary>
 public sealed record ComposeMount(string Type, string? Source, string Target, bool ReadOnly);

@@ -26,7 +26,7 @@ public static class ComposeArtifact
             Variables = name => context.TryGetValue(name, out var value) && !value.IsNull ? value.Text : null,
             Root = appRoot is not null && directory is not null && SafeFiles.IsUnder(Path.GetFullPath(appRoot), Path.GetFullPath(directory)) ? appRoot : directory,
         });
-        var artifact = new RenderedArtifact { Component = component, Provider = provider, Source = file, Format = ArtifactFormat.Compose, Documents = [result.Document] };
+        var artifact = new RenderedArtifact { Component = component, Provider = provider, Source = file, Format = ArtifactFormat.Compose, Documents = [result.Document], ComposeProject = result.Project };
         return new ArtifactRendering(
             artifact,
             result.Used.Where(context.ContainsKey).Order(StringComparer.Ordinal).ToList(),

@@ -42,6 +42,17 @@ public sealed record RenderedArtifact
     public required ArtifactFormat Format { get; init; }
     public IReadOnlyList<JsonNode> Documents { get; init; } = [];
     public IReadOnlyList<DockerRunCommand> Commands { get; init; } = [];
+
+    /// <summary>
+    /// A compose artifact's model as loaded from its file, with the places its services and ports
+    /// are written (so a provider's refusal names file:line:column); null when the artifact was
+    /// replayed from a stored revision, where <see cref="ComposeProjectOf"/> reads the document.
+    /// </summary>
+    public Compose.ComposeProject? ComposeProject { get; init; }
+
+    /// <summary>The compose model of a compose artifact: as loaded when known, else from its stored document.</summary>
+    public Compose.ComposeProject ComposeProjectOf() =>
+        ComposeProject ?? Compose.ComposeModel.FromDocument((System.Text.Json.Nodes.JsonObject)Documents[0], Source);
     /// <summary>
     /// The rendered text. For JSON/YAML it is written from <see cref="Documents"/> when first read
     /// (most deployments never need it), for docker artifacts from <see cref="Commands"/>.
