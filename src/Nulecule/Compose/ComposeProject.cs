@@ -81,8 +81,13 @@ public sealed record ComposePort(int Target, string? Published, string? HostIp, 
     /// <summary>The long syntax's `mode` (`host` or `ingress`); null for the short syntax, which means ingress on a swarm.</summary>
     public string? Mode { get; init; }
 
-    /// <summary>Where the mapping is written, when the document was loaded from its file.</summary>
+    /// <summary>Where the mapping is written, when the document was loaded from its file (not part of what the port is).</summary>
     public SourceLocation? Location { get; init; }
+
+    public bool Equals(ComposePort? other) =>
+        other is not null && Target == other.Target && Published == other.Published && HostIp == other.HostIp && Protocol == other.Protocol && Mode == other.Mode;
+
+    public override int GetHashCode() => HashCode.Combine(Target, Published, HostIp, Protocol, Mode);
 }
 
 /// <summary>A mount: `volume` (named, or anonymous when <see cref="Source"/> is null), `bind` (absolute host path) or `tmpfs`.</summary>
