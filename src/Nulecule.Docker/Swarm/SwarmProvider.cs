@@ -367,6 +367,9 @@ public sealed class SwarmProvider : IProvider, IDisposable
         var client = await ClientAsync(cancellationToken);
         await ManagerAsync(client, cancellationToken);
         var components = new List<ComponentStatus>();
+        var files = (await client.Secrets.ListAsync(cancellationToken)).Where(s => OwnedBy(s.Spec?.Labels, release)).Select(s => (Kind: "secret", Name: s.Spec!.Name ?? s.ID, Labels: s.Spec.Labels))
+            .Concat((await client.Configs.ListConfigsAsync(cancellationToken)).Where(c => OwnedBy(c.Spec?.Labels, release)).Select(c => (Kind: "config", Name: c.Spec!.Name ?? c.ID, Labels: c.Spec.Labels)))
+            .ToList();
         foreach (var group in (await ServicesAsync(client, release, cancellationToken)).GroupBy(ComponentOf))
         {
             var rows = new List<ObjectStatus>();
@@ -376,6 +379,7 @@ public sealed class SwarmProvider : IProvider, IDisposable
                 rows.AddRange(SwarmStatusRows.Rows(service, tasks));
             }
 
+            rows.AddRange(files.Where(f => f.Labels.TryGetValue(Providers.Labels.Component, out var c) && c == group.Key).Select(f => SwarmStatusRows.FileObject(f.Kind, f.Name)));
             components.Add(new ComponentStatus(group.Key, rows));
         }
 

@@ -42,7 +42,30 @@ internal static class SwarmStatusRows
                 $"{NameOf(service)}.{(task.Slot is > 0 ? task.Slot.ToString() : task.NodeID)}",
                 done ? "Complete" : taskState,
                 task.Status?.State == TaskState.Running,
-                Message: SwarmConvergence.Reason(task) is { Length: > 0 } why ? why : task.Status?.Message);
+                Message: SwarmConvergence.Reason(task) is { Length: > 0 } why ? why : Describe(task, DateTimeOffset.UtcNow));
         }
     }
+
+    /// <summary>How long a running task has run, or how a finished one ended (the engine's own message says `started` for both).</summary>
+    internal static string Describe(TaskResponse task, DateTimeOffset now)
+    {
+        var state = SwarmConvergence.State(task);
+        var since = task.Status?.Timestamp is { } at ? now - new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : (TimeSpan?)null;
+        return task.Status?.State switch
+        {
+            TaskState.Running when since is { } running => $"running for {Human(running)}",
+            TaskState.Complete or TaskState.Failed or TaskState.Shutdown when task.Status.ContainerStatus is { ContainerID.Length: > 0 } container =>
+                $"{state}, exit code {container.ExitCode}" + (since is { } ago ? $", {Human(ago)} ago" : ""),
+            _ => state + (task.Status?.Message is { Length: > 0 } message && message != state ? $" ({message})" : ""),
+        };
+    }
+
+    private static string Human(TimeSpan span) =>
+        span < TimeSpan.Zero ? "0s"
+        : span.TotalMinutes < 1 ? $"{(int)span.TotalSeconds}s"
+        : span.TotalHours < 1 ? $"{(int)span.TotalMinutes}m{span.Seconds}s"
+        : $"{(int)span.TotalHours}h{span.Minutes}m";
+
+    /// <summary>A secret or config of the release: present (its value is never read back).</summary>
+    public static ObjectStatus FileObject(string kind, string name) => new(kind, name, "present", true, Message: "named by a digest of its value");
 }

@@ -12,17 +12,8 @@ namespace Nulecule.Docker.Tests.Releases;
 /// </summary>
 public sealed class ComposeLifecycleTests : IDisposable
 {
-    private static readonly string Example = Examples.ExampleApp.Source("compose-shop");
-
     // The harness gives the hidden param `token` its canary: here it is the db password.
-    private readonly DockerReleaseHarness _h = new(dir =>
-    {
-        Directory.CreateDirectory(Path.Combine(dir, "artifacts", "docker"));
-        File.WriteAllText(Path.Combine(dir, "Nulecule"), File.ReadAllText(Path.Combine(Example, "Nulecule")).Replace("name: DB_PASSWORD", "name: token", StringComparison.Ordinal));
-        File.WriteAllText(Path.Combine(dir, "artifacts", "docker", "compose.yaml"),
-            File.ReadAllText(Path.Combine(Example, "artifacts", "docker", "compose.yaml")).Replace("environment: DB_PASSWORD", "environment: token", StringComparison.Ordinal));
-        return dir;
-    });
+    private readonly DockerReleaseHarness _h = new(ComposeShopApp.Write);
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Nulecule.Actions;
 using Nulecule.Docker.Tests.Releases;
 using Nulecule.Providers;
@@ -96,22 +95,7 @@ public sealed class SwarmEndToEndTests : IDisposable
         await _h.Provider.StopAsync(_h.Release, new StopOptions { RemoveVolumes = true }, default);
         (await _h.LeftoversAsync()).ShouldBeEmpty();
 
-        ShouldNotLeakTheCanary();
-    }
-
-    private void ShouldNotLeakTheCanary()
-    {
-        var needle = Encoding.UTF8.GetBytes(_h.Canary);
-        foreach (var file in Directory.GetFiles(_h.StateDir, "*", SearchOption.AllDirectories))
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var memory = new MemoryStream();
-            stream.CopyTo(memory);
-            memory.ToArray().AsSpan().IndexOf(needle).ShouldBe(-1, $"the hidden value is in {file}");
-        }
-
-        _h.Reporter.Lines.ShouldAllBe(l => !l.Contains(_h.Canary, StringComparison.Ordinal));
-        _h.Errors.ShouldAllBe(l => !l.Contains(_h.Canary, StringComparison.Ordinal));
+        _h.ShouldNotLeakTheCanary();
     }
 
     private async Task<string> PageAsync()

@@ -80,12 +80,29 @@ internal sealed class SwarmReleaseHarness : IDisposable
         left.AddRange((await Client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter })).Select(n => "network " + n.Name));
         left.AddRange((await Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter })).Select(c => "container " + c.Names[0]));
         left.AddRange((await Client.Secrets.ListAsync()).Where(s => s.Spec.Name?.StartsWith(Release + "_", StringComparison.Ordinal) == true).Select(s => "secret " + s.Spec.Name));
+        left.AddRange((await Client.Configs.ListConfigsAsync()).Where(c => c.Spec.Name?.StartsWith(Release + "_", StringComparison.Ordinal) == true).Select(c => "config " + c.Spec.Name));
         if (volumes)
         {
             left.AddRange(((await Client.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? []).Select(v => "volume " + v.Name));
         }
 
         return left;
+    }
+
+    /// <summary>The hidden value is in no file of the state directory, no line of output and no error.</summary>
+    public void ShouldNotLeakTheCanary()
+    {
+        var needle = System.Text.Encoding.UTF8.GetBytes(Canary);
+        foreach (var file in Directory.GetFiles(StateDir, "*", SearchOption.AllDirectories))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            memory.ToArray().AsSpan().IndexOf(needle).ShouldBe(-1, $"the hidden value is in {file}");
+        }
+
+        Reporter.Lines.ShouldAllBe(l => !l.Contains(Canary, StringComparison.Ordinal));
+        Errors.ShouldAllBe(l => !l.Contains(Canary, StringComparison.Ordinal));
     }
 
     public void Dispose()
