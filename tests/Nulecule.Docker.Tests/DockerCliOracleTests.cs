@@ -158,6 +158,14 @@ public sealed class DockerCliOracleTests : IDisposable
             config.Remove(key);
         }
 
+        // The docker CLI 28 here passes `-e` values through a map: their order changes from one
+        // `docker create` to the next (seen: A B C, then B C A). Names are distinct in every line
+        // of the table, so the order carries no meaning: compare them sorted.
+        if (config["Env"] is JsonArray env)
+        {
+            config["Env"] = new JsonArray([.. env.Select(e => e!.GetValue<string>()).Order(StringComparer.Ordinal).Select(e => (JsonNode?)JsonValue.Create(e))]);
+        }
+
         var host = container["HostConfig"]!.AsObject();
         host.Remove("NetworkMode");
         if (host["RestartPolicy"]?["Name"]?.GetValue<string>() == "")
