@@ -77,7 +77,6 @@ public class KubernetesProvider : IProvider
                     ReportApplying(reporter, component.Key, component.Count());
                 }
 
-                working = null;
                 await ParallelApply.RunAsync(applier, planned, applied, failed => working = failed, cancellationToken);
                 foreach (var component in components)
                 {
@@ -93,7 +92,6 @@ public class KubernetesProvider : IProvider
                 foreach (var component in components)
                 {
                     working = component.Key;
-                    var ofComponent = new List<AppliedObject>();
                     if (options.DryRun)
                     {
                         foreach (var item in component)
@@ -107,11 +105,10 @@ public class KubernetesProvider : IProvider
 
                     // --wait: a component's objects side by side, then wait for them before the next component.
                     ReportApplying(reporter, component.Key, component.Count());
-                    await ParallelApply.RunAsync(applier, component.ToList(), ofComponent, _ => { }, cancellationToken, applied);
-                    foreach (var result in ofComponent)
-                    {
-                        reporter.Detail(masker.Mask($"{result.Live.Display}: {result.Action.ToString().ToLowerInvariant()}"));
-                    }
+                    var before = applied.Count;
+                    await ParallelApply.RunAsync(applier, component.ToList(), applied, _ => { }, cancellationToken);
+                    var ofComponent = applied[before..];
+                    ReportDetails(reporter, masker, ofComponent);
 
                     reporter.Progress(new ProgressEvent(component.Key, ProgressState.Waiting) { Message = $"waiting for {component.Key}" });
                     await waiter.WaitAsync(ofComponent, deadline, options.Timeout, cancellationToken);
@@ -148,12 +145,18 @@ public class KubernetesProvider : IProvider
             Message = $"applying {component} ({count} object{(count == 1 ? "" : "s")})",
         });
 
-    private static void ReportApplied(IReporter reporter, SecretMasker masker, string component, List<AppliedObject> ofComponent)
+    /// <summary>`-v`: what became of each object (`ConfigMap ns/x: created`).</summary>
+    private static void ReportDetails(IReporter reporter, SecretMasker masker, List<AppliedObject> objects)
     {
-        foreach (var result in ofComponent)
+        foreach (var result in objects)
         {
             reporter.Detail(masker.Mask($"{result.Live.Display}: {result.Action.ToString().ToLowerInvariant()}"));
         }
+    }
+
+    private static void ReportApplied(IReporter reporter, SecretMasker masker, string component, List<AppliedObject> ofComponent)
+    {
+        ReportDetails(reporter, masker, ofComponent);
 
         var state = ofComponent.All(a => a.Action == ObjectAction.Unchanged) ? ProgressState.Unchanged : ProgressState.Applied;
         reporter.Progress(new ProgressEvent(component, state) { Detail = Described(ofComponent), Message = $"{component} {ProgressEvent.Name(state)}" });

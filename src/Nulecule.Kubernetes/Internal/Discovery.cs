@@ -90,10 +90,16 @@ internal sealed class Discovery
             .SelectMany(g => (g["versions"] as JsonArray ?? []).OfType<JsonObject>())
             .Any(v => (string?)v["groupVersion"] == apiVersion);
 
-    private static string PathOf(string apiVersion)
+    /// <summary>`apps/v1` is (apps, v1); the core `v1` is ("", v1).</summary>
+    private static (string Group, string Version) Split(string apiVersion)
     {
         var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
-        var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+        return slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+    }
+
+    private static string PathOf(string apiVersion)
+    {
+        var (group, version) = Split(apiVersion);
         return group.Length == 0 ? $"/api/{Uri.EscapeDataString(version)}" : $"/apis/{Uri.EscapeDataString(group)}/{Uri.EscapeDataString(version)}";
     }
 
@@ -105,26 +111,27 @@ internal sealed class Discovery
             _byGroupVersion.TryRemove(new KeyValuePair<string, Task<IReadOnlyList<ApiResource>?>>(apiVersion, known));
         }
 
-        var task = _byGroupVersion.GetOrAdd(apiVersion, v => LoadAsync(v, fromDisk, cancellationToken));
-        if (task.IsFaulted || task.IsCanceled)
-        {
-            // A failed ask is not kept: the next caller asks again (and sees the error itself).
-            _byGroupVersion.TryRemove(new KeyValuePair<string, Task<IReadOnlyList<ApiResource>?>>(apiVersion, task));
-        }
-
-        return task;
+        return _byGroupVersion.GetOrAdd(apiVersion, v => LoadAsync(v, fromDisk, cancellationToken));
     }
 
     private async Task<IReadOnlyList<ApiResource>?> LoadAsync(string apiVersion, bool fromDisk, CancellationToken cancellationToken)
     {
-        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
-        var group = slash < 0 ? "" : apiVersion[..slash];
-        var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
+        var (group, version) = Split(apiVersion);
         var path = PathOf(apiVersion);
         var list = fromDisk ? _disk?.Read(path) : null;
         if (list is null)
         {
-            list = await _api.GetAsync(path, cancellationToken);
+            try
+            {
+                list = await _api.GetAsync(path, cancellationToken);
+            }
+            catch
+            {
+                // A failed ask is not kept: the next caller asks again.
+                _byGroupVersion.TryRemove(apiVersion, out _);
+                throw;
+            }
+
             _fresh[apiVersion] = true;
             if (fromDisk && _disk?.Read(GroupsPath) is JsonObject groups && !Names(groups, apiVersion))
             {

@@ -32,12 +32,12 @@ internal static class ParallelApply
     };
 
     /// <summary>
-    /// Applies <paramref name="items"/>; what was applied is added to <paramref name="into"/> (and
-    /// <paramref name="alsoInto"/>) in the items' order, also when one failed. <paramref name="failing"/>
+    /// Applies <paramref name="items"/>; what was applied is added to <paramref name="into"/> in the
+    /// items' order, also when one failed. <paramref name="failing"/>
     /// learns the component of the object that failed first.
     /// </summary>
     public static async Task RunAsync(Applier applier, IReadOnlyList<PlannedObject> items, List<AppliedObject> into, Action<string> failing,
-        CancellationToken cancellationToken, List<AppliedObject>? alsoInto = null)
+        CancellationToken cancellationToken)
     {
         var results = new AppliedObject?[items.Count];
         ExceptionDispatchInfo? error = null;
@@ -92,7 +92,6 @@ internal static class ParallelApply
                 if (result is not null)
                 {
                     into.Add(result);
-                    alsoInto?.Add(result);
                 }
             }
 
