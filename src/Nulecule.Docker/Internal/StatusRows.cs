@@ -14,13 +14,56 @@ internal static class StatusRows
         var ports = PortsOf(c);
         var ready = (c.State == "running" && health is null or "healthy") || DryRunPlan.Finished(c);
         var revision = int.TryParse(Label(c, Labels.Revision), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : (int?)null;
-        return new ObjectStatus("container", NameOf(c), c.State, ready, health, ports, c.Status, revision);
+        return new ObjectStatus("container", NameOf(c), c.State, ready, health, ports, MessageOf(c.Status), revision);
     }
 
-    /// <summary>A container as a row of `nulecule ps`: its state as `docker ps` words it (`Up 5 minutes`).</summary>
+    /// <summary>
+    /// The engine's status text without its clock: `Exited (1) 3 minutes ago` is `Exited (1)`, and `Up 5 minutes`
+    /// says nothing the state and health fields do not (null). A report read twice a second apart stays the same.
+    /// </summary>
+    internal static string? MessageOf(string? status)
+    {
+        if (string.IsNullOrEmpty(status) || status.StartsWith("Up ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var relative = System.Text.RegularExpressions.Regex.Match(status, @"^(\w+(?: \(-?\d+\))?) .* ago$");
+        return relative.Success ? relative.Groups[1].Value : status;
+    }
+
+    /// <summary>
+    /// A container as a row of `nulecule ps`. The state is the engine's word with what matters next to it
+    /// (`running (healthy)`, `exited (1)`), not `docker ps`'s `Up 5 minutes`: that text changes every second,
+    /// so two reads of the same container (a table and `-o json`) would disagree; the AGE column tells the time.
+    /// </summary>
     internal static ProcessRow ToProcessRow(ContainerListResponse c) =>
-        new(Label(c, Labels.Release) ?? "", ComponentOf(c), "container", NameOf(c), c.Image ?? "", c.Status is { Length: > 0 } status ? status : c.State ?? "",
+        new(Label(c, Labels.Release) ?? "", ComponentOf(c), "container", NameOf(c), c.Image ?? "", StateOf(c),
             PortsOf(c) ?? "", c.Created == default ? null : new DateTimeOffset(DateTime.SpecifyKind(c.Created, DateTimeKind.Utc)));
+
+    internal static string StateOf(ContainerListResponse c)
+    {
+        var state = c.State is { Length: > 0 } s ? s : "unknown";
+        if (state == "exited" && ExitCodeFromStatus(c.Status) is { } code)
+        {
+            return $"exited ({code})";
+        }
+
+        var health = c.Health?.Status is { Length: > 0 } h && h != "none" ? h : HealthFromStatus(c.Status);
+        return health is null ? state : $"{state} ({health})";
+    }
+
+    /// <summary>The exit code in `Exited (137) 3 minutes ago`.</summary>
+    private static int? ExitCodeFromStatus(string? status)
+    {
+        if (status is null || !status.StartsWith("Exited (", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = status.IndexOf(')', 8);
+        return end > 8 && int.TryParse(status.AsSpan(8, end - 8), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+    }
 
     /// <summary>`0.0.0.0:8080->80/tcp, 443/tcp` as `docker ps` shows them, or null.</summary>
     private static string? PortsOf(ContainerListResponse c) =>

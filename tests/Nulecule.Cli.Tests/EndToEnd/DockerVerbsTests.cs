@@ -82,7 +82,7 @@ public sealed class DockerVerbsTests : IAsyncLifetime
         table.Stdout.ShouldContain($"{_release}-web");
         var items = JsonNode.Parse(json.Stdout)!["items"]!.AsArray();
         items.Select(i => (string?)i!["component"]).ShouldBe(["web", "worker"]);
-        items.ShouldAllBe(i => (string?)i!["image"] == "local/busybox:latest" && ((string?)i["state"] ?? "").StartsWith("Up", StringComparison.Ordinal));
+        items.ShouldAllBe(i => (string?)i!["image"] == "local/busybox:latest" && (string?)i["state"] == "running");
         var published = (await _docker!.Containers.InspectContainerAsync($"{_release}-web")).NetworkSettings!.Ports!["8080/tcp"]!.First().HostPort;
         ((string?)items[0]!["ports"] ?? "").ShouldContain($":{published}->8080/tcp");
         JsonNode.Parse(all.Stdout)!["items"]!.AsArray().Where(i => (string?)i!["release"] == _release).Count().ShouldBe(2);
