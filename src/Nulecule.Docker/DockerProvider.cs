@@ -24,39 +24,23 @@ namespace Nulecule.Docker;
 /// </remarks>
 public sealed class DockerProvider : IProvider, IDisposable
 {
-    private readonly Func<CancellationToken, Task<(IDockerClient Client, string Target)>> _connect;
+    private readonly EngineClient _engine;
     private readonly Func<string, string?>? _environment;
-    private IDockerClient? _client;
-    private string _target = "";
-    private bool _ownsClient;
-    private readonly Lazy<string> _endpoint;
 
     /// <summary>Discovers the engine like the docker CLI when first needed (a dry run never connects).</summary>
-    public DockerProvider(EndpointEnvironment? environment = null)
-    {
-        _endpoint = new Lazy<string>(() => new DockerEndpointResolver().Resolve(environment).Uri.ToString());
-        _connect = async ct =>
-        {
-            var (client, endpoint) = await DockerConnector.ConnectAsync(environment, ct);
-            _ownsClient = true;
-            return (client, endpoint.Uri.ToString());
-        };
-    }
+    public DockerProvider(EndpointEnvironment? environment = null) => _engine = new EngineClient(environment);
 
     /// <summary>Uses a client the caller owns.</summary>
     public DockerProvider(IDockerClient client, string target, Func<string, string?>? environment = null)
     {
-        _client = client;
-        _target = target;
-        _endpoint = new Lazy<string>(target);
+        _engine = new EngineClient(client, target);
         _environment = environment;
-        _connect = _ => Task.FromResult((client, target));
     }
 
     public string Name => "docker";
 
     /// <summary>The engine endpoint, found as the docker CLI finds it (DOCKER_HOST, context, socket) without connecting.</summary>
-    public string Target => _endpoint.Value;
+    public string Target => _engine.Endpoint;
 
     /// <summary>Env files and bare `-e NAME` values are read now and kept with the revision.</summary>
     public RenderedApp CaptureInputs(RenderedApp app) => ReleasePlanner.CaptureInputs(app, _environment);
@@ -269,7 +253,7 @@ public sealed class DockerProvider : IProvider, IDisposable
             .GroupBy(ComponentOf)
             .Select(g => new ComponentStatus(g.Key, g.Select(StatusRows.ToStatus).ToList()))
             .ToList();
-        return new ReleaseStatus(release, Name, _target, components);
+        return new ReleaseStatus(release, Name, _engine.Connected, components);
     }
 
     public async IAsyncEnumerable<LogLine> LogsAsync(string release, LogOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -327,7 +311,7 @@ public sealed class DockerProvider : IProvider, IDisposable
                 var running = g.Count(c => c.State == "running");
                 var state = running == g.Count() ? "running" : running == 0 ? "stopped" : "degraded";
                 var revision = g.Max(c => int.TryParse(Label(c, Labels.Revision), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 0);
-                return new ReleaseSummary(g.Key, Name, Label(g.First(), Labels.AppId) ?? "", _target, g.Count(), state, revision);
+                return new ReleaseSummary(g.Key, Name, Label(g.First(), Labels.AppId) ?? "", _engine.Connected, g.Count(), state, revision);
             })
             .ToList();
     }
@@ -358,23 +342,9 @@ public sealed class DockerProvider : IProvider, IDisposable
             "scale is not supported by the docker provider",
             hint: "a docker artifact describes one container; add commands to the artifact, or deploy to kubernetes");
 
-    public void Dispose()
-    {
-        if (_ownsClient)
-        {
-            (_client as IDisposable)?.Dispose();
-        }
-    }
+    public void Dispose() => _engine.Dispose();
 
-    private async Task<IDockerClient> ClientAsync(CancellationToken cancellationToken)
-    {
-        if (_client is null)
-        {
-            (_client, _target) = await _connect(cancellationToken);
-        }
-
-        return _client;
-    }
+    private Task<IDockerClient> ClientAsync(CancellationToken cancellationToken) => _engine.GetAsync(cancellationToken);
 
     /// <summary>The running container already is the planned one: a converge leaves it alone.</summary>
     /// <summary>The engine itself is gone (connection refused or reset, socket missing, no answer in time).</summary>
@@ -383,7 +353,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         || e.InnerException is { } inner && Unreachable(inner);
 
     private string NoAnswer(Exception e) =>
-        $"the Docker engine at {(_target.Length > 0 ? _target : "(default endpoint)")} did not answer ({e.Message}); check that dockerd runs (`docker info`), then run again";
+        $"the Docker engine at {(_engine.Connected.Length > 0 ? _engine.Connected : "(default endpoint)")} did not answer ({e.Message}); check that dockerd runs (`docker info`), then run again";
 
     /// <summary>
     /// A dry run reads (never changes) the engine, so the plan it prints is the converge plan:

@@ -24,37 +24,23 @@ namespace Nulecule.Docker.Swarm;
 /// </summary>
 public sealed class SwarmProvider : IProvider, IDisposable
 {
-    private readonly Func<CancellationToken, Task<(IDockerClient Client, string Target)>> _connect;
+    private readonly EngineClient _engine;
     private readonly Func<string, string?>? _environment;
-    private readonly Lazy<string> _endpoint;
-    private IDockerClient? _client;
-    private bool _ownsClient;
 
     /// <summary>Discovers the engine like the docker CLI when first needed (a dry run never connects).</summary>
-    public SwarmProvider(EndpointEnvironment? environment = null)
-    {
-        _endpoint = new Lazy<string>(() => new DockerEndpointResolver().Resolve(environment).Uri.ToString());
-        _connect = async ct =>
-        {
-            var (client, endpoint) = await DockerConnector.ConnectAsync(environment, ct);
-            _ownsClient = true;
-            return (client, endpoint.Uri.ToString());
-        };
-    }
+    public SwarmProvider(EndpointEnvironment? environment = null) => _engine = new EngineClient(environment);
 
     /// <summary>Uses a client the caller owns.</summary>
     public SwarmProvider(IDockerClient client, string target, Func<string, string?>? environment = null)
     {
-        _client = client;
+        _engine = new EngineClient(client, target);
         _environment = environment;
-        _endpoint = new Lazy<string>(target);
-        _connect = _ => Task.FromResult((client, target));
     }
 
     public string Name => "swarm";
 
     /// <summary>The manager's endpoint, found as the docker CLI finds it, without connecting.</summary>
-    public string Target => _endpoint.Value;
+    public string Target => _engine.Endpoint;
 
     /// <summary>Env files and bare `-e NAME` values are read now and kept with the revision, as on Docker.</summary>
     public RenderedApp CaptureInputs(RenderedApp app) => ReleasePlanner.CaptureInputs(app, _environment);
@@ -522,23 +508,9 @@ public sealed class SwarmProvider : IProvider, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (_ownsClient)
-        {
-            (_client as IDisposable)?.Dispose();
-        }
-    }
+    public void Dispose() => _engine.Dispose();
 
-    private async Task<IDockerClient> ClientAsync(CancellationToken cancellationToken)
-    {
-        if (_client is null)
-        {
-            (_client, _) = await _connect(cancellationToken);
-        }
-
-        return _client;
-    }
+    private Task<IDockerClient> ClientAsync(CancellationToken cancellationToken) => _engine.GetAsync(cancellationToken);
 
     private static async Task ManagerAsync(IDockerClient client, CancellationToken cancellationToken)
     {
