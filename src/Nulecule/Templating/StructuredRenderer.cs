@@ -42,8 +42,7 @@ public static partial class StructuredRenderer
         var builder = new Builder(file, context);
         try
         {
-            var parser = new Parser(new StringReader(text));
-            return builder.Build(parser);
+            return builder.Build(Yaml.YamlFile.Events(text));
         }
         catch (YamlException ex)
         {

@@ -13,7 +13,8 @@ public static class YamlFile
         try
         {
             // One pass: the depth is checked as the events stream into the (recursive) model builder.
-            stream.Load(new DepthLimitedParser(new YamlDotNet.Core.Parser(new StringReader(text)), file));
+            // The common block forms are read by our own reader (the same events, faster).
+            stream.Load(new DepthLimitedParser(Events(text), file));
         }
         catch (YamlException ex)
         {
@@ -26,6 +27,12 @@ public static class YamlFile
 
         return [.. stream.Documents];
     }
+
+    /// <summary>
+    /// The parsing events of <paramref name="text"/>: from <see cref="BlockYamlReader"/> when it
+    /// is sure of the text, else from YamlDotNet's parser (which reports errors).
+    /// </summary>
+    public static IParser Events(string text) => BlockYamlReader.TryRead(text) ?? new YamlDotNet.Core.Parser(new StringReader(text));
 
     /// <summary>
     /// What YamlDotNet throws, besides YamlException, on input it cannot read (found by fuzzing:
