@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Docker.DotNet.Models;
@@ -40,7 +39,7 @@ internal static class SwarmComposePlanner
     public sealed record Result(List<PlannedService> Services, List<PlannedResource> Networks, List<PlannedResource> Secrets, List<PlannedResource> Configs);
 
     public static Result Plan(
-        RenderedArtifact artifact, RenderedComponent component, string release, Func<Dictionary<string, string>> baseLabels, int firstOrder, List<string> warnings)
+        RenderedArtifact artifact, RenderedComponent component, string release, ValueDigest digest, Func<Dictionary<string, string>> baseLabels, int firstOrder, List<string> warnings)
     {
         var project = artifact.ComposeProjectOf();
         var fileAt = new SourceLocation(artifact.Source, 0, 0);
@@ -70,8 +69,8 @@ internal static class SwarmComposePlanner
             result.Networks.Add(new PlannedResource("network", networkNames[used], labels) { Internal = declared?.Internal == true });
         }
 
-        var secretNames = FileObjects("secret", project.Secrets, project.Services.Values.SelectMany(s => s.Secrets), release, component, baseLabels, result.Secrets, fileAt);
-        var configNames = FileObjects("config", project.Configs, project.Services.Values.SelectMany(s => s.Configs), release, component, baseLabels, result.Configs, fileAt);
+        var secretNames = FileObjects("secret", project.Secrets, project.Services.Values.SelectMany(s => s.Secrets), digest, release, component, baseLabels, result.Secrets, fileAt);
+        var configNames = FileObjects("config", project.Configs, project.Services.Values.SelectMany(s => s.Configs), digest, release, component, baseLabels, result.Configs, fileAt);
 
         var order = firstOrder;
         foreach (var service in project.InDependencyOrder())
@@ -112,12 +111,16 @@ internal static class SwarmComposePlanner
         return result;
     }
 
-    /// <summary>The digest a secret's or config's name carries: a short sha256 of release, key and value (never the value).</summary>
-    public static string Digest(string release, string key, string content) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"nulecule-swarm\0{release}\0{key}\0{content}")))[..DigestLength];
+    /// <summary>
+    /// The digest a secret's or config's name carries: a short keyed digest of release, key and value
+    /// (<see cref="ValueDigest"/>). Every user of the swarm can list the names, so a plain hash of a short
+    /// password would give it away to a brute-force search; without the user's key this one gives nothing.
+    /// </summary>
+    public static string Digest(ValueDigest digest, string release, string key, string content) =>
+        digest.Of("nulecule-swarm-object", $"{release}\0{key}\0{content}", DigestLength);
 
     private static Dictionary<string, string> FileObjects(
-        string kind, IReadOnlyDictionary<string, ComposeFileObject> declared, IEnumerable<ComposeFileReference> used, string release, RenderedComponent component,
+        string kind, IReadOnlyDictionary<string, ComposeFileObject> declared, IEnumerable<ComposeFileReference> used, ValueDigest digest, string release, RenderedComponent component,
         Func<Dictionary<string, string>> baseLabels, List<PlannedResource> planned, SourceLocation at)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -132,7 +135,7 @@ internal static class SwarmComposePlanner
 
             Refuse(item.ExternalName is not null, $"{kind}s.{key}.name: a swarm release names its {kind}s <release>_<key>_<digest>", at, "remove name, or declare it external");
             var content = item.Content ?? "";
-            var name = $"{SwarmPlanner.ScopedName(release, key)}_{Digest(release, key, content)}";
+            var name = $"{SwarmPlanner.ScopedName(release, key)}_{Digest(digest, release, key, content)}";
             Refuse(name.Length > MaxObjectNameLength, $"{kind} name '{name}' is longer than {MaxObjectNameLength} characters", at, $"use a shorter release name or {kind} key");
             var labels = baseLabels();
             labels[Labels.Component] = component.Scope;

@@ -120,7 +120,7 @@ public static class SwarmPlanner
             // Compose artifacts: services, networks, secrets and configs of their own (SwarmComposePlanner).
             foreach (var artifact in component.Artifacts.Where(a => a.Format == ArtifactFormat.Compose))
             {
-                var compose = SwarmComposePlanner.Plan(artifact, component, release, BaseLabels, services.Count, warnings);
+                var compose = SwarmComposePlanner.Plan(artifact, component, release, options.Digest, BaseLabels, services.Count, warnings);
                 foreach (var service in compose.Services)
                 {
                     service.Spec.Labels[Labels.Revision] = options.Revision.ToString(CultureInfo.InvariantCulture);

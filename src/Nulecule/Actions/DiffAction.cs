@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Nulecule.Actions.Internal;
+using Nulecule.Providers;
 using Nulecule.Releases;
 using Nulecule.Templating;
 
@@ -58,8 +59,8 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
             lines.Add($"provider changes: {before.Provider} -> {after.Provider}");
         }
 
-        var oldObjects = before is null ? [] : Objects(before);
-        var newObjects = Objects(after);
+        var oldObjects = before is null ? [] : Objects(before, key.Digests);
+        var newObjects = Objects(after, key.Digests);
         var changes = new List<ObjectChange>();
         var label = deployed is null ? "(none)" : $"(revision {deployed.Revision})";
         foreach (var old in oldObjects)
@@ -120,7 +121,7 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
         public string Key => $"{Component} {Kind}/{Name}";
     }
 
-    private static List<DiffObject> Objects(ReleaseManifest manifest)
+    private static List<DiffObject> Objects(ReleaseManifest manifest, ValueDigest digest)
     {
         var objects = new List<DiffObject>();
         foreach (var component in manifest.Components)
@@ -139,7 +140,7 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
                 {
                     var args = artifact.Commands[i];
                     var name = NameOf(args) ?? $"{artifact.Source}#{i + 1}";
-                    objects.Add(new DiffObject(component.Scope, "container", name, [.. args, .. InputLines(artifact.Inputs?.ElementAtOrDefault(i))]));
+                    objects.Add(new DiffObject(component.Scope, "container", name, [.. args, .. InputLines(artifact.Inputs?.ElementAtOrDefault(i), digest)]));
                 }
 
                 if (artifact.Documents.Count == 0 && artifact.Commands.Count == 0)
@@ -154,14 +155,13 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
 
     /// <summary>
     /// A command's captured inputs (env files, shell variables) as lines that change when they
-    /// change, showing a digest instead of the value: an env file may hold secrets no param hides.
+    /// change, showing a keyed digest instead of the value (<see cref="ValueDigest"/>): an env file may
+    /// hold secrets no param hides, and a plain hash of a short one could be searched for.
     /// </summary>
-    private static IEnumerable<string> InputLines(IReadOnlyDictionary<string, string?>? inputs) =>
+    private static IEnumerable<string> InputLines(IReadOnlyDictionary<string, string?>? inputs, ValueDigest digest) =>
         (inputs ?? new Dictionary<string, string?>())
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => $"# reads {kv.Key} " + (kv.Value is null
-                ? "(unset)"
-                : "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(kv.Value)))[..12]));
+            .Select(kv => $"# reads {kv.Key} " + (kv.Value is null ? "(unset)" : "digest:" + digest.Of("nulecule-diff-input", kv.Value, 12)));
 
     private static string? NameOf(IReadOnlyList<string> args)
     {

@@ -47,7 +47,7 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
             var latest = await config.Store.LatestAsync(Release, cancellationToken);
             var plan = await config.Provider.RunAsync(
                 app,
-                new RunOptions { Release = Release, Revision = (latest?.Revision ?? 0) + 1, DryRun = true, Reporter = config.Reporter, Timeout = Timeout, TakeOwnership = TakeOwnership, Parallel = Parallel },
+                new RunOptions { Release = Release, Revision = (latest?.Revision ?? 0) + 1, DryRun = true, Reporter = config.Reporter, Timeout = Timeout, TakeOwnership = TakeOwnership, Parallel = Parallel, Digest = config.Key.Digests },
                 cancellationToken);
             return new InstallOrUpgradeResult(null, latest is not null, plan);
         }

@@ -111,6 +111,9 @@ public sealed class NullReporter : IReporter
 public sealed record RunOptions
 {
     public required string Release { get; init; }
+
+    /// <summary>Digests of values that end up in names the engine shows (swarm secrets): keyed, never a plain hash.</summary>
+    public ValueDigest Digest { get; init; } = ValueDigest.ForThisProcess;
     public bool Wait { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
     public bool DryRun { get; init; }

@@ -35,6 +35,15 @@ public sealed class ReleaseKey
     /// <summary>A fingerprint written beside each sealed blob so a wrong key is named as such.</summary>
     public string Id { get; }
 
+    /// <summary>
+    /// Keyed digests of values (<see cref="Providers.ValueDigest"/>), from a key derived with HKDF so the
+    /// sealing key itself is never used for anything else.
+    /// </summary>
+    public Providers.ValueDigest Digests => _digests ??= new Providers.ValueDigest(
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, KeySize, salt: [], info: Encoding.UTF8.GetBytes("nulecule value digest v1")));
+
+    private Providers.ValueDigest? _digests;
+
     /// <summary>A random key that lives as long as this object (tests, the memory store).</summary>
     public static ReleaseKey Ephemeral() => new(RandomNumberGenerator.GetBytes(KeySize), null);
 

@@ -47,13 +47,13 @@ public sealed class SwarmComposePlannerTests
           settings: {content: "a=1"}
         """;
 
-    private static SwarmPlan Plan(string compose, Dictionary<string, string> variables = null, string release = "r1", int revision = 2)
+    private static SwarmPlan Plan(string compose, Dictionary<string, string> variables = null, string release = "r1", int revision = 2, ValueDigest digest = null)
     {
         variables ??= new Dictionary<string, string> { ["PASSWORD"] = "s3cret" };
         var loaded = ComposeLoader.Load([new ComposeSource("artifacts/docker/compose.yaml", compose, null)], new ComposeLoadOptions { Variables = n => variables.GetValueOrDefault(n) });
         var artifact = new RenderedArtifact { Component = "shop", Provider = "swarm", Source = "artifacts/docker/compose.yaml", Format = ArtifactFormat.Compose, Documents = [loaded.Document], ComposeProject = loaded.Project };
         var component = new RenderedComponent("shop", "shop", TestApps.Root(), [artifact]);
-        return SwarmPlanner.Plan(TestApps.App("shop", [component]), new RunOptions { Release = release, Revision = revision }, _ => null);
+        return SwarmPlanner.Plan(TestApps.App("shop", [component]), new RunOptions { Release = release, Revision = revision, Digest = digest ?? ValueDigest.ForThisProcess }, _ => null);
     }
 
     private static PlannedService Service(SwarmPlan plan, string logical) => plan.Services.Single(s => s.LogicalName == logical);
@@ -140,7 +140,7 @@ public sealed class SwarmComposePlannerTests
         var secret = plan.Secrets.ShouldHaveSingleItem();
         var config = plan.Configs.ShouldHaveSingleItem();
 
-        secret.Name.ShouldBe($"r1_db_password_{SwarmComposePlanner.Digest("r1", "db_password", "s3cret")}");
+        secret.Name.ShouldBe($"r1_db_password_{SwarmComposePlanner.Digest(ValueDigest.ForThisProcess, "r1", "db_password", "s3cret")}");
         Encoding.UTF8.GetString(secret.Data).ShouldBe("s3cret");
         secret.Labels[Labels.Release].ShouldBe("r1");
         config.Name.ShouldStartWith("r1_settings_");
@@ -150,6 +150,23 @@ public sealed class SwarmComposePlannerTests
 
         // The spec (what is hashed and stored on the engine) names the secret, never its value.
         System.Text.Json.JsonSerializer.Serialize(Service(plan, "db").Spec, SwarmJsonContext.Default.ServiceSpec).ShouldNotContain("s3cret");
+    }
+
+    [Fact]
+    public void Should_name_secrets_by_a_keyed_digest_that_only_the_same_key_reproduces()
+    {
+        // Every user of the swarm can list secret names: a plain hash of a short password in the name could be
+        // searched for; the user's key makes the name stable for them and meaningless to anyone else.
+        var mine = new ValueDigest(Enumerable.Repeat((byte)1, 32).ToArray());
+        var sameKeyAgain = new ValueDigest(Enumerable.Repeat((byte)1, 32).ToArray());
+        var theirs = new ValueDigest(Enumerable.Repeat((byte)2, 32).ToArray());
+        var plainSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("s3cret")));
+
+        var name = Plan(Shop, digest: mine).Secrets.Single().Name;
+
+        Plan(Shop, digest: sameKeyAgain, revision: 7).Secrets.Single().Name.ShouldBe(name);
+        Plan(Shop, digest: theirs).Secrets.Single().Name.ShouldNotBe(name);
+        plainSha256.ShouldNotContain(name[^SwarmComposePlanner.DigestLength..]);
     }
 
     [Fact]

@@ -59,4 +59,31 @@ public class ReleaseKeyTests
 
         error.Message.ShouldContain("chmod 600");
     }
+
+    [Fact]
+    public void Should_give_the_same_keyed_digests_to_the_same_key_file_and_others_to_another_key()
+    {
+        using var dir = new TempDir();
+        var state = Path.Combine(dir.Path, "state");
+        var first = ReleaseKey.LoadOrCreate(state).Digests.Of("p", "s3cret", 12);
+
+        ReleaseKey.LoadOrCreate(state).Digests.Of("p", "s3cret", 12).ShouldBe(first);
+        ReleaseKey.Ephemeral().Digests.Of("p", "s3cret", 12).ShouldNotBe(first);
+        ReleaseKey.LoadOrCreate(state).Digests.Of("q", "s3cret", 12).ShouldNotBe(first, "another purpose, another digest");
+        ReleaseKey.LoadOrCreate(state).Digests.Of("p", "s3cret2", 12).ShouldNotBe(first);
+        first.ShouldMatch("^[0-9a-f]{12}$");
+    }
+
+    [Fact]
+    public void Should_not_digest_with_the_sealing_key_itself()
+    {
+        // The digest key is derived (HKDF), so a digest is not an HMAC under the key that seals manifests.
+        using var dir = new TempDir();
+        var state = Path.Combine(dir.Path, "state");
+        var key = ReleaseKey.LoadOrCreate(state);
+        var raw = File.ReadAllBytes(Path.Combine(state, ReleaseKey.FileName));
+
+        key.Digests.Of("p", "v").ShouldNotBe(new Nulecule.Providers.ValueDigest(raw).Of("p", "v"));
+        Should.Throw<ArgumentException>(() => new Nulecule.Providers.ValueDigest(new byte[8]));
+    }
 }

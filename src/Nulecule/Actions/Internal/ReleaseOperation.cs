@@ -188,6 +188,7 @@ internal sealed class ReleaseOperation : IAsyncDisposable
         TakeOwnership = settings.TakeOwnership,
         Parallel = settings.Parallel,
         Reporter = Reporter,
+        Digest = _config.Key.Digests,
     };
 
     public async Task UpdateAsync(Release record, CancellationToken cancellationToken) =>
