@@ -6,6 +6,7 @@ using Nulecule.Docker.Internal;
 using Nulecule.Docker.Planning;
 using Nulecule.Docker.Run;
 using Nulecule.Templating;
+using Nulecule.Testing;
 
 namespace Nulecule.Docker.Tests;
 
@@ -66,8 +67,8 @@ public sealed class DockerCliOracleTests : IDisposable
         _created.Add(theirs);
 
         // Then
-        var mine = Comparable(Docker(["inspect", ours]));
-        var cli = Comparable(Docker(["inspect", theirs]));
+        var mine = ContainerComparison.Comparable(Docker(["inspect", ours]));
+        var cli = ContainerComparison.Comparable(Docker(["inspect", theirs]));
         JsonNode.DeepEquals(mine["Config"], cli["Config"]).ShouldBeTrue($"Config differs for `{line}`:\nnulecule {mine["Config"]!.ToJsonString()}\ndocker   {cli["Config"]!.ToJsonString()}");
         JsonNode.DeepEquals(mine["HostConfig"], cli["HostConfig"]).ShouldBeTrue($"HostConfig differs for `{line}`:\nnulecule {mine["HostConfig"]!.ToJsonString()}\ndocker   {cli["HostConfig"]!.ToJsonString()}");
         if (network is not null)
@@ -126,7 +127,7 @@ public sealed class DockerCliOracleTests : IDisposable
     private static JsonObject Endpoint(string id, string network)
     {
         var endpoint = JsonNode.Parse(Docker(["inspect", id]))!.AsArray()[0]!["NetworkSettings"]!["Networks"]![network]!.AsObject();
-        return new JsonObject { ["IPAMConfig"] = Normalized(endpoint["IPAMConfig"]), ["Aliases"] = Normalized(endpoint["Aliases"]) };
+        return new JsonObject { ["IPAMConfig"] = ContainerComparison.Normalized(endpoint["IPAMConfig"]), ["Aliases"] = ContainerComparison.Normalized(endpoint["Aliases"]) };
     }
 
     [Fact]
@@ -144,53 +145,6 @@ public sealed class DockerCliOracleTests : IDisposable
             diagnostic.Location!.File.ShouldBe("web-run");
         }
     }
-
-    // Names, labels and networks are nulecule's own; the CLI attaches its terminal to a created
-    // container. Spellings the engine reads alike are made alike: an empty list or map and an
-    // absent one (the CLI sends `[]`, nulecule leaves the field out), restart policy "" and "no",
-    // capabilities with and without the CAP_ prefix (the CLI adds it).
-    private static JsonObject Comparable(string inspect)
-    {
-        var container = JsonNode.Parse(inspect)!.AsArray()[0]!.AsObject();
-        var config = container["Config"]!.AsObject();
-        foreach (var key in new[] { "Hostname", "Labels", "AttachStdin", "AttachStdout", "AttachStderr", "StdinOnce" })
-        {
-            config.Remove(key);
-        }
-
-        // The docker CLI 28 here passes `-e` values through a map: their order changes from one
-        // `docker create` to the next (seen: A B C, then B C A). Names are distinct in every line
-        // of the table, so the order carries no meaning: compare them sorted.
-        if (config["Env"] is JsonArray env)
-        {
-            config["Env"] = new JsonArray([.. env.Select(e => e!.GetValue<string>()).Order(StringComparer.Ordinal).Select(e => (JsonNode?)JsonValue.Create(e))]);
-        }
-
-        var host = container["HostConfig"]!.AsObject();
-        host.Remove("NetworkMode");
-        if (host["RestartPolicy"]?["Name"]?.GetValue<string>() == "")
-        {
-            host["RestartPolicy"]!["Name"] = "no";
-        }
-
-        foreach (var key in new[] { "CapAdd", "CapDrop" })
-        {
-            if (host[key] is JsonArray caps)
-            {
-                host[key] = new JsonArray([.. caps.Select(c => (JsonNode?)JsonValue.Create(c!.GetValue<string>().StartsWith("CAP_", StringComparison.Ordinal) ? c.GetValue<string>() : "CAP_" + c.GetValue<string>()))]);
-            }
-        }
-
-        return new JsonObject { ["Config"] = Normalized(config), ["HostConfig"] = Normalized(host) };
-    }
-
-    private static JsonNode? Normalized(JsonNode? node) => node switch
-    {
-        JsonObject { Count: 0 } or JsonArray { Count: 0 } => null,
-        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Normalized(p.Value)))),
-        JsonArray a => new JsonArray([.. a.Select(Normalized)]),
-        _ => node?.DeepClone(),
-    };
 
     private static string Docker(IEnumerable<string> args)
     {

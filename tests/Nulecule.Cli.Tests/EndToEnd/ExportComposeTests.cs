@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Nulecule.Compose;
+using Nulecule.Testing;
 
 namespace Nulecule.Cli.Tests.EndToEnd;
 
@@ -153,8 +154,8 @@ public sealed class ExportComposeTests : IDisposable
         {
             var ours = await InspectAsync($"{release}-{logical}");
             var theirs = await InspectAsync((await Cli.ProgramAsync("docker", "ps", "-q", "--filter", $"label=com.docker.compose.project={project}", "--filter", $"label=com.docker.compose.service={logical}")).Stdout.Trim());
-            var mine = Comparable(ours, release + "-");
-            var compose = Comparable(theirs, project + "_");
+            var mine = ContainerComparison.Comparable(ours, release + "-");
+            var compose = ContainerComparison.Comparable(theirs, project + "_");
             JsonNode.DeepEquals(mine["Config"], compose["Config"]).ShouldBeTrue($"{logical} Config:\nnulecule {mine["Config"]!.ToJsonString()}\ncompose  {compose["Config"]!.ToJsonString()}");
             JsonNode.DeepEquals(mine["HostConfig"], compose["HostConfig"]).ShouldBeTrue($"{logical} HostConfig:\nnulecule {mine["HostConfig"]!.ToJsonString()}\ncompose  {compose["HostConfig"]!.ToJsonString()}");
 
@@ -182,50 +183,6 @@ public sealed class ExportComposeTests : IDisposable
             .Select(a => a!.GetValue<string>())
             .Where(a => !container["Id"]!.GetValue<string>().StartsWith(a, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
-
-    // As in Nulecule.Docker.Tests' ComposeExportOracleTests: names, labels, networks and the
-    // prefix of named volumes are each tool's own; empty and absent are alike; Compose declares
-    // each mount target as an image volume too, which a bind or named volume covers.
-    private static JsonObject Comparable(JsonObject container, string volumePrefix)
-    {
-        var config = container["Config"]!.DeepClone().AsObject();
-        foreach (var key in new[] { "Hostname", "Labels", "AttachStdin", "AttachStdout", "AttachStderr", "StdinOnce" })
-        {
-            config.Remove(key);
-        }
-
-        if (config["Env"] is JsonArray env)
-        {
-            config["Env"] = new JsonArray([.. env.Select(e => e!.GetValue<string>()).Order(StringComparer.Ordinal).Select(e => (JsonNode?)JsonValue.Create(e))]);
-        }
-
-        var host = container["HostConfig"]!.DeepClone().AsObject();
-        host.Remove("NetworkMode");
-        var covered = (host["Binds"] as JsonArray ?? []).Select(b => b!.GetValue<string>().Split(':')[1]).ToHashSet(StringComparer.Ordinal);
-        if (config["Volumes"] is JsonObject declared)
-        {
-            foreach (var path in declared.Select(v => v.Key).Where(covered.Contains).ToList())
-            {
-                declared.Remove(path);
-            }
-        }
-
-        if (host["Binds"] is JsonArray binds)
-        {
-            host["Binds"] = new JsonArray([.. binds.Select(b => b!.GetValue<string>()).Select(b => b.StartsWith(volumePrefix, StringComparison.Ordinal) ? "app:" + b[volumePrefix.Length..] : b)
-                .Select(b => b.EndsWith(":rw", StringComparison.Ordinal) ? b[..^3] : b).Order(StringComparer.Ordinal).Select(b => (JsonNode?)JsonValue.Create(b))]);
-        }
-
-        return new JsonObject { ["Config"] = Normalized(config), ["HostConfig"] = Normalized(host) };
-    }
-
-    private static JsonNode? Normalized(JsonNode? node) => node switch
-    {
-        JsonObject { Count: 0 } or JsonArray { Count: 0 } => null,
-        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Normalized(p.Value))).Where(p => p.Value is not null)),
-        JsonArray a => new JsonArray([.. a.Select(Normalized)]),
-        _ => node?.DeepClone(),
-    };
 
     public void Dispose()
     {

@@ -7,6 +7,7 @@ using Nulecule.Docker.Internal;
 using Nulecule.Docker.Planning;
 using Nulecule.Docker.Run;
 using Nulecule.Templating;
+using Nulecule.Testing;
 
 namespace Nulecule.Docker.Tests.Export;
 
@@ -56,79 +57,11 @@ public sealed class ComposeExportOracleTests : IDisposable
 
         // Then
         theirs.ShouldNotBeEmpty();
-        var mine = Comparable(Run("docker", ["inspect", ours]), project + "-");
-        var compose = Comparable(Run("docker", ["inspect", theirs]), project + "_");
+        var mine = ContainerComparison.Comparable(Run("docker", ["inspect", ours]), project + "-");
+        var compose = ContainerComparison.Comparable(Run("docker", ["inspect", theirs]), project + "_");
         JsonNode.DeepEquals(mine["Config"], compose["Config"]).ShouldBeTrue($"Config differs for `{line}`:\nnulecule {mine["Config"]!.ToJsonString()}\ncompose  {compose["Config"]!.ToJsonString()}");
         JsonNode.DeepEquals(mine["HostConfig"], compose["HostConfig"]).ShouldBeTrue($"HostConfig differs for `{line}`:\nnulecule {mine["HostConfig"]!.ToJsonString()}\ncompose  {compose["HostConfig"]!.ToJsonString()}");
     }
-
-    // Names, labels and networks are each tool's own, and so is the prefix of a named volume
-    // (`<release>-data`, `<project>_data`). Spellings the engine reads alike are made alike: an empty
-    // list or map and an absent one, a bind without and with Compose's explicit `:rw`, restart
-    // policy "" and "no", environment and mounts in any order, a null field and an absent one, and
-    // Compose's declaring every mount target as an image volume too (a path that a bind or named
-    // volume covers gets no anonymous volume of its own, so the container is the same).
-    private static JsonObject Comparable(string inspect, string volumePrefix)
-    {
-        var container = JsonNode.Parse(inspect)!.AsArray()[0]!.AsObject();
-        var config = container["Config"]!.AsObject();
-        foreach (var key in new[] { "Hostname", "Labels", "AttachStdin", "AttachStdout", "AttachStderr", "StdinOnce" })
-        {
-            config.Remove(key);
-        }
-
-        if (config["Env"] is JsonArray env)
-        {
-            config["Env"] = new JsonArray([.. env.Select(e => e!.GetValue<string>()).Order(StringComparer.Ordinal).Select(e => (JsonNode?)JsonValue.Create(e))]);
-        }
-
-        var host = container["HostConfig"]!.AsObject();
-        host.Remove("NetworkMode");
-        var covered = (host["Binds"] as JsonArray ?? []).Select(b => b!.GetValue<string>().Split(':')[1])
-            .Concat((host["Mounts"] as JsonArray ?? []).Select(m => m!["Target"]!.GetValue<string>()))
-            .ToHashSet(StringComparer.Ordinal);
-        if (config["Volumes"] is JsonObject declared)
-        {
-            foreach (var path in declared.Select(v => v.Key).Where(covered.Contains).ToList())
-            {
-                declared.Remove(path);
-            }
-        }
-
-        if (host["RestartPolicy"]?["Name"]?.GetValue<string>() == "")
-        {
-            host["RestartPolicy"]!["Name"] = "no";
-        }
-
-        if (host["Binds"] is JsonArray binds)
-        {
-            host["Binds"] = new JsonArray([.. binds.Select(b => b!.GetValue<string>()).Select(b => b.StartsWith(volumePrefix, StringComparison.Ordinal) ? "app:" + b[volumePrefix.Length..] : b)
-                .Select(b => b.EndsWith(":rw", StringComparison.Ordinal) ? b[..^3] : b).Order(StringComparer.Ordinal).Select(b => (JsonNode?)JsonValue.Create(b))]);
-        }
-
-        if (host["Mounts"] is JsonArray mounts)
-        {
-            host["Mounts"] = new JsonArray([.. mounts.OrderBy(m => m!["Target"]!.GetValue<string>(), StringComparer.Ordinal).Select(m => m!.DeepClone())]);
-            mounts = (JsonArray)host["Mounts"]!;
-            foreach (var mount in mounts.OfType<JsonObject>())
-            {
-                if (mount["Type"]?.GetValue<string>() == "volume" && mount["Source"]?.GetValue<string>() is { } source && source.StartsWith(volumePrefix, StringComparison.Ordinal))
-                {
-                    mount["Source"] = "app:" + source[volumePrefix.Length..];
-                }
-            }
-        }
-
-        return new JsonObject { ["Config"] = Normalized(config), ["HostConfig"] = Normalized(host) };
-    }
-
-    private static JsonNode? Normalized(JsonNode? node) => node switch
-    {
-        JsonObject { Count: 0 } or JsonArray { Count: 0 } => null,
-        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Normalized(p.Value))).Where(p => p.Value is not null)),
-        JsonArray a => new JsonArray([.. a.Select(Normalized)]),
-        _ => node?.DeepClone(),
-    };
 
     private static string Run(string program, IEnumerable<string> args)
     {
