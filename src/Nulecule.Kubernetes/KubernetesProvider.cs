@@ -181,7 +181,16 @@ public class KubernetesProvider : IProvider
     private static async Task<List<DeployedObject>> PruneAsync(KubeApi api, Discovery discovery, string ns, RunOptions options, List<AppliedObject> applied, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var keep = applied.Select(a => (a.Live.Kind, a.Live.Namespace, a.Live.Name)).ToHashSet();
-        var found = await ReleaseObjects.FindAsync(api, discovery, ns, Selectors.Release(options.Release), cancellationToken);
+        var selector = Selectors.Release(options.Release);
+        // Only the kinds the release can have: the planned ones and those its record names (every
+        // served kind when the record cannot say). The planned kinds' resources are known already.
+        var planned = applied.Select(a => a.Live.Resource).Where(r => r.Verbs.Contains("list") && r.Verbs.Contains("delete")).ToList();
+        var plannedKinds = planned.Select(r => r.Kind).ToHashSet(StringComparer.Ordinal);
+        var found = options.RecordedKinds is not { } recorded
+            ? await ReleaseObjects.FindAsync(api, discovery, ns, selector, cancellationToken)
+            : recorded.IsSubsetOf(plannedKinds)
+                ? await ReleaseObjects.InAsync(api, planned, ns, selector, cancellationToken)
+                : await ReleaseObjects.FindAsync(api, discovery, ns, selector, cancellationToken, kinds: recorded.Union(plannedKinds).ToHashSet(StringComparer.Ordinal));
         var stale = found
             .Where(o => !keep.Contains((o.Kind, o.Namespace, o.Name)) && o.Annotation(ManifestPlanner.VolumeAnnotation) != "true")
             .OrderByDescending(o => o.Order)
@@ -248,13 +257,21 @@ public class KubernetesProvider : IProvider
         return new DeployResult(deleted.Select(o => ToDeployed(o, ObjectAction.Deleted)).ToList());
     }
 
-    /// <summary>`kubectl get` of the release's objects and pods, grouped by component.</summary>
-    public async Task<ReleaseStatus> StatusAsync(string release, CancellationToken cancellationToken)
+    /// <summary>`kubectl get` of the release's objects (of every kind) and pods, grouped by component.</summary>
+    public Task<ReleaseStatus> StatusAsync(string release, CancellationToken cancellationToken) => StatusOfAsync(release, null, cancellationToken);
+
+    /// <summary>The same, looking only at the kinds the release's record names (and pods).</summary>
+    public Task<ReleaseStatus> StatusAsync(string release, IReadOnlySet<string> kinds, CancellationToken cancellationToken) => StatusOfAsync(release, kinds, cancellationToken);
+
+    private async Task<ReleaseStatus> StatusOfAsync(string release, IReadOnlySet<string>? kinds, CancellationToken cancellationToken)
     {
         var connection = Connection;
         var api = connection.Api;
-        var found = await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, Selectors.Release(release), cancellationToken);
-        var pods = await ReleaseObjects.PodsAsync(api, connection.Namespace, Selectors.PodsOf(release, null), cancellationToken);
+        // The objects and the pods their workloads made, side by side.
+        var finding = ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, Selectors.Release(release), cancellationToken, kinds: kinds);
+        var listingPods = ReleaseObjects.PodsAsync(api, connection.Namespace, Selectors.PodsOf(release, null), cancellationToken);
+        await Task.WhenAll(finding, listingPods);
+        var (found, pods) = (await finding, await listingPods);
         var scopes = found.GroupBy(o => o.Label(Labels.Component) ?? "").ToDictionary(g => g.Key, g => g.First().Component, StringComparer.Ordinal);
         var rows = found.Select(o => (o.Component, Status: StatusOf(o.Kind, o.Body))).ToList();
         // A Pod the release applied itself is already a row; add only the pods its workloads made.

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Nulecule.Actions;
 using Nulecule.Kubernetes.Internal;
+using Nulecule.Kubernetes.Releases;
 using Nulecule.Kubernetes.Tests.Support;
 using Nulecule.Providers;
+using Nulecule.Releases;
 using Nulecule.Templating;
 
 namespace Nulecule.Kubernetes.Tests;
@@ -10,7 +13,9 @@ namespace Nulecule.Kubernetes.Tests;
 /// <summary>
 /// How many requests a run sends to the real API server, counted through the same hook `-v`
 /// prints (<see cref="EngineCalls"/>): objects are read by kind, not one by one; an unchanged run
-/// changes nothing; discovery is kept on disk between commands and still sees a kind served since.
+/// changes nothing; discovery is kept on disk between commands and still sees a kind served since;
+/// a run prunes, and `status` looks at, only the kinds the release's record and plan name, while
+/// `stop` still looks at every kind. Counts per verb are upper bounds.
 /// </summary>
 public sealed class RequestEconomyTests : IClassFixture<TestNamespace>, IDisposable
 {
@@ -97,6 +102,90 @@ public sealed class RequestEconomyTests : IClassFixture<TestNamespace>, IDisposa
         (await _ns.GetAsync($"/apis/{group}/v1/namespaces/{_ns.Name}/widgets/w1")).ShouldBeNull();
         await _ns.Api.SendAsync(HttpMethod.Delete, $"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{group}", null, null, CancellationToken.None);
     }
+
+    [ClusterFact]
+    public async Task Should_prune_only_the_kinds_recorded_or_planned_and_leave_a_stray_of_another_kind_to_stop()
+    {
+        var provider = new KubernetesProvider(Cluster.Settings(_ns.Name) with { CacheDirectory = _cache });
+        string[] withSecret = [TestApps.ConfigMap("kinds-cm-0", "a"), TestApps.ConfigMap("kinds-cm-1", "b"), Secret("kinds-secret")];
+        var (_, install) = await CountAsync(() => provider.RunAsync(TestApps.App("kinds", [("web", withSecret)]), TestApps.Options("kinds", wait: false) with { RecordedKinds = new HashSet<string>() }, CancellationToken.None));
+        ListedKinds(install).ShouldBe(["configmaps", "secrets"], ignoreOrder: true);
+
+        // Revision 2 drops the Secret: the record names its kind, so the prune finds and deletes it.
+        var options = TestApps.Options("kinds", wait: false) with { Revision = 2, RecordedKinds = new HashSet<string> { "ConfigMap", "Secret" } };
+        var (upgrade, calls) = await CountAsync(() => provider.RunAsync(TestApps.App("kinds", [("web", withSecret[..2])]), options, CancellationToken.None));
+        upgrade.Objects.ShouldContain(o => o.Kind == "Secret" && o.Name == "kinds-secret" && o.Action == ObjectAction.Deleted);
+        (await _ns.GetAsync($"/api/v1/namespaces/{_ns.Name}/secrets/kinds-secret")).ShouldBeNull();
+        ListedKinds(calls).ShouldBe(["configmaps", "secrets"], ignoreOrder: true);
+
+        // An object of a kind no record names (made by hand, or by an older nulecule) with the
+        // release's labels: a run does not look for it; `stop` looks at every kind and removes it.
+        await _ns.Api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{_ns.Name}/podtemplates", JsonNode.Parse($$"""
+            { "apiVersion": "v1", "kind": "PodTemplate",
+              "metadata": { "name": "kinds-stray", "labels": { "{{Labels.ManagedBy}}": "{{Labels.ManagedByValue}}", "{{Labels.Release}}": "kinds" } },
+              "template": { "spec": { "containers": [ { "name": "main", "image": "{{Cluster.Image}}" } ] } } }
+            """), null, CancellationToken.None);
+        var (stop, stopping) = await CountAsync(() => provider.StopAsync("kinds", new StopOptions { Reporter = NullReporter.Instance }, CancellationToken.None));
+        stop.Objects.Select(o => o.Kind).ShouldBe(["PodTemplate", "ConfigMap", "ConfigMap"], ignoreOrder: true);
+        (await _ns.GetAsync($"/api/v1/namespaces/{_ns.Name}/podtemplates/kinds-stray")).ShouldBeNull();
+        ListedKinds(stopping).Count.ShouldBeGreaterThan(20, "stop lists every kind the server serves");
+    }
+
+    [ClusterFact]
+    public async Task Should_bound_the_requests_of_each_verb_by_the_kinds_the_release_records()
+    {
+        // A release driven as the CLI drives it: lock, records (Secrets), provider.
+        var provider = new KubernetesProvider(Cluster.Settings(_ns.Name) with { CacheDirectory = _cache });
+        using var store = new KubernetesSecretReleaseStore(provider.Connection);
+        var config = new ReleaseConfiguration { Provider = provider, Store = store, Key = ReleaseKey.LoadOrCreate(_cache), Target = provider.Connection.Target };
+        var app = TwelveObjects("verbs");
+        await provider.RunAsync(TestApps.App("warm", [("web", [TestApps.ConfigMap("warm", "x")])]), TestApps.Options("warm", wait: false), CancellationToken.None);
+
+        var (_, install) = await CountAsync(() => new InstallOrUpgradeAction(config) { Release = "verbs" }.RunAsync(app));
+        var (second, unchanged) = await CountAsync(() => new InstallOrUpgradeAction(config) { Release = "verbs" }.RunAsync(app));
+        var (_, status) = await CountAsync(() => new StatusAction(provider, store) { Release = "verbs" }.RunAsync());
+        var (_, stop) = await CountAsync(() => new UninstallAction(config) { Release = "verbs" }.RunAsync());
+
+        // Discovery came from the disk (kept by the warm-up run); `stop` asks the server again.
+        install.Concat(unchanged).Concat(status).ShouldNotContain(c => IsDiscovery(c.Path));
+        second.UpToDate.ShouldBeTrue();
+
+        // Install: 12 applies; lists of 3 kinds twice (what exists, then the prune) and 1 read;
+        // the Lease created and deleted; 4 reads of the history, the record created and updated.
+        install.Count(c => c.Method == "PATCH").ShouldBe(12);
+        ListedKinds(install).ShouldBe(["configmaps", "services", "deployments", "secrets"], ignoreOrder: true);
+        install.Count.ShouldBeLessThanOrEqualTo(12 + 7 + 2 + 4 + 2);
+
+        // Unchanged: the Lease, the history, and the 3 recorded kinds and the pods of the check.
+        unchanged.Where(c => c.Method != "GET").Select(c => $"{c.Method} {(c.Path.Contains("/leases", StringComparison.Ordinal) ? "lease" : c.Path)}").ShouldBe(["POST lease", "DELETE lease"]);
+        ListedKinds(unchanged).ShouldBe(["configmaps", "services", "deployments", "secrets", "pods"], ignoreOrder: true);
+        unchanged.Count.ShouldBeLessThanOrEqualTo(2 + 4 + 3 + 1);
+
+        // Status: the history once, the recorded kinds and the pods, side by side.
+        ListedKinds(status).ShouldBe(["configmaps", "services", "deployments", "secrets", "pods"], ignoreOrder: true);
+        status.Count.ShouldBeLessThanOrEqualTo(1 + 3 + 1);
+
+        // Stop keeps the full sweep: every served kind, discovery asked anew, so nothing is left behind.
+        ListedKinds(stop).Count.ShouldBeGreaterThan(20);
+        stop.ShouldContain(c => IsDiscovery(c.Path));
+    }
+
+    private static string Secret(string name) => $$"""
+        { "apiVersion": "v1", "kind": "Secret", "metadata": { "name": "{{name}}" }, "stringData": { "key": "value" } }
+        """;
+
+    /// <summary>`/api`, `/apis`, `/api/v1`, `/apis/GROUP/VERSION`: discovery documents.</summary>
+    private static bool IsDiscovery(string path)
+    {
+        var parts = path.Trim('/').Split('/');
+        return parts[0] == "api" ? parts.Length <= 2 : parts[0] == "apis" && parts.Length <= 3;
+    }
+
+    /// <summary>The plural of every collection read (a list of one kind), each once.</summary>
+    private static List<string> ListedKinds(IEnumerable<EngineCall> calls) =>
+        calls.Where(c => c.Method == "GET").Select(c => c.Path.Trim('/').Split('/'))
+            .Where(p => p[0] == "api" ? p.Length == 3 || (p.Length == 5 && p[2] == "namespaces") : p[0] == "apis" && (p.Length == 4 || (p.Length == 6 && p[3] == "namespaces")))
+            .Select(p => p[^1]).Distinct(StringComparer.Ordinal).ToList();
 
     private async Task DefineKindAsync(string group)
     {

@@ -12,13 +12,21 @@ internal static class ReleaseObjects
     private static readonly HashSet<string> Ignored = new(StringComparer.Ordinal) { "Endpoints", "EndpointSlice", "Event" };
 
     /// <summary>
-    /// The release's objects (by <paramref name="selector"/>) of every kind the server serves;
-    /// <paramref name="fresh"/>: the kinds asked of the server now, never from the discovery kept
-    /// on disk (`stop` must not miss a kind served since).
+    /// The release's objects (by <paramref name="selector"/>) of every kind the server serves, or
+    /// of the <paramref name="kinds"/> named (in every group that serves them: the release's record
+    /// knows kinds, not groups); <paramref name="fresh"/>: the kinds asked of the server now, never
+    /// from the discovery kept on disk (`stop` must not miss a kind served since).
     /// </summary>
-    public static async Task<List<LiveObject>> FindAsync(KubeApi api, Discovery discovery, string ns, string selector, CancellationToken cancellationToken, bool fresh = false)
+    public static async Task<List<LiveObject>> FindAsync(KubeApi api, Discovery discovery, string ns, string selector, CancellationToken cancellationToken, bool fresh = false, IReadOnlySet<string>? kinds = null)
     {
-        var resources = (await discovery.AllAsync(cancellationToken, fromDisk: !fresh)).Where(r => !Ignored.Contains(r.Kind)).ToList();
+        var resources = (await discovery.AllAsync(cancellationToken, fromDisk: !fresh)).Where(r => kinds is null || kinds.Contains(r.Kind));
+        return await InAsync(api, resources, ns, selector, cancellationToken);
+    }
+
+    /// <summary>The release's objects (by <paramref name="selector"/>) of these kinds: one list per kind, side by side.</summary>
+    public static async Task<List<LiveObject>> InAsync(KubeApi api, IEnumerable<ApiResource> kinds, string ns, string selector, CancellationToken cancellationToken)
+    {
+        var resources = kinds.Where(r => !Ignored.Contains(r.Kind)).DistinctBy(r => r.CollectionPath(ns), StringComparer.Ordinal).ToList();
         var lists = await Task.WhenAll(resources.Select(async r =>
         {
             var list = await api.GetAsync($"{r.CollectionPath(ns)}?{Selectors.Query(selector)}", cancellationToken);

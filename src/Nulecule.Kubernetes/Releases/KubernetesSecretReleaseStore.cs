@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -36,6 +37,9 @@ public sealed partial class KubernetesSecretReleaseStore : IReleaseStore, IDispo
 
     private readonly KubernetesConnection _connection;
     private readonly bool _ownsConnection;
+
+    /// <summary>The Leases this store created (uid and resourceVersion), so unlocking deletes them without reading them again.</summary>
+    private readonly ConcurrentDictionary<ReleaseLock, (string Uid, string ResourceVersion)> _taken = new();
 
     /// <summary>Keeps records in <paramref name="connection"/>'s namespace; the caller keeps owning the connection.</summary>
     public KubernetesSecretReleaseStore(KubernetesConnection connection)
@@ -171,7 +175,12 @@ public sealed partial class KubernetesSecretReleaseStore : IReleaseStore, IDispo
         {
             try
             {
-                await Api.SendAsync(HttpMethod.Post, LeasesPath, ToLease(wanted), null, cancellationToken).ConfigureAwait(false);
+                var created = await Api.SendAsync(HttpMethod.Post, LeasesPath, ToLease(wanted), null, cancellationToken).ConfigureAwait(false);
+                if ((string?)created?["metadata"]?["uid"] is { } uid && (string?)created["metadata"]?["resourceVersion"] is { } version)
+                {
+                    _taken[wanted] = (uid, version);
+                }
+
                 return null;
             }
             catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
@@ -193,22 +202,30 @@ public sealed partial class KubernetesSecretReleaseStore : IReleaseStore, IDispo
 
     public async Task<bool> UnlockAsync(ReleaseLock held, CancellationToken cancellationToken = default)
     {
+        // A Lease this store created is deleted as it was created: nothing changes a Lease after
+        // that, so its uid and resourceVersion are those a read would give, unless someone took the lock since.
+        if (_taken.TryRemove(held, out var created))
+        {
+            return await DeleteLeaseAsync(held, created.Uid, created.ResourceVersion, cancellationToken).ConfigureAwait(false);
+        }
+
         var lease = await ReadLeaseAsync(held.Release, cancellationToken).ConfigureAwait(false);
         if (lease is null || !FromLease(held.Release, lease).SameOwner(held))
         {
             return false;
         }
 
-        // Precondition: delete the very object we read, not a lock someone took since.
+        return await DeleteLeaseAsync(held, (string?)lease["metadata"]?["uid"], (string?)lease["metadata"]?["resourceVersion"], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the Lease only if it is still the object seen (uid and resourceVersion preconditions), not a lock someone took since.</summary>
+    private async Task<bool> DeleteLeaseAsync(ReleaseLock held, string? uid, string? resourceVersion, CancellationToken cancellationToken)
+    {
         var delete = new JsonObject
         {
             ["apiVersion"] = "v1",
             ["kind"] = "DeleteOptions",
-            ["preconditions"] = new JsonObject
-            {
-                ["uid"] = (string?)lease["metadata"]?["uid"],
-                ["resourceVersion"] = (string?)lease["metadata"]?["resourceVersion"],
-            },
+            ["preconditions"] = new JsonObject { ["uid"] = uid, ["resourceVersion"] = resourceVersion },
         };
         try
         {

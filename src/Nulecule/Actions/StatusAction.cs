@@ -33,8 +33,10 @@ public sealed class StatusAction(IProvider provider, IReleaseStore? store)
 
     public async Task<ReleaseHealth> RunAsync(CancellationToken cancellationToken = default)
     {
-        var engine = await provider.StatusAsync(Release, cancellationToken);
         var history = store is null ? [] : await store.HistoryAsync(Release, cancellationToken);
+        var engine = RecordedKinds.Of(history) is { } kinds
+            ? await provider.StatusAsync(Release, kinds, cancellationToken)
+            : await provider.StatusAsync(Release, cancellationToken);
         var latest = history.LastOrDefault();
         var running = history.LastOrDefault(r => r.State == ReleaseState.Deployed)
             ?? (latest?.State == ReleaseState.Pending ? latest : null);

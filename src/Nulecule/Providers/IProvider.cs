@@ -27,6 +27,14 @@ public interface IProvider
     /// <summary>Per component, the objects of a release and their state (`nulecule status`).</summary>
     Task<ReleaseStatus> StatusAsync(string release, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="StatusAsync(string, CancellationToken)"/> of a release whose record names the
+    /// kinds of its objects (<see cref="RecordedKinds.Of"/>): an engine that looks kind by kind
+    /// may look at these alone.
+    /// </summary>
+    Task<ReleaseStatus> StatusAsync(string release, IReadOnlySet<string> kinds, CancellationToken cancellationToken) =>
+        StatusAsync(release, cancellationToken);
+
     /// <summary>Container logs of a release, optionally of one component (`nulecule logs`).</summary>
     IAsyncEnumerable<LogLine> LogsAsync(string release, LogOptions options, CancellationToken cancellationToken);
 
@@ -127,6 +135,13 @@ public sealed record RunOptions
 
     /// <summary>Revision number of this deployment, labelled on every object.</summary>
     public int Revision { get; init; } = 1;
+
+    /// <summary>
+    /// The kinds of object the release can have on the engine besides the planned ones, from its
+    /// record (<see cref="RecordedKinds.Before"/>); null when the record cannot say, and the prune
+    /// looks at every kind.
+    /// </summary>
+    public IReadOnlySet<string>? RecordedKinds { get; init; }
 
     /// <summary>At most this many engine steps (pulls, creates, starts) at once (`--parallel`); 1 runs them one after another.</summary>
     public int Parallel { get; init; } = ParallelScheduler.DefaultBound;

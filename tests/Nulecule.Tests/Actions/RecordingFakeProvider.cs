@@ -124,7 +124,22 @@ public sealed class RecordingFakeProvider : IProvider
         return Task.FromResult(new DeployResult(removed));
     }
 
+    /// <summary>The kinds each status call was limited to (null: every kind).</summary>
+    public List<IReadOnlySet<string>?> StatusKinds { get; } = [];
+
+    public Task<ReleaseStatus> StatusAsync(string release, IReadOnlySet<string> kinds, CancellationToken cancellationToken)
+    {
+        StatusKinds.Add(kinds);
+        return Status(release);
+    }
+
     public Task<ReleaseStatus> StatusAsync(string release, CancellationToken cancellationToken)
+    {
+        StatusKinds.Add(null);
+        return Status(release);
+    }
+
+    private Task<ReleaseStatus> Status(string release)
     {
         StatusCalls++;
         var components = Objects(release)

@@ -150,7 +150,8 @@ internal sealed class ReleaseOperation : IAsyncDisposable
         DeployResult result;
         try
         {
-            result = await _config.Provider.RunAsync(app, RunOptionsFor(revision, settings), cancellationToken);
+            // The history as it was before this pending record: which kinds the prune must look at.
+            result = await _config.Provider.RunAsync(app, RunOptionsFor(revision, settings) with { RecordedKinds = RecordedKinds.Before(history) }, cancellationToken);
         }
         catch (Exception ex) when (ex is OperationFailedException or NuleculeException or OperationCanceledException or TimeoutException or IOException or HttpRequestException)
         {
