@@ -81,6 +81,8 @@ public sealed class DockerProvider : IProvider, IDisposable
             throw new OperationFailedException($"docker run of release {options.Release} failed: {NoAnswer(e)}; nothing was changed", e);
         }
 
+        // External networks and volumes are there, or nothing is made.
+        await EngineResources.CheckExternalAsync(client, plan, cancellationToken);
         var created = new Created();
         var waiter = new ContainerWaiter(client, PollInterval, SettleTime, masker, reporter);
         var replacer = new ContainerReplacer(client, waiter, masker, reporter, app.Values);
@@ -90,6 +92,11 @@ public sealed class DockerProvider : IProvider, IDisposable
         try
         {
             objects.Add(await EngineResources.EnsureNetworkAsync(client, plan, created, reporter, cancellationToken));
+            foreach (var network in plan.Networks)
+            {
+                objects.Add(await EngineResources.EnsureNetworkAsync(client, network, created, reporter, cancellationToken));
+            }
+
             foreach (var volume in plan.Volumes)
             {
                 objects.Add(await EngineResources.EnsureVolumeAsync(client, volume, created, reporter, cancellationToken));
@@ -119,7 +126,7 @@ public sealed class DockerProvider : IProvider, IDisposable
             {
                 reporter.Warn($"run {what}; removing what it created for release {options.Release}");
                 await replacer.RestoreAsync();
-                var left = replacer.NotUndone.Concat(await EngineResources.CleanUpAsync(client, created, plan.NetworkName, reporter)).ToList();
+                var left = replacer.NotUndone.Concat(await EngineResources.CleanUpAsync(client, created, reporter)).ToList();
                 outcome = left.Count == 0
                     ? "nothing of it was left on the engine"
                     : $"what it created could not all be removed ({string.Join(", ", left)}): `nulecule stop {options.Release}` removes it once the engine answers";

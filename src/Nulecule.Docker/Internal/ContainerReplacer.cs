@@ -125,7 +125,7 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
 
         var nextName = name + TransientNames.Next;
         var shared = SharedHostPorts(old, container.Parameters);
-        if (shared.Count == 0 && !UsesHostNetwork(old, container.Parameters) && !HasFixedAddress(container.Parameters))
+        if (shared.Count == 0 && !UsesHostNetwork(old, container.Parameters) && !HasFixedAddress(container.Parameters) && container.ExtraNetworks.All(e => e.Ipv4Address is null))
         {
             // Side by side: the old container serves until the new one is up.
             await OrRemoveAsync(nextId, async () =>
@@ -340,7 +340,7 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
         await client.Containers.ExtractArchiveToContainerAsync(id, new CopyToContainerParameters { Path = "/" }, tar, CancellationToken.None);
     }
 
-    /// <summary>Creates the planned container under <paramref name="name"/>, optionally with changed parameters.</summary>
+    /// <summary>Creates the planned container under <paramref name="name"/> and joins its other networks; with <paramref name="change"/> (a trial) its other networks without aliases or addresses.</summary>
     private async Task<string> CreateAsync(
         PlannedContainer container, string name, Action<CreateContainerParameters>? change, CancellationToken cancellationToken, RawCreateFields? fields = null)
     {
@@ -355,10 +355,27 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
             // Not abandoned half-way when interrupted: the engine would make a container nobody
             // knows of. It is quick; the interruption is seen right after, with the id known.
             var id = (await ContainerCreate.CreateAsync(client, p, fields ?? container.Arguments.Settings.RawFields, CancellationToken.None)).ID;
-            if (container.Files.Count > 0)
+            try
             {
-                await CopyFilesAsync(id, container.Files);
+                // The other networks before it starts, as compose does; a trial joins them without aliases or fixed addresses.
+                foreach (var extra in container.ExtraNetworks)
+                {
+                    await client.Networks.ConnectNetworkAsync(
+                        extra.Network, new NetworkConnectParameters { Container = id, EndpointConfig = change is null ? extra.Settings() : new EndpointSettings() }, CancellationToken.None);
+                }
+
+                if (container.Files.Count > 0)
+                {
+                    await CopyFilesAsync(id, container.Files);
+                }
             }
+            catch (Exception)
+            {
+                // Half made: not left for a later run to trip over.
+                await ForceRemoveAsync(client, id, CancellationToken.None);
+                throw;
+            }
+
             if (cancellationToken.IsCancellationRequested)
             {
                 await ForceRemoveAsync(client, id, CancellationToken.None);

@@ -25,10 +25,19 @@ internal static class DryRunPlan
         {
             lines.Add($"POST /networks/create name={plan.NetworkName} driver=bridge");
             objects.Add(new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Planned));
+            foreach (var network in plan.Networks)
+            {
+                lines.Add(network.External
+                    ? $"use the external network {network.Name} (checked, never created)"
+                    : $"POST /networks/create name={network.Name} driver={network.Driver ?? "bridge"}"
+                      + (network.Internal ? " internal" : "") + (network.Subnets.Count > 0 ? $" subnets=[{string.Join(' ', network.Subnets.Select(s => s.Subnet))}]" : ""));
+                objects.Add(new DeployedObject("", "network", network.Name, null, "", network.External ? ObjectAction.Unchanged : ObjectAction.Planned));
+            }
+
             foreach (var volume in plan.Volumes)
             {
-                lines.Add($"POST /volumes/create name={volume.Name}");
-                objects.Add(new DeployedObject("", "volume", volume.Name, null, "", ObjectAction.Planned));
+                lines.Add(volume.External ? $"use the external volume {volume.Name} (checked, never created)" : $"POST /volumes/create name={volume.Name}");
+                objects.Add(new DeployedObject("", "volume", volume.Name, null, "", volume.External ? ObjectAction.Unchanged : ObjectAction.Planned));
             }
         }
 
@@ -81,6 +90,12 @@ internal static class DryRunPlan
             }
 
             lines.Add(masker.Mask(text.ToString()));
+            foreach (var extra in container.ExtraNetworks)
+            {
+                lines.Add($"POST /networks/{extra.Network}/connect container={container.ContainerName} aliases=[{string.Join(' ', extra.Aliases)}]"
+                    + (extra.Ipv4Address is null ? "" : $" ipv4={extra.Ipv4Address}"));
+            }
+
             lines.Add($"POST /containers/{container.ContainerName}/start");
             objects.Add(new DeployedObject(container.Component, "container", container.ContainerName, null, container.ConfigHash, current is null ? ObjectAction.Planned : ObjectAction.Updated));
         }

@@ -10,27 +10,107 @@ namespace Nulecule.Docker.Internal;
 /// <summary>The release's network, volumes and images: made when missing, and taken back after a failed first run.</summary>
 internal static class EngineResources
 {
-    internal static async Task<DeployedObject> EnsureNetworkAsync(IDockerClient client, ReleasePlan plan, Created created, IReporter reporter, CancellationToken cancellationToken)
+    internal static Task<DeployedObject> EnsureNetworkAsync(IDockerClient client, ReleasePlan plan, Created created, IReporter reporter, CancellationToken cancellationToken) =>
+        EnsureNetworkAsync(client, new PlannedNetwork(plan.NetworkName, plan.NetworkLabels, "bridge", false, [], false, new SourceLocation("", 0, 0)), created, reporter, cancellationToken);
+
+    /// <summary>Makes the network when no network of its name exists (an external one is only checked, by <see cref="CheckExternalAsync"/>).</summary>
+    internal static async Task<DeployedObject> EnsureNetworkAsync(IDockerClient client, PlannedNetwork network, Created created, IReporter reporter, CancellationToken cancellationToken)
     {
-        var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = NameFilter(plan.NetworkName) }, cancellationToken);
-        if (networks.Any(n => n.Name == plan.NetworkName))
+        if (network.External || await NetworkExistsAsync(client, network.Name, cancellationToken))
         {
-            return new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Unchanged);
+            return new DeployedObject("", "network", network.Name, null, "", ObjectAction.Unchanged);
         }
 
-        reporter.Info($"creating network {plan.NetworkName}");
+        reporter.Info($"creating network {network.Name}");
 
         // Not abandoned half-way when interrupted (the engine would make a network nobody knows of).
         var response = await client.Networks.CreateNetworkAsync(
-            new NetworksCreateParameters { Name = plan.NetworkName, Driver = "bridge", Labels = new Dictionary<string, string>(plan.NetworkLabels) },
+            new NetworksCreateParameters
+            {
+                Name = network.Name,
+                Driver = network.Driver ?? "bridge",
+                Internal = network.Internal,
+                Labels = new Dictionary<string, string>(network.Labels),
+                IPAM = network.Subnets.Count == 0 ? null! : new IPAM
+                {
+                    Driver = "default",
+                    Config = network.Subnets.Select(s => new IPAMConfig { Subnet = s.Subnet, Gateway = s.Gateway!, IPRange = s.IpRange! }).ToList(),
+                },
+            },
             CancellationToken.None);
-        created.Network = response.ID;
+        created.Networks.Add((network.Name, response.ID));
         cancellationToken.ThrowIfCancellationRequested();
-        return new DeployedObject("", "network", plan.NetworkName, null, "", ObjectAction.Created);
+        return new DeployedObject("", "network", network.Name, null, "", ObjectAction.Created);
     }
+
+    private static async Task<bool> NetworkExistsAsync(IDockerClient client, string name, CancellationToken cancellationToken) =>
+        (await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = NameFilter(name) }, cancellationToken)).Any(n => n.Name == name);
+
+    /// <summary>
+    /// Every external network and volume of the plan is on the engine: checked before anything is
+    /// made, so a missing one stops the run with nothing half-deployed. An external network's
+    /// fixed addresses must be inside a subnet it has.
+    /// </summary>
+    internal static async Task CheckExternalAsync(IDockerClient client, ReleasePlan plan, CancellationToken cancellationToken)
+    {
+        var problems = new List<Diagnostic>();
+        foreach (var network in plan.Networks.Where(n => n.External))
+        {
+            var found = (await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = NameFilter(network.Name) }, cancellationToken)).FirstOrDefault(n => n.Name == network.Name);
+            if (found is null)
+            {
+                problems.Add(Diagnostic.Error($"the external network {network.Name} does not exist on the engine", network.Location,
+                    $"create it first (docker network create {network.Name}), or remove external: true to let the release make its own"));
+                continue;
+            }
+
+            var subnets = (found.IPAM?.Config ?? []).Select(c => c.Subnet).Where(s => !string.IsNullOrEmpty(s)).ToList();
+            foreach (var container in plan.Containers)
+            {
+                foreach (var endpoint in container.ExtraNetworks.Prepend(Primary(container)).Where(e => e?.Network == network.Name && e.Ipv4Address is not null))
+                {
+                    if (!subnets.Any(s => IPNetwork.TryParse(s, out var subnet) && IPAddress.TryParse(endpoint!.Ipv4Address, out var ip) && subnet.Contains(ip)))
+                    {
+                        problems.Add(Diagnostic.Error(
+                            $"compose service '{container.Service}': ipv4_address {endpoint!.Ipv4Address} is not in a subnet of the external network {network.Name} ({(subnets.Count == 0 ? "it has none of its own" : string.Join(", ", subnets))})",
+                            container.Arguments.Location));
+                    }
+                }
+            }
+        }
+
+        foreach (var volume in plan.Volumes.Where(v => v.External))
+        {
+            try
+            {
+                await client.Volumes.InspectAsync(volume.Name, cancellationToken);
+            }
+            catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                problems.Add(Diagnostic.Error($"the external volume {volume.Name} does not exist on the engine", volume.Location,
+                    $"create it first (docker volume create {volume.Name}), or remove external: true to let the release make its own"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new NuleculeException(problems);
+        }
+    }
+
+    /// <summary>The network a container is created on, as an endpoint (null when the container is not on a network of its own).</summary>
+    private static PlannedEndpoint? Primary(PlannedContainer container) =>
+        container.Parameters.NetworkingConfig?.EndpointsConfig?.FirstOrDefault() is { Key: { } name, Value: { } settings }
+            ? new PlannedEndpoint(name, [], settings.IPAMConfig?.IPv4Address)
+            : null;
 
     internal static async Task<DeployedObject> EnsureVolumeAsync(IDockerClient client, PlannedVolume volume, Created created, IReporter reporter, CancellationToken cancellationToken)
     {
+        if (volume.External)
+        {
+            return new DeployedObject("", "volume", volume.Name, null, "", ObjectAction.Unchanged);
+        }
+
         try
         {
             await client.Volumes.InspectAsync(volume.Name, cancellationToken);
@@ -115,13 +195,16 @@ internal static class EngineResources
     }
 
     /// <summary>Removes the network and volumes this run created; returns what could not be removed.</summary>
-    internal static async Task<List<string>> CleanUpAsync(IDockerClient client, Created created, string networkName, IReporter reporter)
+    internal static async Task<List<string>> CleanUpAsync(IDockerClient client, Created created, IReporter reporter)
     {
         // Not the caller's token: clean-up must finish even when the run was cancelled.
         var left = new List<string>();
-        if (created.Network is not null && !await TryAsync(() => client.Networks.DeleteNetworkAsync(created.Network, CancellationToken.None), reporter))
+        foreach (var (name, id) in created.Networks)
         {
-            left.Add($"network {networkName}");
+            if (!await TryAsync(() => client.Networks.DeleteNetworkAsync(id, CancellationToken.None), reporter))
+            {
+                left.Add($"network {name}");
+            }
         }
 
         foreach (var volume in created.Volumes)
@@ -163,7 +246,7 @@ internal static class EngineResources
 /// <summary>The network and volumes this run created, so a failed first run can take them back (containers: <see cref="ContainerReplacer"/>).</summary>
 internal sealed class Created
 {
-    public string? Network { get; set; }
+    public List<(string Name, string Id)> Networks { get; } = [];
 
     public List<string> Volumes { get; } = [];
 }

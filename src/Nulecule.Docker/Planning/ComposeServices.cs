@@ -13,6 +13,23 @@ public sealed record PlannedFile(string Path, string Content, bool Secret);
 /// <summary>A container that must reach a state before this one is created: `depends_on` with its condition.</summary>
 public sealed record PlannedDependency(string ContainerName, string Condition);
 
+/// <summary>A network a compose container joins besides its first one, connected after create and before start (API 1.41 creates a container on one network).</summary>
+public sealed record PlannedEndpoint(string Network, IReadOnlyList<string> Aliases, string? Ipv4Address)
+{
+    public EndpointSettings Settings() => new()
+    {
+        Aliases = Aliases.ToList(),
+        IPAMConfig = Ipv4Address is null ? null! : new EndpointIPAMConfig { IPv4Address = Ipv4Address },
+    };
+}
+
+/// <summary>A network of a compose artifact as the engine knows it: made (and labelled with the release) unless it is external.</summary>
+public sealed record PlannedNetwork(
+    string Name, IReadOnlyDictionary<string, string> Labels, string? Driver, bool Internal, IReadOnlyList<ComposeSubnet> Subnets, bool External, SourceLocation Location);
+
+/// <summary>A compose service's use of one network: the key under `networks:`, its aliases there (the service name first) and fixed address.</summary>
+internal sealed record ComposeEndpoint(string Key, IReadOnlyList<string> Aliases, string? Ipv4Address);
+
 /// <summary>One container of a compose service (replica <see cref="Number"/>), as the docker-run model the planner already deploys, plus what compose adds.</summary>
 internal sealed record ComposeContainer(
     string Service,
@@ -26,6 +43,15 @@ internal sealed record ComposeContainer(
     bool OneShot)
 {
     public string Logical => $"{Service}-{Number}";
+
+    /// <summary>The networks the container joins, the first one it is created on (Compose v2's order: by name); `default` is the release network.</summary>
+    public IReadOnlyList<ComposeEndpoint> Networks { get; init; } = [];
+
+    /// <summary>The project the service comes from: its top-level networks and volumes name what the container uses.</summary>
+    public required ComposeProject Project { get; init; }
+
+    /// <summary>Where the compose file is (declarations without a location of their own).</summary>
+    public required SourceLocation FileLocation { get; init; }
 }
 
 /// <summary>
@@ -45,6 +71,7 @@ internal static class ComposeServices
     public static IReadOnlyList<ComposeContainer> Expand(RenderedArtifact artifact)
     {
         var project = artifact.ComposeProjectOf();
+        CheckDeclarations(project, new SourceLocation(artifact.Source, 0, 0));
         var completedTargets = project.Services.Values
             .SelectMany(s => s.DependsOn.Where(d => d.Value.Condition == "service_completed_successfully").Select(d => d.Key))
             .ToHashSet(StringComparer.Ordinal);
@@ -60,6 +87,10 @@ internal static class ComposeServices
                 .ToList();
             var aliases = new List<string> { service.Name };
             aliases.AddRange(service.Networks.GetValueOrDefault("default") ?? []);
+            var networks = (service.Networks.Count == 0 ? new Dictionary<string, IReadOnlyList<string>> { ["default"] = [] } : service.Networks)
+                .OrderBy(n => n.Key, StringComparer.Ordinal)
+                .Select(n => new ComposeEndpoint(n.Key, n.Value.Prepend(service.Name).Distinct(StringComparer.Ordinal).ToList(), service.NetworkAddresses.GetValueOrDefault(n.Key)))
+                .ToList();
             for (var number = 1; number <= service.Replicas; number++)
             {
                 var labels = new Dictionary<string, string>(service.Labels, StringComparer.Ordinal)
@@ -77,7 +108,12 @@ internal static class ComposeServices
                     service.Entrypoint,
                     files,
                     service.DependsOn.Where(d => project.Services.ContainsKey(d.Key)).Select(d => (d.Key, d.Value.Condition)).ToList(),
-                    completedTargets.Contains(service.Name)));
+                    completedTargets.Contains(service.Name))
+                {
+                    Networks = networks,
+                    Project = project,
+                    FileLocation = new SourceLocation(artifact.Source, 0, 0),
+                });
             }
         }
 
@@ -90,14 +126,6 @@ internal static class ComposeServices
         if (service.Image is null)
         {
             problem = "has no image (the docker provider does not build images)";
-        }
-        else if (service.Networks.Keys.FirstOrDefault(n => n != "default") is { } network)
-        {
-            problem = $"joins the network '{network}': the docker provider puts every service of a release on the release's own network only";
-        }
-        else if (service.Volumes.FirstOrDefault(v => v.Type == "volume" && v.Source is not null && project.Volumes[v.Source].External) is { } external)
-        {
-            problem = $"mounts the external volume '{external.Source}', which the docker provider does not support yet";
         }
         else if (service.Mode != "replicated")
         {
@@ -125,6 +153,47 @@ internal static class ComposeServices
             throw new NuleculeException($"compose service '{service.Name}' {problem}", at);
         }
     }
+
+    /// <summary>
+    /// The top-level networks and volumes this provider can make as declared. A network or volume
+    /// is named per release (so two releases of one app never share one), which a `name:` of its
+    /// own would defeat; `default` is the release's network, so it can only be replaced by an
+    /// external one.
+    /// </summary>
+    private static void CheckDeclarations(ComposeProject project, SourceLocation file)
+    {
+        foreach (var network in project.Networks.Values.Where(n => !n.External))
+        {
+            var at = network.Location ?? file;
+            if (network.ExternalName is not null)
+            {
+                throw new NuleculeException($"networks.{network.Name}.name: the docker provider names a release's networks <release>_<key>, so two releases of one app do not share one", at,
+                    "remove name, or declare the network external: true (made outside the app)");
+            }
+
+            if (network.Name == "default")
+            {
+                throw new NuleculeException("networks.default: the default network is the release's network (nulecule-<release>), which the docker provider makes itself", at,
+                    "remove networks.default, or declare it external: true with the name of a network made outside the app");
+            }
+        }
+
+        foreach (var volume in project.Volumes.Values.Where(v => !v.External && v.ExternalName is not null))
+        {
+            throw new NuleculeException($"volumes.{volume.Name}.name: the docker provider names a release's volumes <release>-<key>, so two releases of one app do not share one", volume.Location ?? file,
+                "remove name, or declare the volume external: true (made outside the app)");
+        }
+    }
+
+    /// <summary>The engine's name of a network a compose container joins: `default` is the release network unless declared external.</summary>
+    public static string NetworkName(ComposeProject project, string key, string release) =>
+        project.Networks.GetValueOrDefault(key) is { External: true } external ? external.ExternalName ?? key
+        : key == "default" ? ReleasePlanner.NetworkName(release)
+        : $"{release}_{key}";
+
+    /// <summary>The engine's name of a named volume a compose container mounts: the release's own, or an external one's name.</summary>
+    public static string VolumeName(ComposeProject project, string key, string release) =>
+        project.Volumes.GetValueOrDefault(key) is { External: true } external ? external.ExternalName ?? key : ReleasePlanner.VolumeName(release, key);
 
     private static DockerRunArguments Arguments(ComposeService service, Dictionary<string, string> labels, SourceLocation at)
     {

@@ -22,6 +22,9 @@ public sealed record PlannedContainer(
     /// <summary>The compose service the container belongs to; null for a docker-run command.</summary>
     public string? Service { get; init; }
 
+    /// <summary>Networks the container joins besides the one it is created on, connected before it starts (a compose service on several networks).</summary>
+    public IReadOnlyList<PlannedEndpoint> ExtraNetworks { get; init; } = [];
+
     /// <summary>Has a health check the engine runs (and `--wait` waits for).</summary>
     public bool HasHealthCheck => Arguments.Health is { Disabled: false, Command: not null };
 }
@@ -31,7 +34,14 @@ public sealed record PlannedContainer(
 /// persistentVolume requirement), with the driver and options a `--mount` gives it.
 /// </summary>
 public sealed record PlannedVolume(
-    string Name, IReadOnlyDictionary<string, string> Labels, string? Driver = null, IDictionary<string, string>? DriverOptions = null);
+    string Name, IReadOnlyDictionary<string, string> Labels, string? Driver = null, IDictionary<string, string>? DriverOptions = null)
+{
+    /// <summary>Made outside the app (compose `external: true`): used by name, never created or removed; its absence stops the run before anything is made.</summary>
+    public bool External { get; init; }
+
+    /// <summary>Where an external volume is declared, for the error when it is missing.</summary>
+    public SourceLocation? Location { get; init; }
+}
 
 /// <summary>Everything `run` creates for a release, in creation order.</summary>
 public sealed record ReleasePlan(
@@ -40,4 +50,8 @@ public sealed record ReleasePlan(
     IReadOnlyDictionary<string, string> NetworkLabels,
     IReadOnlyList<PlannedVolume> Volumes,
     IReadOnlyList<PlannedContainer> Containers,
-    IReadOnlyList<string> Components);
+    IReadOnlyList<string> Components)
+{
+    /// <summary>The networks of compose artifacts besides the release network (`default`), external ones included, by name.</summary>
+    public IReadOnlyList<PlannedNetwork> Networks { get; init; } = [];
+}

@@ -131,6 +131,7 @@ public static class ReleasePlanner
         }
 
         var containers = new List<PlannedContainer>();
+        var networks = new SortedDictionary<string, PlannedNetwork>(StringComparer.Ordinal);
         foreach (var (component, args, logical) in parsed)
         {
             var name = $"{release}-{logical}";
@@ -138,8 +139,15 @@ public static class ReleasePlanner
             labels[Labels.Component] = component.Scope;
             labels[DockerLabels.Order] = containers.Count.ToString("D4", CultureInfo.InvariantCulture);
             labels[DockerLabels.LogicalName] = logical;
+            composed.TryGetValue(logical, out var compose);
             foreach (var volume in args.Volumes.Where(v => v.IsNamed && v.Source.Length > 0))
             {
+                if (compose is not null)
+                {
+                    AddComposeVolume(volumes, compose, volume.Source, release, BaseLabels);
+                    continue;
+                }
+
                 var volumeName = VolumeName(release, volume.Source);
                 volumes.TryAdd(volumeName, new PlannedVolume(volumeName, BaseLabels()));
             }
@@ -158,12 +166,27 @@ public static class ReleasePlanner
                 volumes.TryAdd(volumeName, new PlannedVolume(volumeName, volumeLabels, string.IsNullOrEmpty(driver?.Name) ? null : driver.Name, driver?.Options));
             }
 
-            var parameters = ToCreateParameters(args, name, release, network, aliases[logical], labels);
+            CreateContainerParameters parameters;
             var flags = args.Settings.Canonical();
             PlannedContainer? planned = null;
-            if (composed.TryGetValue(logical, out var compose))
+            if (compose is not null)
             {
-                (flags, planned) = ComposeParameters(compose, parameters, release, flags);
+                var endpoints = compose.Networks.Select(n => new PlannedEndpoint(
+                        AddComposeNetwork(networks, compose, n.Key, release, network, BaseLabels),
+                        (n.Key == "default" ? aliases[logical] : n.Aliases.Append(logical)).Distinct(StringComparer.Ordinal).Where(DockerRunFlagParser.IsContainerName).ToList(),
+                        n.Ipv4Address))
+                    .ToList();
+                parameters = ToCreateParameters(args, name, release, endpoints[0].Network, endpoints[0].Aliases, labels, v => ComposeServices.VolumeName(compose.Project, v, release));
+                if (endpoints[0].Ipv4Address is { } address)
+                {
+                    parameters.NetworkingConfig!.EndpointsConfig[endpoints[0].Network].IPAMConfig = new EndpointIPAMConfig { IPv4Address = address };
+                }
+
+                (flags, planned) = ComposeParameters(compose, parameters, release, flags, endpoints);
+            }
+            else
+            {
+                parameters = ToCreateParameters(args, name, release, network, aliases[logical], labels);
             }
 
             var hash = ConfigHash.Compute(parameters, flags);
@@ -197,11 +220,71 @@ public static class ReleasePlanner
 
         var networkLabels = BaseLabels();
         networkLabels.Remove(Labels.Revision);
-        return new ReleasePlan(release, network, networkLabels, volumes.Values.ToList(), containers, app.Components.Select(c => c.Scope).ToList());
+        return new ReleasePlan(release, network, networkLabels, volumes.Values.ToList(), containers, app.Components.Select(c => c.Scope).ToList())
+        {
+            Networks = networks.Values.ToList(),
+        };
+    }
+
+    /// <summary>
+    /// The engine's name of a network a compose container joins, recorded in <paramref name="networks"/>
+    /// (the release network is not: it is always made). The same network declared differently by
+    /// two compose artifacts of the app is an error, not a silent choice.
+    /// </summary>
+    private static string AddComposeNetwork(
+        SortedDictionary<string, PlannedNetwork> networks, ComposeContainer compose, string key, string release, string releaseNetwork, Func<Dictionary<string, string>> baseLabels)
+    {
+        var name = ComposeServices.NetworkName(compose.Project, key, release);
+        var declared = compose.Project.Networks.GetValueOrDefault(key);
+        if (name == releaseNetwork)
+        {
+            return name;
+        }
+
+        var labels = baseLabels();
+        labels.Remove(Labels.Revision);
+        foreach (var (label, value) in declared?.Labels ?? new Dictionary<string, string>())
+        {
+            labels.TryAdd(label, value);
+        }
+
+        var planned = declared is { External: true }
+            ? new PlannedNetwork(name, new Dictionary<string, string>(), null, false, [], true, declared.Location ?? compose.FileLocation)
+            : new PlannedNetwork(name, labels, declared?.Driver, declared?.Internal == true, declared?.Subnets ?? [], false, declared?.Location ?? compose.FileLocation);
+        if (networks.TryGetValue(name, out var before)
+            && (before.External != planned.External || before.Driver != planned.Driver || before.Internal != planned.Internal || !before.Subnets.SequenceEqual(planned.Subnets)))
+        {
+            throw new NuleculeException($"networks.{key}: the network {name} is declared differently by two compose artifacts of this app (also at {before.Location})", planned.Location,
+                "declare it the same way in both, or give one of them another key");
+        }
+
+        networks.TryAdd(name, planned);
+        return name;
+    }
+
+    /// <summary>A named volume a compose container mounts: the release's own (with the driver, options and labels declared) or an external one, used by name.</summary>
+    private static void AddComposeVolume(SortedDictionary<string, PlannedVolume> volumes, ComposeContainer compose, string key, string release, Func<Dictionary<string, string>> baseLabels)
+    {
+        var name = ComposeServices.VolumeName(compose.Project, key, release);
+        var declared = compose.Project.Volumes.GetValueOrDefault(key);
+        if (declared is { External: true })
+        {
+            volumes.TryAdd(name, new PlannedVolume(name, new Dictionary<string, string>()) { External = true, Location = declared.Location ?? compose.FileLocation });
+            return;
+        }
+
+        var labels = new Dictionary<string, string>(declared?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (label, value) in baseLabels())
+        {
+            labels[label] = value;
+        }
+
+        volumes.TryAdd(name, new PlannedVolume(name, labels, declared?.Driver, declared is { DriverOptions.Count: > 0 } ? new Dictionary<string, string>(declared.DriverOptions) : null));
     }
 
     /// <summary>What a compose container adds to the docker-run create parameters: Compose's project label, an exec-form health check and entrypoint, its files and dependencies.</summary>
-    private static (string Flags, PlannedContainer Planned) ComposeParameters(ComposeContainer compose, CreateContainerParameters parameters, string release, string flags)
+    private static (string Flags, PlannedContainer Planned) ComposeParameters(
+        ComposeContainer compose, CreateContainerParameters parameters, string release, string flags, IReadOnlyList<PlannedEndpoint> endpoints)
     {
         parameters.Labels[ComposeServices.ProjectLabel] = release;
         if (compose.OneShot)
@@ -226,13 +309,27 @@ public static class ReleasePlanner
             text.Append("file:").Append(file.Path).Append('=').Append(file.Content).Append('\u001f');
         }
 
-        var planned = new PlannedContainer("", "", "", 0, compose.Arguments, parameters, "") { Files = compose.Files, Service = compose.Service };
+        // The networks it joins after create, and fixed addresses (the create parameters' hash has
+        // only the first network's aliases); nothing when there are none, so such hashes stay as they were.
+        foreach (var endpoint in endpoints.Count > 1 || endpoints.Any(e => e.Ipv4Address is not null) ? endpoints : [])
+        {
+            text.Append("net:").Append(endpoint.Network).Append('=').AppendJoin(',', endpoint.Aliases.Order(StringComparer.Ordinal)).Append('@').Append(endpoint.Ipv4Address).Append('\u001f');
+        }
+
+        var planned = new PlannedContainer("", "", "", 0, compose.Arguments, parameters, "")
+        {
+            Files = compose.Files,
+            Service = compose.Service,
+            ExtraNetworks = endpoints.Skip(1).ToList(),
+        };
         return (text.ToString(), planned);
     }
 
+    /// <param name="volumeName">The engine's name of a named volume; by default the release's own, <see cref="VolumeName(string, string)"/>.</param>
     public static CreateContainerParameters ToCreateParameters(
-        DockerRunArguments args, string name, string release, string network, IEnumerable<string> aliases, IDictionary<string, string> labels)
+        DockerRunArguments args, string name, string release, string network, IEnumerable<string> aliases, IDictionary<string, string> labels, Func<string, string>? volumeName = null)
     {
+        volumeName ??= source => VolumeName(release, source);
         var allLabels = new Dictionary<string, string>(args.Labels, StringComparer.Ordinal);
         foreach (var (key, value) in labels)
         {
@@ -267,7 +364,7 @@ public static class ReleasePlanner
                 continue;
             }
 
-            var source = volume.IsNamed ? VolumeName(release, volume.Source) : volume.Source;
+            var source = volume.IsNamed ? volumeName(volume.Source) : volume.Source;
             binds.Add(volume.ReadOnly ? $"{source}:{volume.Target}:ro" : $"{source}:{volume.Target}");
         }
 
@@ -275,7 +372,7 @@ public static class ReleasePlanner
         var mounts = args.Mounts.Select(m => new Mount
         {
             Type = m.Type,
-            Source = m.Type == "volume" && !string.IsNullOrEmpty(m.Source) ? VolumeName(release, m.Source) : m.Source,
+            Source = m.Type == "volume" && !string.IsNullOrEmpty(m.Source) ? volumeName(m.Source) : m.Source,
             Target = m.Target,
             ReadOnly = m.ReadOnly,
             Consistency = m.Consistency,

@@ -58,6 +58,7 @@ internal static class SwarmComposePlanner
             }
 
             Refuse(declared?.ExternalName is not null, $"networks.{used}.name: a swarm release names its networks <release>_<key>, so two releases of one app do not share one", fileAt, "remove name, or declare the network external");
+            Refuse(declared?.Subnets.Count > 0, $"networks.{used}.ipam: the swarm provider does not give overlay networks subnets", declared?.Location ?? fileAt, "remove ipam");
             Refuse(declared?.Driver is not (null or "overlay"), $"networks.{used}.driver: '{declared?.Driver}' is not a swarm network driver", fileAt, "remove driver (overlay is the default), or write driver: overlay");
             var labels = new Dictionary<string, string>(declared?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
             foreach (var (key, value) in baseLabels())
@@ -79,6 +80,7 @@ internal static class SwarmComposePlanner
             var name = SwarmPlanner.ScopedName(release, service.Name);
             Refuse(service.Image is null, $"services.{service.Name} has no image (the swarm provider does not build images)", at, "give it an image");
             Refuse(name.Length > SwarmPlanner.MaxNameLength, $"service name '{name}' is longer than {SwarmPlanner.MaxNameLength} characters", at, "use a shorter release or service name");
+            Refuse(service.NetworkAddresses.Count > 0, $"services.{service.Name}.networks.{service.NetworkAddresses.Keys.FirstOrDefault()}.ipv4_address: a swarm service's tasks get their addresses from the swarm", at, "remove ipv4_address");
             Refuse(service.Healthcheck?.StartInterval is not null, $"services.{service.Name}.healthcheck.start_interval needs Docker API 1.44 (this provider speaks 1.41)", at, "remove start_interval");
             Refuse(service.Labels.Keys.FirstOrDefault(k => k.StartsWith("com.docker.stack.", StringComparison.Ordinal)) is not null, $"services.{service.Name}.labels: the com.docker.stack. prefix is the stack's own", at, "use another label prefix");
             if (service.EndpointMode == "vip")

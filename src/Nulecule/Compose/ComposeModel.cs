@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -158,10 +159,17 @@ public static class ComposeModel
                 }
             }
 
-            var networks = Section(document, "networks", ["name", "driver", "internal", "external", "labels"], (name, o) =>
-                new ComposeNetwork(name, Bool(o, "external"), Str(o, "driver"), Bool(o, "internal"), StringMap(o["labels"]), Bool(o, "external") ? Str(o, "name") ?? name : Str(o, "name")));
+            var networks = Section(document, "networks", ["name", "driver", "internal", "external", "labels", "ipam"], (name, o) =>
+                new ComposeNetwork(name, Bool(o, "external"), Str(o, "driver"), Bool(o, "internal"), StringMap(o["labels"]), Bool(o, "external") ? Str(o, "name") ?? name : Str(o, "name"))
+                {
+                    Subnets = Ipam(o, $"networks.{name}."),
+                    Location = AtKey((JsonObject)document["networks"]!, name),
+                });
             var volumes = Section(document, "volumes", ["name", "driver", "driver_opts", "external", "labels"], (name, o) =>
-                new ComposeVolume(name, Bool(o, "external"), Str(o, "driver"), StringMap(o["driver_opts"]), StringMap(o["labels"]), Bool(o, "external") ? Str(o, "name") ?? name : Str(o, "name")));
+                new ComposeVolume(name, Bool(o, "external"), Str(o, "driver"), StringMap(o["driver_opts"]), StringMap(o["labels"]), Bool(o, "external") ? Str(o, "name") ?? name : Str(o, "name"))
+                {
+                    Location = AtKey((JsonObject)document["volumes"]!, name),
+                });
             var secrets = Section(document, "secrets", ["name", "content", "external"], FileObject);
             var configs = Section(document, "configs", ["name", "content", "external"], FileObject);
 
@@ -181,6 +189,28 @@ public static class ComposeModel
                     Errors.Add(Diagnostic.Error($"services.{service.Name}.networks: network '{network}' is not declared under the top-level networks", service.Location));
                 }
 
+                foreach (var (network, address) in service.NetworkAddresses)
+                {
+                    var declared = networks.GetValueOrDefault(network);
+                    if (declared is { External: true })
+                    {
+                        continue; // the engine knows its subnets: checked when the release runs
+                    }
+
+                    if (declared is not { Subnets.Count: > 0 })
+                    {
+                        Errors.Add(Diagnostic.Error(
+                            $"services.{service.Name}.networks.{network}.ipv4_address: a fixed address needs a network with a subnet, and '{network}' declares none",
+                            service.Location, $"give networks.{network} an ipam config with a subnet that holds {address}"));
+                    }
+                    else if (!declared.Subnets.Any(s => InSubnet(address, s.Subnet)))
+                    {
+                        Errors.Add(Diagnostic.Error(
+                            $"services.{service.Name}.networks.{network}.ipv4_address: {address} is not in the subnet of '{network}' ({string.Join(", ", declared.Subnets.Select(s => s.Subnet))})",
+                            service.Location));
+                    }
+                }
+
                 foreach (var volume in service.Volumes.Where(v => v.Type == "volume" && v.Source is not null && !volumes.ContainsKey(v.Source)))
                 {
                     Errors.Add(Diagnostic.Error($"services.{service.Name}.volumes: named volume '{volume.Source}' is not declared under the top-level volumes", service.Location,
@@ -198,6 +228,44 @@ public static class ComposeModel
 
             return new ComposeProject(Str(document, "name"), services, networks, volumes, secrets, configs);
         }
+
+        /// <summary>`ipam: {driver, config: [{subnet, gateway, ip_range}]}`: the subnets a network is made with.</summary>
+        private IReadOnlyList<ComposeSubnet> Ipam(JsonObject network, string path)
+        {
+            if (network["ipam"] is not JsonObject ipam)
+            {
+                return [];
+            }
+
+            CheckKeys(ipam, path + "ipam.", ["driver", "config"]);
+            if (Str(ipam, "driver") is { } driver && driver != "default")
+            {
+                Error(ipam["driver"], $"{path}ipam.driver: '{driver}' is not supported (only the engine's default IPAM driver is)", "remove driver");
+            }
+
+            var subnets = new List<ComposeSubnet>();
+            foreach (var item in ipam["config"] as JsonArray ?? [])
+            {
+                if (item is not JsonObject config)
+                {
+                    continue;
+                }
+
+                CheckKeys(config, path + "ipam.config[].", ["subnet", "gateway", "ip_range"]);
+                if (Str(config, "subnet") is not { } subnet || !IPNetwork.TryParse(subnet, out _))
+                {
+                    Error(config, $"{path}ipam.config: '{Str(config, "subnet")}' is not a subnet", "write it as CIDR, e.g. 172.28.0.0/16");
+                    continue;
+                }
+
+                subnets.Add(new ComposeSubnet(subnet, Str(config, "gateway"), Str(config, "ip_range")));
+            }
+
+            return subnets;
+        }
+
+        private static bool InSubnet(string address, string subnet) =>
+            System.Net.IPAddress.TryParse(address, out var ip) && IPNetwork.TryParse(subnet, out var network) && network.Contains(ip);
 
         private static ComposeFileObject FileObject(string name, JsonObject o) =>
             new(name, Str(o, "content"), Bool(o, "external"), Bool(o, "external") ? Str(o, "name") ?? name : Str(o, "name"));
@@ -262,6 +330,7 @@ public static class ComposeModel
                 Ports = (s["ports"] as JsonArray ?? []).SelectMany(p => Ports(p, path)).ToList(),
                 Volumes = (s["volumes"] as JsonArray ?? []).Select(v => Mount(v, path)).OfType<ComposeMount>().ToList(),
                 Networks = Networks(s, path),
+                NetworkAddresses = NetworkAddresses(s, path),
                 DependsOn = DependsOn(s, path),
                 Healthcheck = s["healthcheck"] is JsonObject h ? Healthcheck(h, path) : null,
                 Restart = Restart(s, path),
@@ -446,11 +515,31 @@ public static class ComposeModel
                 var aliases = new List<string>();
                 if (value is JsonObject o)
                 {
-                    CheckKeys(o, $"{path}networks.{name}.", ["aliases"]);
+                    CheckKeys(o, $"{path}networks.{name}.", ["aliases", "ipv4_address"]);
                     aliases.AddRange((o["aliases"] as JsonArray ?? []).Select(a => a!.GetValue<string>()));
                 }
 
                 result[name] = aliases;
+            }
+
+            return result;
+        }
+
+        private IReadOnlyDictionary<string, string> NetworkAddresses(JsonObject s, string path)
+        {
+            var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (name, value) in s["networks"] as JsonObject ?? [])
+            {
+                if (value is JsonObject o && Str(o, "ipv4_address") is { } address)
+                {
+                    if (!System.Net.IPAddress.TryParse(address, out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                    {
+                        Error(o["ipv4_address"], $"{path}networks.{name}.ipv4_address: '{address}' is not an IPv4 address");
+                        continue;
+                    }
+
+                    result[name] = address;
+                }
             }
 
             return result;

@@ -53,6 +53,9 @@ public sealed record ComposeService
 
     /// <summary>Network name to the aliases the service has on it. No `networks:` means the project's `default` network.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Networks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Network name to the `ipv4_address` the service has on it (only networks that give one).</summary>
+    public IReadOnlyDictionary<string, string> NetworkAddresses { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, ComposeDependency> DependsOn { get; init; } = new Dictionary<string, ComposeDependency>();
     public ComposeHealthcheck? Healthcheck { get; init; }
 
@@ -100,9 +103,25 @@ public sealed record ComposeDependency(string Condition, bool Restart, bool Requ
 public sealed record ComposeHealthcheck(
     IReadOnlyList<string>? Test, TimeSpan? Interval, TimeSpan? Timeout, TimeSpan? StartPeriod, TimeSpan? StartInterval, int? Retries, bool Disable);
 
-public sealed record ComposeNetwork(string Name, bool External, string? Driver, bool Internal, IReadOnlyDictionary<string, string> Labels, string? ExternalName);
+/// <summary>A top-level network; <see cref="ExternalName"/> is `name:` (for an external one, its name on the engine, the key when not given).</summary>
+public sealed record ComposeNetwork(string Name, bool External, string? Driver, bool Internal, IReadOnlyDictionary<string, string> Labels, string? ExternalName)
+{
+    /// <summary>`ipam.config`: the subnets the network is made with.</summary>
+    public IReadOnlyList<ComposeSubnet> Subnets { get; init; } = [];
 
-public sealed record ComposeVolume(string Name, bool External, string? Driver, IReadOnlyDictionary<string, string> DriverOptions, IReadOnlyDictionary<string, string> Labels, string? ExternalName);
+    /// <summary>Where it is declared, when loaded from its file (not part of what the network is).</summary>
+    public SourceLocation? Location { get; init; }
+}
+
+/// <summary>One `ipam.config` entry.</summary>
+public sealed record ComposeSubnet(string Subnet, string? Gateway, string? IpRange);
+
+/// <summary>A top-level volume; <see cref="ExternalName"/> as for <see cref="ComposeNetwork"/>.</summary>
+public sealed record ComposeVolume(string Name, bool External, string? Driver, IReadOnlyDictionary<string, string> DriverOptions, IReadOnlyDictionary<string, string> Labels, string? ExternalName)
+{
+    /// <summary>Where it is declared, when loaded from its file (not part of what the volume is).</summary>
+    public SourceLocation? Location { get; init; }
+}
 
 /// <summary>A top-level secret or config; <see cref="Content"/> is read in at load time (file or variable), null when external.</summary>
 public sealed record ComposeFileObject(string Name, string? Content, bool External, string? ExternalName);
