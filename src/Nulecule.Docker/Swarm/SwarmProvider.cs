@@ -207,7 +207,7 @@ public sealed class SwarmProvider : IProvider, IDisposable
             {
                 var staleObject = $"service {NameOf(stale)}";
                 reporter.Progress(new ProgressEvent(ComponentOf(stale), ProgressState.Removing) { Object = staleObject, Message = $"removing service {NameOf(stale)} (no longer in the app)" });
-                await RemoveServiceAsync(client, stale.ID, CancellationToken.None);
+                await SwarmRemoval.RemoveServiceAsync(client, stale.ID, CancellationToken.None);
                 reporter.Progress(new ProgressEvent(ComponentOf(stale), ProgressState.Removed) { Object = staleObject, Detail = "no longer in the app" });
                 objects.Add(new DeployedObject(ComponentOf(stale), "service", NameOf(stale), null, HashOf(stale), ObjectAction.Deleted));
             }
@@ -264,88 +264,7 @@ public sealed class SwarmProvider : IProvider, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var client = await ClientAsync(cancellationToken);
         await ManagerAsync(client, cancellationToken);
-        var services = (await ServicesAsync(client, release, cancellationToken)).OrderByDescending(OrderOf).ToList();
-        var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = ReleaseFilter(release) }, cancellationToken);
-        var secrets = (await client.Secrets.ListAsync(cancellationToken)).Where(s => OwnedBy(s.Spec?.Labels, release)).ToList();
-        var configs = (await client.Configs.ListConfigsAsync(cancellationToken)).Where(c => OwnedBy(c.Spec?.Labels, release)).ToList();
-        var volumes = options.RemoveVolumes
-            ? (await client.Volumes.ListAsync(new VolumesListParameters { Filters = ReleaseFilter(release) }, cancellationToken)).Volumes ?? []
-            : [];
-        if (services.Count + networks.Count + secrets.Count + configs.Count + volumes.Count == 0)
-        {
-            options.Reporter.Warn($"no swarm objects labelled with release {release} were found");
-        }
-
-        var objects = new List<DeployedObject>();
-        var planned = new List<string>();
-        var action = options.DryRun ? ObjectAction.Planned : ObjectAction.Deleted;
-        foreach (var service in services)
-        {
-            planned.Add($"DELETE /services/{NameOf(service)}");
-            if (!options.DryRun)
-            {
-                options.Reporter.Info($"removing service {NameOf(service)}");
-                await RemoveServiceAsync(client, service.ID, cancellationToken);
-            }
-
-            objects.Add(new DeployedObject(ComponentOf(service), "service", NameOf(service), null, HashOf(service), action));
-        }
-
-        if (!options.DryRun && services.Count > 0)
-        {
-            // Networks, secrets and volumes are in use until the tasks' containers are gone.
-            await WaitForContainersGoneAsync(client, release, DateTimeOffset.UtcNow + options.Timeout, options.Reporter, cancellationToken);
-        }
-
-        foreach (var secret in secrets)
-        {
-            planned.Add($"DELETE /secrets/{secret.Spec.Name}");
-            if (!options.DryRun)
-            {
-                options.Reporter.Info($"removing secret {secret.Spec.Name}");
-                await IgnoreNotFound(() => client.Secrets.DeleteAsync(secret.ID, cancellationToken));
-            }
-
-            objects.Add(new DeployedObject("", "secret", secret.Spec.Name ?? secret.ID, null, "", action));
-        }
-
-        foreach (var config in configs)
-        {
-            planned.Add($"DELETE /configs/{config.Spec.Name}");
-            if (!options.DryRun)
-            {
-                options.Reporter.Info($"removing config {config.Spec.Name}");
-                await IgnoreNotFound(() => client.Configs.RemoveConfigAsync(config.ID, cancellationToken));
-            }
-
-            objects.Add(new DeployedObject("", "config", config.Spec.Name ?? config.ID, null, "", action));
-        }
-
-        foreach (var network in networks)
-        {
-            planned.Add($"DELETE /networks/{network.Name}");
-            if (!options.DryRun)
-            {
-                options.Reporter.Info($"removing network {network.Name}");
-                await RemoveNetworkAsync(client, network.ID, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20), cancellationToken);
-            }
-
-            objects.Add(new DeployedObject("", "network", network.Name, null, "", action));
-        }
-
-        foreach (var volume in volumes)
-        {
-            planned.Add($"DELETE /volumes/{volume.Name}");
-            if (!options.DryRun)
-            {
-                options.Reporter.Info($"removing volume {volume.Name}");
-                await IgnoreNotFound(() => client.Volumes.RemoveAsync(volume.Name, false, cancellationToken));
-            }
-
-            objects.Add(new DeployedObject("", "volume", volume.Name, null, "", action));
-        }
-
-        return new DeployResult(objects) { PlannedOperations = options.DryRun ? planned : [] };
+        return await SwarmRemoval.StopAsync(client, release, options, cancellationToken);
     }
 
     public async Task<ReleaseStatus> StatusAsync(string release, CancellationToken cancellationToken)
@@ -652,14 +571,14 @@ public sealed class SwarmProvider : IProvider, IDisposable
         {
             if (undo.Created.Count > 0)
             {
-                await WaitForContainersGoneAsync(client, release, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30), reporter, CancellationToken.None);
+                await SwarmRemoval.WaitForContainersGoneAsync(client, release, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30), reporter, CancellationToken.None);
             }
 
             foreach (var (name, id) in undo.Networks)
             {
                 try
                 {
-                    await RemoveNetworkAsync(client, id, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20), CancellationToken.None);
+                    await SwarmRemoval.RemoveNetworkAsync(client, id, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20), CancellationToken.None);
                 }
                 catch (Exception e) when (e is DockerApiException || DockerProvider.Unreachable(e))
                 {
@@ -670,60 +589,6 @@ public sealed class SwarmProvider : IProvider, IDisposable
         }
 
         return (restored, left);
-    }
-
-    private static async Task RemoveServiceAsync(IDockerClient client, string id, CancellationToken cancellationToken) =>
-        await IgnoreNotFound(() => client.Swarm.RemoveServiceAsync(id, cancellationToken));
-
-    /// <summary>A network is in use until the last task container on it is gone, a moment after its service.</summary>
-    private static async Task RemoveNetworkAsync(IDockerClient client, string id, DateTimeOffset deadline, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                await IgnoreNotFound(() => client.Networks.DeleteNetworkAsync(id, cancellationToken));
-                return;
-            }
-            catch (DockerApiException e) when (DateTimeOffset.UtcNow < deadline && EngineErrors.MessageOf(e).Contains("in use", StringComparison.OrdinalIgnoreCase)
-                || DateTimeOffset.UtcNow < deadline && EngineErrors.MessageOf(e).Contains("active endpoints", StringComparison.OrdinalIgnoreCase))
-            {
-                await Task.Delay(250, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>Waits until no task container of the release is left on this node (they carry the stack namespace label).</summary>
-    private static async Task WaitForContainersGoneAsync(IDockerClient client, string release, DateTimeOffset deadline, IReporter reporter, CancellationToken cancellationToken)
-    {
-        var filter = DockerObjects.LabelFilter($"{SwarmPlanner.StackNamespace}={release}", $"{DockerLabels.Provider}={SwarmPlanner.ProviderValue}");
-        while (true)
-        {
-            var left = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken);
-            if (left.Count == 0)
-            {
-                return;
-            }
-
-            if (DateTimeOffset.UtcNow >= deadline)
-            {
-                reporter.Warn($"{left.Count} task container(s) of release {release} are still being removed");
-                return;
-            }
-
-            await Task.Delay(250, cancellationToken);
-        }
-    }
-
-    private static async Task IgnoreNotFound(Func<Task> action)
-    {
-        try
-        {
-            await action();
-        }
-        catch (DockerApiException e) when (NotFound(e))
-        {
-        }
     }
 
     private DeployResult DescribePlan(SwarmPlan plan, IReadOnlyList<SwarmService>? existing)
