@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Deploys N containers (local/busybox:latest running `sleep 3600`) several ways, side by side in
-# one run, and times each as a whole process, cleaning up (untimed) between runs:
+# Deploys N containers (local/busybox:latest running a shell that sleeps and exits on SIGTERM)
+# several ways, side by side in one run, and times each as a whole process:
 #   nulecule      `nulecule run APP --provider docker --name R` with the JIT build
 #                 (APP: N components, one docker run line each; default --parallel)
 #   nulecule-aot  the same with the NativeAOT binary (scripts/publish-aot.sh; skipped if absent)
@@ -8,11 +8,14 @@
 #   floor-par     bench/Nulecule.DockerFloor --parallel: one network, then create+start of every
 #                 container all at once, straight against the Engine API with Docker.DotNet
 #   floor         the same one container after another (only when WAYS names it)
-# for each size of the sweep, then prints per size the medians and the ratios of medians.
+# for each size of the sweep; then times taking them down again (`nulecule stop R`, `docker-compose
+# down`; the floor is removed untimed), and prints per size the medians and the ratios of medians.
+# The containers' shell exits on SIGTERM, so a stop measures the tools and the engine, not a grace period.
 #
 #   bench/docker-compare.sh [RESULTS_DIR]
 # Environment: SIZES (default "10 30 100"), RUNS (default 5), IMAGE (default local/busybox:latest),
 #   WAYS (default "nulecule nulecule-aot compose floor-par"), PARALLEL (nulecule's --parallel; default its own),
+#   STOP (default 1: time the stops too; 0: remove untimed),
 #   NULECULE_BIN (default the Release build), AOT_BIN (default out/aot/nulecule),
 #   FLOOR_BIN (default out/bench/floor-bin/Nulecule.DockerFloor), TIME_LIMIT (seconds a compose run may take; 300).
 # Build them first (the script builds only what is missing):
@@ -24,6 +27,9 @@ cd "$root"
 . bench/lib/timing.sh
 results="${1:-$root/out/bench/docker}"
 sizes="${SIZES:-${N:-10 30 100}}" runs="${RUNS:-5}" image="${IMAGE:-local/busybox:latest}" limit="${TIME_LIMIT:-300}"
+time_stop="${STOP:-1}"
+# What every container runs: sleeps, and exits at once on SIGTERM (as a well-behaved service does).
+payload='trap "exit 0" TERM; sleep 3600 & wait'
 jit="${NULECULE_BIN:-$root/src/Nulecule.Cli/bin/Release/net10.0/nulecule}"
 aot="${AOT_BIN:-$root/out/aot/nulecule}"
 floor="${FLOOR_BIN:-$root/out/bench/floor-bin/Nulecule.DockerFloor}"
@@ -54,6 +60,11 @@ trap 'cleanup; rm -rf "$work"' EXIT
 
 # Each way must really leave N running containers; otherwise the figure is meaningless.
 running() { docker ps -q --filter "name=$1" | wc -l; }
+# After a timed stop nothing of it may be left, running or not.
+gone() {
+  local left; left=$(docker ps -aq --filter "name=$1" | wc -l)
+  [ "$left" -eq 0 ] || { echo "$left containers matching $1 left after the stop" >&2; exit 1; }
+}
 check() {
   local got; got=$(running "$1")
   if [ "$got" -ne "$n" ]; then echo "expected $n running containers matching $1, found $got" >&2; docker ps -a --filter "name=$1" >&2; exit 1; fi
@@ -68,13 +79,13 @@ generate() {
     for ((i = 0; i < n; i++)); do
       s=$(printf 's%03d' "$i")
       printf '  - name: %s\n    artifacts:\n      docker:\n        - file://artifacts/%s\n' "$s" "$s"
-      printf 'docker run -d --name %s %s sleep 3600\n' "$s" "$image" >"$app/artifacts/$s"
+      printf "docker run -d --name %s %s sh -c '%s'\n" "$s" "$image" "$payload" >"$app/artifacts/$s"
     done
   } >"$app/Nulecule"
   {
     printf 'version: "2.4"\nservices:\n'
     for ((i = 0; i < n; i++)); do
-      printf '  s%03d:\n    image: %s\n    command: ["sleep", "3600"]\n' "$i" "$image"
+      printf '  s%03d:\n    image: %s\n    command: ["sh", "-c", %s]\n' "$i" "$image" "'$payload'"
     done
   } >"$compose/docker-compose.yml"
 }
@@ -91,13 +102,18 @@ for size in $sizes; do
     for ((k = 0; k < ${#ways[@]}; k++)); do
       way="${ways[$(((k + r) % ${#ways[@]}))]}"
       case "$way" in
-        nulecule)     time_once "$way" "$samples" "$jit" run "$app" --provider docker --name bench-nul -q "${parallel[@]}"; check bench-nul ;;
-        nulecule-aot) time_once "$way" "$samples" "$aot" run "$app" --provider docker --name bench-aot -q "${parallel[@]}"; check bench-aot ;;
+        nulecule)
+          time_once "$way" "$samples" "$jit" run "$app" --provider docker --name bench-nul -q "${parallel[@]}"; check bench-nul
+          [ "$time_stop" = 1 ] && { time_once "$way stop" "$samples" "$jit" stop bench-nul -q "${parallel[@]}"; gone bench-nul; } ;;
+        nulecule-aot)
+          time_once "$way" "$samples" "$aot" run "$app" --provider docker --name bench-aot -q "${parallel[@]}"; check bench-aot
+          [ "$time_stop" = 1 ] && { time_once "$way stop" "$samples" "$aot" stop bench-aot -q "${parallel[@]}"; gone bench-aot; } ;;
         compose)
           # docker-compose 1.29.2 can hang on many services (seen at 100 here): a time limit, and the
           # hang is reported instead of timed.
           if time_once "$way" "$samples" timeout "$limit" docker-compose -p benchcmp -f "$compose/docker-compose.yml" up -d; then
             check benchcmp_
+            [ "$time_stop" = 1 ] && { time_once "$way stop" "$samples" timeout "$limit" docker-compose -p benchcmp -f "$compose/docker-compose.yml" down; gone benchcmp_; }
           else
             echo "compose: no result at N=$n round $r ($(running benchcmp_) of $n running after at most ${limit}s)" | tee -a "$results/failures.txt" >&2
           fi ;;
@@ -128,6 +144,11 @@ for size in $sizes; do
       awk -v w="$way" -v b="$base" -v a="$(median_ms "$samples" "$way")" -v f="$(median_ms "$samples" "$base")" \
         'BEGIN { printf "| %s / %s | %.2f |\n", w, b, a / f }'
     done
+  done
+  for way in nulecule nulecule-aot; do
+    grep -q "^$way stop	" "$samples" && grep -q "^compose stop	" "$samples" || continue
+    awk -v w="$way" -v a="$(median_ms "$samples" "$way stop")" -v c="$(median_ms "$samples" "compose stop")" \
+      'BEGIN { printf "| %s stop / compose down | %.2f |\n", w, a / c }'
   done
   if grep -q "^compose	" "$samples" && grep -q "^floor-par	" "$samples"; then
     awk -v a="$(median_ms "$samples" compose)" -v f="$(median_ms "$samples" floor-par)" 'BEGIN { printf "| compose / floor-par | %.2f |\n", a / f }'

@@ -1,47 +1,53 @@
 #!/usr/bin/env bash
-# Applies an app of M objects (default 200: per component 2 ConfigMaps, 2 Services, 1 Deployment
-# with replicas 0, so nothing runs) to the Kubernetes testbed two ways, each into a fresh namespace:
-#   nulecule  `nulecule run APP --provider kubernetes -n NS --name R`
-#   kubectl   `kubectl apply -R -f DIR -n NS`, DIR = `nulecule template APP --output-dir DIR` (the same objects)
-# and times both the first run (creates everything) and a second, identical run (nothing changes).
+# Applies an app of M objects (per component 2 ConfigMaps, 2 headless Services, 1 Deployment with
+# replicas 0, so nothing runs; headless, because the testbed's service range holds 254 addresses)
+# to the Kubernetes testbed several ways, side by side in one run,
+# each way into a fresh namespace:
+#   nulecule      `nulecule run APP --provider kubernetes -n NS --name R` (JIT Release build)
+#   nulecule-aot  the same with the NativeAOT binary (scripts/publish-aot.sh; left out if absent)
+#   kubectl       `kubectl apply -R -f DIR -n NS`, DIR = `nulecule template APP --output-dir DIR` (the same objects)
+# and times both the first run (creates everything) and a second, identical run (nothing changes),
+# for each size of the sweep; prints per size the medians and the ratios of medians to kubectl.
 # Namespaces are created and deleted outside the clock.
 #
 #   bench/kube-compare.sh [RESULTS_DIR]
-# Environment: COMPONENTS (default 40, i.e. 200 objects), RUNS (default 3), KUBECONFIG (default
-#   the testbed's), KUBECTL (default /opt/nulecule-kube/bin/kubectl), NULECULE_BIN, AOT_BIN (timed too if present).
+# Environment: SIZES (components; default "10 40 200", i.e. 50, 200 and 1,000 objects; COMPONENTS
+#   is the one-size form), RUNS (default 3), KUBECONFIG (default the testbed's), KUBECTL (default
+#   /opt/nulecule-kube/bin/kubectl), NULECULE_BIN, AOT_BIN (timed too if present).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . bench/lib/timing.sh
 results="${1:-$root/out/bench/kube}"
-components="${COMPONENTS:-40}" runs="${RUNS:-3}"
+sizes="${SIZES:-${COMPONENTS:-10 40 200}}" runs="${RUNS:-3}"
 export KUBECONFIG="${KUBECONFIG:-/opt/nulecule-kube/admin.kubeconfig}"
 kubectl="${KUBECTL:-/opt/nulecule-kube/bin/kubectl}"
 jit="${NULECULE_BIN:-$root/src/Nulecule.Cli/bin/Release/net10.0/nulecule}"
 aot="${AOT_BIN:-$root/out/aot/nulecule}"
-objects=$((components * 5))
 mkdir -p "$results"
-samples="$results/kube-$objects.tsv"
-rm -f "$samples"
 
 "$kubectl" version --short >/dev/null 2>&1 || { echo "no cluster answers at $KUBECONFIG (see /work/shared/testbed/README.md)" >&2; exit 2; }
 [ -x "$jit" ] || dotnet build -c Release src/Nulecule.Cli >&2
 
 work="$(mktemp -d)"
 app="$work/app" rendered="$work/rendered"
-mkdir -p "$app"
-{
-  printf 'specversion: 0.0.2\nid: bench-kube\nmetadata:\n  name: bench-kube\ngraph:\n'
-  for ((i = 0; i < components; i++)); do
-    c=$(printf 'k%03d' "$i")
-    mkdir -p "$app/artifacts/$c"
-    printf '  - name: %s\n    params:\n      - name: greeting\n        default: hello-%s\n    artifacts:\n      kubernetes:\n' "$c" "$c"
-    for f in cm-a cm-b svc-a svc-b deploy; do printf '        - file://artifacts/%s/%s.yaml\n' "$c" "$f"; done
-    for x in a b; do
-      printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s-%s\ndata:\n  greeting: $greeting\n  index: "%d"\n' "$c" "$x" "$i" >"$app/artifacts/$c/cm-$x.yaml"
-      printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: %s-%s\nspec:\n  selector:\n    app: %s\n  ports:\n    - port: 80\n      targetPort: 8080\n' "$c" "$x" "$c" >"$app/artifacts/$c/svc-$x.yaml"
-    done
-    cat >"$app/artifacts/$c/deploy.yaml" <<YAML
+
+# The app of $components components, and the same objects rendered for kubectl.
+generate() {
+  rm -rf "$app" "$rendered"
+  mkdir -p "$app"
+  {
+    printf 'specversion: 0.0.2\nid: bench-kube\nmetadata:\n  name: bench-kube\ngraph:\n'
+    for ((i = 0; i < components; i++)); do
+      c=$(printf 'k%03d' "$i")
+      mkdir -p "$app/artifacts/$c"
+      printf '  - name: %s\n    params:\n      - name: greeting\n        default: hello-%s\n    artifacts:\n      kubernetes:\n' "$c" "$c"
+      for f in cm-a cm-b svc-a svc-b deploy; do printf '        - file://artifacts/%s/%s.yaml\n' "$c" "$f"; done
+      for x in a b; do
+        printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s-%s\ndata:\n  greeting: $greeting\n  index: "%d"\n' "$c" "$x" "$i" >"$app/artifacts/$c/cm-$x.yaml"
+        printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: %s-%s\nspec:\n  clusterIP: None\n  selector:\n    app: %s\n  ports:\n    - port: 80\n      targetPort: 8080\n' "$c" "$x" "$c" >"$app/artifacts/$c/svc-$x.yaml"
+      done
+      cat >"$app/artifacts/$c/deploy.yaml" <<YAML
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -61,16 +67,19 @@ spec:
           imagePullPolicy: Never
           command: ["sleep", "3600"]
 YAML
-  done
-} >"$app/Nulecule"
-"$jit" template "$app" --provider kubernetes --output-dir "$rendered" -q
-files=$(find "$rendered" -type f | wc -l)
-[ "$files" -eq "$objects" ] || { echo "rendered $files files, expected $objects" >&2; exit 1; }
+    done
+  } >"$app/Nulecule"
+  "$jit" template "$app" --provider kubernetes --output-dir "$rendered" -q
+  files=$(find "$rendered" -type f | wc -l)
+  [ "$files" -eq "$objects" ] || { echo "rendered $files files, expected $objects" >&2; exit 1; }
+}
 
-ns_list=()
-fresh_ns() { local ns="bench-$1-$(date +%s%N | tail -c 7)"; "$kubectl" create namespace "$ns" >/dev/null; ns_list+=("$ns"); echo "$ns"; }
+# fresh_ns runs in a command substitution (a subshell): the names it makes go to a file, so the
+# exit trap can drop whatever a failed run left behind.
+made="$work/namespaces"
+fresh_ns() { local ns="bench-$1-$(date +%s%N | tail -c 7)"; "$kubectl" create namespace "$ns" >/dev/null; echo "$ns" >>"$made"; echo "$ns"; }
 drop_ns() { "$kubectl" delete namespace "$1" --wait=true --timeout=180s >/dev/null 2>&1 || true; }
-trap 'for ns in "${ns_list[@]}"; do drop_ns "$ns"; done; rm -rf "$work"' EXIT
+trap 'if [ -f "$made" ]; then while read -r ns; do drop_ns "$ns"; done <"$made"; fi; rm -rf "$work"' EXIT
 
 count_objects() { # count_objects NS: ConfigMaps (minus kube-root-ca.crt) + Services + Deployments
   local cms svcs deps
@@ -86,31 +95,49 @@ check() {
 
 ways=(nulecule kubectl)
 [ -x "$aot" ] && ways=(nulecule nulecule-aot kubectl)
-for ((r = 1; r <= runs; r++)); do
-  for ((k = 0; k < ${#ways[@]}; k++)); do
-    way="${ways[$(((k + r) % ${#ways[@]}))]}"
-    ns=$(fresh_ns "$way")
-    for pass in first second; do
-      case "$way" in
-        nulecule)     time_once "$way $pass" "$samples" "$jit" run "$app" --provider kubernetes -n "$ns" --name bench -q ;;
-        nulecule-aot) time_once "$way $pass" "$samples" "$aot" run "$app" --provider kubernetes -n "$ns" --name bench -q ;;
-        kubectl)      time_once "$way $pass" "$samples" "$kubectl" apply -R -f "$rendered" -n "$ns" ;;
-      esac
-      check "$ns"
+for components in $sizes; do
+  objects=$((components * 5))
+  samples="$results/kube-$objects.tsv"
+  rm -f "$samples"
+  generate
+  for ((r = 1; r <= runs; r++)); do
+    # Rotate the order each round so no way always runs first.
+    for ((k = 0; k < ${#ways[@]}; k++)); do
+      way="${ways[$(((k + r) % ${#ways[@]}))]}"
+      ns=$(fresh_ns "$way")
+      for pass in first second; do
+        case "$way" in
+          nulecule)     time_once "$way $pass" "$samples" "$jit" run "$app" --provider kubernetes -n "$ns" --name bench -q ;;
+          nulecule-aot) time_once "$way $pass" "$samples" "$aot" run "$app" --provider kubernetes -n "$ns" --name bench -q ;;
+          kubectl)      time_once "$way $pass" "$samples" "$kubectl" apply -R -f "$rendered" -n "$ns" ;;
+        esac
+        check "$ns"
+      done
+      drop_ns "$ns"
     done
-    drop_ns "$ns"
+    echo "$objects objects: round $r/$runs done" >&2
   done
-  echo "round $r/$runs done" >&2
 done
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; objects=$objects runs=$runs"
-python3 bench/lib/summarize.py "$samples"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; components: $sizes; runs: $runs"
+for components in $sizes; do
+  objects=$((components * 5))
+  samples="$results/kube-$objects.tsv"
+  echo
+  echo "### $objects objects"
+  echo
+  python3 bench/lib/summarize.py "$samples"
+done
 echo
-echo "| ratio (medians) | first run | second run |"
-echo "|---|---:|---:|"
-for way in "${ways[@]}"; do
-  [ "$way" = kubectl ] && continue
-  awk -v w="$way" -v a1="$(median_ms "$samples" "$way first")" -v k1="$(median_ms "$samples" "kubectl first")" \
-      -v a2="$(median_ms "$samples" "$way second")" -v k2="$(median_ms "$samples" "kubectl second")" \
-      'BEGIN { printf "| %s / kubectl | %.2f | %.2f |\n", w, a1 / k1, a2 / k2 }'
+echo "| ratio of medians (to kubectl) | objects | first run | second run |"
+echo "|---|---:|---:|---:|"
+for components in $sizes; do
+  objects=$((components * 5))
+  samples="$results/kube-$objects.tsv"
+  for way in "${ways[@]}"; do
+    [ "$way" = kubectl ] && continue
+    awk -v w="$way" -v n="$objects" -v a1="$(median_ms "$samples" "$way first")" -v k1="$(median_ms "$samples" "kubectl first")" \
+        -v a2="$(median_ms "$samples" "$way second")" -v k2="$(median_ms "$samples" "kubectl second")" \
+        'BEGIN { printf "| %s | %d | %.2f | %.2f |\n", w, n, a1 / k1, a2 / k2 }'
+  done
 done

@@ -7,11 +7,12 @@ now_ns() { date +%s%N; }
 # fails loudly (with CMD's output) if CMD fails: a fast failure must never read as a fast run.
 time_once() {
   local name="$1" results="$2"; shift 2
-  local log start end rc
+  local log start end rc=0
   log="$(mktemp)"
   start=$(now_ns)
-  "$@" >"$log" 2>&1
-  rc=$?
+  # `|| rc=$?`: under the callers' `set -e` a bare failing command would end the script before
+  # the failure (and the command's output) is reported.
+  "$@" >"$log" 2>&1 || rc=$?
   end=$(now_ns)
   if [ $rc -ne 0 ]; then
     echo "FAILED ($rc): $*" >&2
