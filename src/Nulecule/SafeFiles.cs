@@ -106,7 +106,16 @@ public static partial class SafeFiles
     public static string ResolveInside(string root, string relative)
     {
         var given = Path.GetFullPath(root);
-        var rootReal = RealPath(given);
+        return ResolveInside(given, RealPath(given), relative);
+    }
+
+    /// <summary>
+    /// <see cref="ResolveInside(string, string)"/> for a root (a full path) whose real path the
+    /// caller has already resolved: reading thousands of artifacts of one app, the root's own
+    /// components need not be looked at again for every file.
+    /// </summary>
+    public static string ResolveInside(string given, string rootReal, string relative)
+    {
         var parts = new List<string>();
         var pending = new Stack<string>();
         Push(pending, relative);

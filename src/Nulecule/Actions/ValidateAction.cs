@@ -201,7 +201,13 @@ public static class ValidateAction
                 continue;
             }
 
-            rendered.Add(rendering.Artifact);
+            // Only the docker app is checked as a whole afterwards; other documents are dropped
+            // here rather than kept alive (and copied by every collection) until the end.
+            if (provider == "docker")
+            {
+                rendered.Add(rendering.Artifact);
+            }
+
             if (RenderAction.IsEmpty(rendering.Artifact))
             {
                 found.Add(Diagnostic.Warning($"{provider} artifact {file.Display} of component '{reference.Scope}' is empty: it deploys nothing (`run` refuses it)",

@@ -15,6 +15,10 @@ public sealed record ArtifactLocation(string? LocalPath, Uri? Url, bool IsDirect
 /// </summary>
 public static class ArtifactPath
 {
+    // The real path of each application directory, resolved once per process: an app's thousands
+    // of artifacts share it, and the links inside the app are still followed file by file.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> RealRoots = new(StringComparer.Ordinal);
+
     public static ArtifactLocation Resolve(string reference, string appDirectory, SourceLocation at)
     {
         if (reference.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
@@ -73,7 +77,8 @@ public static class ArtifactPath
             // The text stays inside; now the file system must too: follow each link by hand.
             try
             {
-                full = SafeFiles.ResolveInside(appDirectory, Path.GetRelativePath(Path.GetFullPath(appDirectory), full));
+                var given = Path.GetFullPath(appDirectory);
+                full = SafeFiles.ResolveInside(given, RealRoots.GetOrAdd(given, SafeFiles.RealPath), Path.GetRelativePath(given, full));
             }
             catch (UnsafeFileException ex)
             {

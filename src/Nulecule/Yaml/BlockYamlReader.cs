@@ -433,9 +433,37 @@ internal sealed class BlockYamlReader
             return ReadQuoted(isKey: true) && _pos == colon;
         }
 
-        _events.Add(new Scalar(AnchorName.Empty, TagName.Empty, _text[_pos..colon], ScalarStyle.Plain, true, false, start, MarkAt(colon), isKey: true));
+        _events.Add(new Scalar(AnchorName.Empty, TagName.Empty, Key(_text.AsSpan(_pos, colon - _pos)), ScalarStyle.Plain, true, false, start, MarkAt(colon), isKey: true));
         _pos = colon;
         return true;
+    }
+
+    // Keys repeat (apiVersion, metadata, name ... in every file): one string per distinct short key
+    // and thread, instead of one per occurrence.
+    [ThreadStatic]
+    private static Dictionary<string, string>? ThreadKeys;
+
+    private static string Key(ReadOnlySpan<char> text)
+    {
+        if (text.Length > 40)
+        {
+            return text.ToString();
+        }
+
+        var keys = ThreadKeys ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        var lookup = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var key = text.ToString();
+        if (keys.Count < 4096)
+        {
+            keys[key] = key;
+        }
+
+        return key;
     }
 
     /// <summary>A plain scalar may start here: not an indicator (YAML's or one this reader leaves to YamlDotNet).</summary>

@@ -1,4 +1,5 @@
 using Nulecule.Yaml;
+using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
@@ -20,6 +21,11 @@ public static partial class YamlCoreSchema
         if (plain.Length > 0 && char.IsAsciiLetter(plain[0]) && "tTfFnN".IndexOf(plain[0], StringComparison.Ordinal) < 0)
         {
             return ScalarKind.String; // most scalars: no null, boolean or number starts with another letter
+        }
+
+        if (plain.AsSpan().ContainsAnyExcept(TypedChars))
+        {
+            return ScalarKind.String; // a character no null, boolean or number spelling holds: skip the patterns
         }
         if (NullPattern().IsMatch(plain))
         {
@@ -162,6 +168,11 @@ public static partial class YamlCoreSchema
             return false; // no typed or YAML 1.1 word starts with another letter
         }
 
+        if (text.AsSpan().ContainsAnyExcept(AmbiguousChars))
+        {
+            return false; // a character none of the patterns below can match
+        }
+
         return Classify(text) != ScalarKind.String
             || Yaml11Words().IsMatch(text)
             || NumberLike().IsMatch(text);
@@ -171,6 +182,13 @@ public static partial class YamlCoreSchema
         value >= long.MinValue && value <= long.MaxValue
             ? JsonValue.Create((long)value)
             : JsonNode.Parse(value.ToString(CultureInfo.InvariantCulture))!;
+
+    // Every character the typed spellings below use (null, booleans, integers, floats, .inf, .nan):
+    // text with any other character is a string without running a pattern.
+    private static readonly SearchValues<char> TypedChars = SearchValues.Create("0123456789abcdefABCDEFxXoOnNiItTrRuUlLsS+-.~");
+
+    // The same, plus the YAML 1.1 words and number-like forms IsAmbiguousAsPlain also looks for.
+    private static readonly SearchValues<char> AmbiguousChars = SearchValues.Create("0123456789abcdefABCDEFxXoOnNiItTrRuUlLsS+-.~yYbB_:=<");
 
     [GeneratedRegex("^(null|Null|NULL|~|)$")]
     private static partial Regex NullPattern();
