@@ -169,11 +169,11 @@ public sealed class ComposeLoaderTests : IDisposable
                   replicas: 2
                   resources: {limits: {cpus: "0.5"}}
             networks:
-              front: {ipam: {driver: default}}
+              front: {ipam: {driver: default, options: {a: b}}}
             """));
 
         error.Diagnostics.Select(d => (d.Message.Split(' ')[0], d.Location!.Line)).ShouldBe([
-            ("services.web.cap_add", 4), ("services.web.deploy.resources", 7), ("networks.front.ipam", 9)], ignoreOrder: true);
+            ("services.web.cap_add", 4), ("services.web.deploy.resources", 7), ("networks.front.ipam.options", 9)], ignoreOrder: true);
     }
 
     [Fact]
