@@ -13,7 +13,7 @@ public static class DockerEngine
     {
         Name = "docker",
         Description = "one Docker engine (DOCKER_HOST, the docker context, or the local socket)",
-        Capabilities = new ProviderCapabilities { Scale = false, Logs = true, Ps = true, Exec = true, Restart = true },
+        Capabilities = new ProviderCapabilities { Scale = true, Logs = true, Ps = true, Exec = true, Restart = true },
         Create = settings => new DockerProvider(EndpointEnvironment.From(settings.Environment, settings.Home)),
     };
 }

@@ -19,10 +19,11 @@ namespace Nulecule.Docker;
 /// <see cref="ReleasePlanner"/> for naming, networking and volume decisions.
 /// </summary>
 /// <remarks>
-/// `scale` is not supported: a docker artifact is one container, and numbered copies of a
-/// container that publishes a fixed host port or has a `--name` cannot coexist.
+/// `scale` sets the replica count of compose services (`<release>-<service>-<n>` containers) by
+/// running the deployed revision again with the count (<see cref="IScalesByRun"/>); a docker-run
+/// command is one container and is not scaled.
 /// </remarks>
-public sealed class DockerProvider : IProvider, IDisposable
+public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
 {
     private readonly EngineClient _engine;
     private readonly Func<string, string?>? _environment;
@@ -62,7 +63,8 @@ public sealed class DockerProvider : IProvider, IDisposable
         var masker = app.Values.Masker;
         if (options.DryRun)
         {
-            return DryRunPlan.Describe(plan, masker, await ExistingForDryRunAsync(options, cancellationToken));
+            var current = await ExistingForDryRunAsync(options, cancellationToken);
+            return DryRunPlan.Describe(WithScaledCounts(app, options, plan, current), masker, current);
         }
 
         var client = await ClientAsync(cancellationToken);
@@ -73,6 +75,7 @@ public sealed class DockerProvider : IProvider, IDisposable
         {
             await ContainerReplacer.RepairAsync(client, options.Release, reporter, cancellationToken);
             existing = await ReleaseContainersAsync(client, options.Release, cancellationToken);
+            plan = WithScaledCounts(app, options, plan, existing);
             firstRun = existing.Count == 0;
             existing.AddRange(await Ownership.ForeignContainersAsync(client, plan, existing, options, cancellationToken));
         }
@@ -344,10 +347,34 @@ public sealed class DockerProvider : IProvider, IDisposable
     public async Task<IReadOnlyList<RestartOutcome>> RestartAsync(string release, IReadOnlyCollection<string>? components, IReporter reporter, CancellationToken cancellationToken) =>
         await ContainerRestart.RunAsync(await ClientAsync(cancellationToken), release, components, StopGrace, reporter, cancellationToken);
 
+    /// <summary>Not the docker provider's way: `scale` runs the deployed revision with the count (<see cref="IScalesByRun"/>).</summary>
     public Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken) =>
         throw new NuleculeException(
-            "scale is not supported by the docker provider",
-            hint: "a docker artifact describes one container; add commands to the artifact, or deploy to kubernetes");
+            "the docker provider scales compose services by running the deployed revision with the count",
+            hint: "use `nulecule scale RELEASE COMPONENT[/SERVICE] --replicas N`");
+
+    /// <summary>The plan again when a compose service keeps a count `scale` gave it (<see cref="ScaledCounts"/>).</summary>
+    private ReleasePlan WithScaledCounts(RenderedApp app, RunOptions options, ReleasePlan plan, IReadOnlyList<ContainerListResponse>? existing)
+    {
+        var kept = ScaledCounts.Kept(plan, existing ?? [], options.Scale);
+        if (kept.Count == 0)
+        {
+            return plan;
+        }
+
+        var scale = new Dictionary<string, int>(kept, StringComparer.Ordinal);
+        foreach (var (key, count) in kept)
+        {
+            options.Reporter.Detail($"{key} keeps its {count} replica(s) (scaled; the artifact's count did not change)");
+        }
+
+        foreach (var (key, count) in options.Scale ?? new Dictionary<string, int>())
+        {
+            scale[key] = count;
+        }
+
+        return ReleasePlanner.Plan(app, options with { Scale = scale }, _environment);
+    }
 
     public void Dispose() => _engine.Dispose();
 

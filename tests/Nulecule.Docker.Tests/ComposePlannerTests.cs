@@ -1,5 +1,7 @@
 #nullable disable
+using Docker.DotNet.Models;
 using Nulecule.Compose;
+using Nulecule.Docker.Internal;
 using Nulecule.Docker.Planning;
 using Nulecule.Providers;
 using Nulecule.Templating;
@@ -183,5 +185,75 @@ public sealed class ComposePlannerTests
 
         error.Message.ShouldContain("external secret");
         error.Message.ShouldContain(Path + ":");
+    }
+
+    private const string Scalable = """
+        services:
+          web: {image: img, deploy: {replicas: 2}}
+          db: {image: img}
+        """;
+
+    [Fact]
+    public void Should_plan_the_count_scale_sets_for_a_service_or_a_whole_component_with_the_artifacts_own_count_labelled()
+    {
+        var one = Plan(Scalable, new RunOptions { Release = "r1", Scale = new Dictionary<string, int> { ["stack/web"] = 3 } });
+        one.Containers.Select(c => c.LogicalName).ShouldBe(["db-1", "web-1", "web-2", "web-3"]);
+        one.Containers.Where(c => c.Service == "web").ShouldAllBe(c => c.Parameters.Labels["io.nulecule.replicas"] == "2");
+
+        var all = Plan(Scalable, new RunOptions { Release = "r1", Scale = new Dictionary<string, int> { ["stack"] = 1, ["stack/db"] = 2 } });
+        all.Containers.Select(c => c.LogicalName).ShouldBe(["db-1", "db-2", "web-1"]);
+
+        // The label is part of the configuration: the same container with the same count keeps its hash.
+        Container(one, "web-1").ConfigHash.ShouldBe(Container(Plan(Scalable), "web-1").ConfigHash);
+    }
+
+    [Theory]
+    [InlineData("stack/cache", "has no compose service 'cache'")]
+    [InlineData("nope", "has no component 'nope'")]
+    public void Should_refuse_a_count_for_what_the_app_does_not_have(string key, string message) =>
+        Should.Throw<NuleculeException>(() => Plan(Scalable, new RunOptions { Release = "r1", Scale = new Dictionary<string, int> { [key] = 2 } }))
+            .Message.ShouldContain(message);
+
+    [Fact]
+    public void Should_refuse_to_scale_a_component_of_docker_run_commands()
+    {
+        var app = TestApps.App("flask", [TestApps.Component("web", "-d img")]);
+
+        Should.Throw<NuleculeException>(() => ReleasePlanner.Plan(app, new RunOptions { Release = "r1", Scale = new Dictionary<string, int> { ["web"] = 2 } }, _ => null))
+            .Message.ShouldContain("has no compose services");
+    }
+
+    private static ContainerListResponse Running(string service, int number, string artifactCount) => new()
+    {
+        Names = [$"/r1-{service}-{number}"],
+        Labels = new Dictionary<string, string>
+        {
+            [Labels.Component] = "stack",
+            [ComposeServices.ServiceLabel] = service,
+            [ComposeServices.NumberLabel] = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["io.nulecule.replicas"] = artifactCount,
+        },
+    };
+
+    [Fact]
+    public void Should_keep_a_scaled_count_while_the_artifacts_own_count_is_what_it_was()
+    {
+        var plan = Plan(Scalable);
+
+        // web: artifact 2, scaled to 3; db runs its artifact's one
+        ScaledCounts.Kept(plan, [Running("web", 1, "2"), Running("web", 2, "2"), Running("web", 3, "2"), Running("db", 1, "1")], null)
+            .ShouldBe(new Dictionary<string, int> { ["stack/web"] = 3 });
+
+        // The artifact said 1 when web was scaled: its count changed since, and wins.
+        ScaledCounts.Kept(plan, [Running("web", 1, "1"), Running("web", 2, "1"), Running("web", 3, "1")], null).ShouldBeEmpty();
+
+        // A replica removed behind the tool's back is made again: the highest number counts.
+        ScaledCounts.Kept(plan, [Running("web", 1, "2"), Running("web", 4, "2")], null)["stack/web"].ShouldBe(4);
+
+        // A count being set now is not kept, nor one a set-aside container of a replacement would give.
+        ScaledCounts.Kept(plan, [Running("web", 1, "2"), Running("web", 2, "2"), Running("web", 3, "2")], new Dictionary<string, int> { ["stack"] = 1 }).ShouldBeEmpty();
+        var transient = Running("web", 3, "2");
+        transient.Names = ["/r1-web-3--prev"];
+        ScaledCounts.Kept(plan, [Running("web", 1, "2"), Running("web", 2, "2"), transient], null).ShouldBeEmpty();
     }
 }

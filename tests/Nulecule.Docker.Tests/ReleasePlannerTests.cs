@@ -158,12 +158,13 @@ public sealed class ReleasePlannerTests
     }
 
     [Fact]
-    public async Task Should_refuse_scale_clearly()
+    public async Task Should_point_a_direct_scale_call_to_the_scale_command()
     {
         using var provider = new DockerProvider();
 
         var error = await Should.ThrowAsync<NuleculeException>(() => provider.ScaleAsync("r", "web", 3, CancellationToken.None));
 
-        error.Message.ShouldContain("not supported by the docker provider");
+        error.Message.ShouldContain("scales compose services by running the deployed revision");
+        error.Diagnostics[0].Hint.ShouldBe("use `nulecule scale RELEASE COMPONENT[/SERVICE] --replicas N`");
     }
 }

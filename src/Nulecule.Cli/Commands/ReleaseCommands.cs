@@ -275,11 +275,11 @@ internal static class ReleaseCommands
     public static Command Scale(CommandContext context)
     {
         var release = Arguments.ReleaseArgument();
-        var component = new Argument<string>("COMPONENT") { Description = "The component whose workloads to scale.", HelpName = "COMPONENT" };
+        var component = new Argument<string>("COMPONENT") { Description = "The component whose workloads to scale, or COMPONENT/SERVICE for one service of its compose file (docker).", HelpName = "COMPONENT" };
         var replicas = new Option<int>("--replicas") { Description = "The number of replicas.", Required = true };
         var provider = ProviderOfRelease();
         var engine = new ProviderOptions();
-        var command = new Command("scale", "Set the replica count of a component's workloads (Kubernetes, OpenShift).") { release, component, replicas, provider };
+        var command = new Command("scale", "Set the replica count of a component's workloads (Kubernetes, OpenShift, Swarm; Docker: compose services).") { release, component, replicas, provider };
         engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
@@ -294,6 +294,8 @@ internal static class ReleaseCommands
                 Replicas = parse.GetValue(replicas),
                 Record = found.Record,
                 Key = releases.Key,
+                Store = found.Store,
+                Reporter = output,
             }.RunAsync(ct);
             output.Info($"scaled {scaled} of release '{name}' to {parse.GetValue(replicas)} replica(s)");
             return ExitCodes.Ok;

@@ -68,7 +68,8 @@ internal static class ComposeServices
     public const string NumberLabel = "com.docker.compose.container-number";
     public const string OneOffLabel = "com.docker.compose.oneoff";
 
-    public static IReadOnlyList<ComposeContainer> Expand(RenderedArtifact artifact)
+    /// <param name="replicas">A count `scale` set for a service (null: the artifact's own).</param>
+    public static IReadOnlyList<ComposeContainer> Expand(RenderedArtifact artifact, Func<string, int?>? replicas = null)
     {
         var project = artifact.ComposeProjectOf();
         CheckDeclarations(project, new SourceLocation(artifact.Source, 0, 0));
@@ -91,13 +92,17 @@ internal static class ComposeServices
                 .OrderBy(n => n.Key, StringComparer.Ordinal)
                 .Select(n => new ComposeEndpoint(n.Key, n.Value.Prepend(service.Name).Distinct(StringComparer.Ordinal).ToList(), service.NetworkAddresses.GetValueOrDefault(n.Key)))
                 .ToList();
-            for (var number = 1; number <= service.Replicas; number++)
+            var count = replicas?.Invoke(service.Name) ?? service.Replicas;
+            for (var number = 1; number <= count; number++)
             {
                 var labels = new Dictionary<string, string>(service.Labels, StringComparer.Ordinal)
                 {
                     [ServiceLabel] = service.Name,
                     [NumberLabel] = number.ToString(CultureInfo.InvariantCulture),
                     [OneOffLabel] = "False",
+
+                    // The artifact's own count: a later run keeps a scaled count while this stays (docs/compose.md).
+                    [Swarm.SwarmComposePlanner.ReplicasLabel] = service.Replicas.ToString(CultureInfo.InvariantCulture),
                 };
                 result.Add(new ComposeContainer(
                     service.Name,

@@ -73,7 +73,7 @@ public static class ReleasePlanner
                 if (artifact.Format == ArtifactFormat.Compose)
                 {
                     // Each service replica is a container like a docker-run command's, named by its service.
-                    foreach (var container in ComposeServices.Expand(artifact))
+                    foreach (var container in ComposeServices.Expand(artifact, service => ScaledCount(options.Scale, component.Scope, service)))
                     {
                         parsed.Add((component, container.Arguments, container.Logical));
                         composed[container.Logical] = container;
@@ -93,6 +93,7 @@ public static class ReleasePlanner
             }
         }
 
+        CheckScale(app, options.Scale);
         var duplicate = parsed.GroupBy(p => p.Logical, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -224,6 +225,36 @@ public static class ReleasePlanner
         {
             Networks = networks.Values.ToList(),
         };
+    }
+
+    /// <summary>The count `scale` set for a compose service: for the service itself, else for its whole component.</summary>
+    private static int? ScaledCount(IReadOnlyDictionary<string, int>? scale, string component, string service) =>
+        scale is null ? null
+        : scale.TryGetValue($"{component}/{service}", out var own) ? own
+        : scale.TryGetValue(component, out var all) ? all
+        : null;
+
+    /// <summary>Every count `scale` sets names a compose service of the app, or a component that has some.</summary>
+    private static void CheckScale(RenderedApp app, IReadOnlyDictionary<string, int>? scale)
+    {
+        foreach (var key in scale?.Keys ?? [])
+        {
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            var scope = slash < 0 ? key : key[..slash];
+            var component = app.Components.FirstOrDefault(c => c.Scope == scope)
+                ?? throw new NuleculeException($"scale: the release has no component '{scope}'");
+            var services = component.Artifacts.Where(a => a.Format == ArtifactFormat.Compose).SelectMany(a => a.ComposeProjectOf().Services.Keys).ToList();
+            if (services.Count == 0)
+            {
+                throw new NuleculeException($"scale: component '{scope}' has no compose services, and each of its docker-run commands is one container", null,
+                    "write the container as a compose service with deploy.replicas to scale it");
+            }
+
+            if (slash >= 0 && !services.Contains(key[(slash + 1)..]))
+            {
+                throw new NuleculeException($"scale: component '{scope}' has no compose service '{key[(slash + 1)..]}'", null, $"its services: {string.Join(", ", services)}");
+            }
+        }
     }
 
     /// <summary>

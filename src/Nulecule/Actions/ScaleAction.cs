@@ -16,7 +16,12 @@ public sealed class ScaleAction(ProviderRegistry registry, IProvider provider)
 
     public ReleaseKey? Key { get; init; }
 
-    /// <summary>Returns the component's full name (a short name resolved).</summary>
+    /// <summary>The release's history, where a provider that scales by running (<see cref="IScalesByRun"/>) finds the deployed revision.</summary>
+    public IReleaseStore? Store { get; init; }
+
+    public IReporter Reporter { get; init; } = NullReporter.Instance;
+
+    /// <summary>Returns the component's full name (a short name resolved), with `/SERVICE` when one compose service was scaled.</summary>
     public async Task<string> RunAsync(CancellationToken ct)
     {
         if (Replicas < 0)
@@ -30,7 +35,36 @@ public sealed class ScaleAction(ProviderRegistry registry, IProvider provider)
                 $"providers that scale: {string.Join(", ", registry.Where(r => r.Capabilities.Scale).Select(r => r.Name))}");
         }
 
-        var component = ReleaseComponents.Resolve(Component, await ReleaseComponents.ListAsync(provider, Release, Record, Key, ct).ConfigureAwait(false), Release);
+        var slash = Component.IndexOf('/', StringComparison.Ordinal);
+        var service = slash < 0 ? null : Component[(slash + 1)..];
+        if (service is "")
+        {
+            throw new NuleculeException($"'{Component}' names no service", null, "write COMPONENT or COMPONENT/SERVICE");
+        }
+
+        var component = ReleaseComponents.Resolve(slash < 0 ? Component : Component[..slash], await ReleaseComponents.ListAsync(provider, Release, Record, Key, ct).ConfigureAwait(false), Release);
+        if (provider is IScalesByRun)
+        {
+            // The deployed revision again, with the count: what already runs is left alone.
+            var deployed = Store is null ? null : (await Store.HistoryAsync(Release, ct).ConfigureAwait(false)).LastOrDefault(r => r.State == ReleaseState.Deployed);
+            if (deployed is null || Key is null)
+            {
+                throw new NuleculeException($"release '{Release}' has no deployed revision to scale", null, $"see `nulecule history {Release}`");
+            }
+
+            var scaled = service is null ? component : $"{component}/{service}";
+            await provider.RunAsync(
+                Key.Open(deployed).ToRenderedApp(),
+                new RunOptions { Release = Release, Revision = deployed.Revision, Scale = new Dictionary<string, int> { [scaled] = Replicas }, Reporter = Reporter },
+                ct).ConfigureAwait(false);
+            return scaled;
+        }
+
+        if (service is not null)
+        {
+            throw new NuleculeException($"the {provider.Name} provider scales whole components, not one service ('{Component}')", null, "give the component alone");
+        }
+
         await provider.ScaleAsync(Release, component, Replicas, ct).ConfigureAwait(false);
         return component;
     }

@@ -146,6 +146,17 @@ public sealed record RunOptions
     /// <summary>At most this many engine steps (pulls, creates, starts) at once (`--parallel`); 1 runs them one after another.</summary>
     public int Parallel { get; init; } = ParallelScheduler.DefaultBound;
     public IReporter Reporter { get; init; } = NullReporter.Instance;
+
+    /// <summary>Replica counts that `scale` sets over a compose artifact's own: by "component" (each of its services) or "component/service".</summary>
+    public IReadOnlyDictionary<string, int>? Scale { get; init; }
+}
+
+/// <summary>
+/// A provider whose `scale` runs the deployed revision again with <see cref="RunOptions.Scale"/>
+/// (the docker provider: replicas are containers it makes), rather than <see cref="IProvider.ScaleAsync"/>.
+/// </summary>
+public interface IScalesByRun
+{
 }
 
 public sealed record StopOptions

@@ -63,10 +63,16 @@ public sealed class ComposeExportOracleTests : IDisposable
         JsonNode.DeepEquals(mine["HostConfig"], compose["HostConfig"]).ShouldBeTrue($"HostConfig differs for `{line}`:\nnulecule {mine["HostConfig"]!.ToJsonString()}\ncompose  {compose["HostConfig"]!.ToJsonString()}");
     }
 
-    private static string Run(string program, IEnumerable<string> args)
+    /// <summary>Runs docker or docker-compose (API 1.41, as the engine here speaks) and returns its output; a non-zero exit fails the test.</summary>
+    internal static string Run(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["DOCKER_API_VERSION"] = "1.41";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Nulecule.Actions;
+using Nulecule.Docker.Tests.Export;
 using Nulecule.Providers;
 
 namespace Nulecule.Docker.Tests.Releases;
@@ -15,8 +16,6 @@ namespace Nulecule.Docker.Tests.Releases;
 /// </summary>
 public sealed class ComposeNetworkTests : IDisposable
 {
-    private const string Loop = "[\"sh\", \"-c\", \"trap 'exit 0' TERM; while sleep 1; do :; done\"]";
-
     // A /24 of its own per test run: two runs (or engineers) at once never ask for the same pool.
     private static readonly string Prefix = $"10.{200 + Random.Shared.Next(50)}.{Random.Shared.Next(256)}";
 
@@ -24,7 +23,7 @@ public sealed class ComposeNetworkTests : IDisposable
         services:
           api:
             image: {{TestImages.Busybox}}
-            command: {{Loop}}
+            command: {{ComposeTestApp.Loop}}
             environment: {GREETING: "${GREETING:-hi}", TOKEN: "${token}"}
             networks:
               back:
@@ -34,11 +33,11 @@ public sealed class ComposeNetworkTests : IDisposable
                 aliases: [frontend]
           probe-back:
             image: {{TestImages.Busybox}}
-            command: {{Loop}}
+            command: {{ComposeTestApp.Loop}}
             networks: [back]
           probe-front:
             image: {{TestImages.Busybox}}
-            command: {{Loop}}
+            command: {{ComposeTestApp.Loop}}
             networks: [front]
         networks:
           front: {labels: {tier: front} }
@@ -51,7 +50,7 @@ public sealed class ComposeNetworkTests : IDisposable
         services:
           app:
             image: {{TestImages.Busybox}}
-            command: {{Loop}}
+            command: {{ComposeTestApp.Loop}}
             environment: {TOKEN: "${token}"}
             networks: [outside, default]
             volumes: ["shared:/shared", "own:/own"]
@@ -142,8 +141,8 @@ public sealed class ComposeNetworkTests : IDisposable
         var file = Path.Combine(h.Root, "compose-oracle.yaml");
         await File.WriteAllTextAsync(file, Compose);
         var environment = new Dictionary<string, string> { ["SUBNET_PREFIX"] = Prefix, ["GREETING"] = "v2", ["token"] = "x" };
-        _cleanUp.Add(() => Task.Run(() => Run("docker-compose", ["-p", project, "-f", file, "down", "--volumes"], environment)));
-        Run("docker-compose", ["-p", project, "-f", file, "up", "-d"], environment);
+        _cleanUp.Add(() => Task.Run(() => ComposeExportOracleTests.Run("docker-compose", ["-p", project, "-f", file, "down", "--volumes"], environment)));
+        ComposeExportOracleTests.Run("docker-compose", ["-p", project, "-f", file, "up", "-d"], environment);
         var theirs = await h.Client.Containers.InspectContainerAsync($"{project}_api_1");
 
         // Then: the same networks, the same aliases on each (beyond our replica name), the same address
@@ -216,22 +215,5 @@ public sealed class ComposeNetworkTests : IDisposable
         process.StandardError.ReadToEnd();
         process.WaitForExit();
         return process.ExitCode;
-    }
-
-    private static string Run(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DOCKER_API_VERSION"] = "1.41";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.ShouldBe(0, $"{program} {string.Join(' ', args)}: {stderr}");
-        return stdout.Result;
     }
 }

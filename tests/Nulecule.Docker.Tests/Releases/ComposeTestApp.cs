@@ -7,6 +7,9 @@ namespace Nulecule.Docker.Tests.Releases;
 /// </summary>
 internal static class ComposeTestApp
 {
+    /// <summary>A compose `command` that runs until stopped and exits at once on SIGTERM.</summary>
+    public const string Loop = "[\"sh\", \"-c\", \"trap 'exit 0' TERM; while sleep 1; do :; done\"]";
+
     public static string Write(string directory, string compose, IEnumerable<string> variables)
     {
         Directory.CreateDirectory(Path.Combine(directory, "artifacts", "docker"));
