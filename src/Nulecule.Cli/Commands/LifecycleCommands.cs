@@ -279,6 +279,7 @@ internal static class LifecycleCommands
                 doc["changes"] = Reports.Array(diff.Changes, c => new JsonObject
                 {
                     ["component"] = c.Component, ["kind"] = c.Kind, ["name"] = c.Name, ["change"] = Reports.Name(c.Change),
+                    ["fields"] = Reports.Array(c.Fields, f => JsonValue.Create(f)),
                 });
                 doc["lines"] = Reports.Array(diff.Lines, line => JsonValue.Create(line));
                 output.Write(doc, chosen);

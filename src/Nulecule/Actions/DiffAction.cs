@@ -17,7 +17,14 @@ public enum ObjectChangeKind
 }
 
 /// <summary>One object (component + kind + name) that differs.</summary>
-public sealed record ObjectChange(string Component, string Kind, string Name, ObjectChangeKind Change);
+public sealed record ObjectChange(string Component, string Kind, string Name, ObjectChangeKind Change)
+{
+    /// <summary>
+    /// For a changed compose service, network, volume, secret or config: the keys whose values
+    /// differ (`image`, `ports`, `environment.NAME`...), never the values; empty for other objects.
+    /// </summary>
+    public IReadOnlyList<string> Fields { get; init; } = Array.Empty<string>();
+}
 
 /// <summary>
 /// The difference between what runs and what would run: <see cref="Lines"/> is unified-diff-like
@@ -72,7 +79,10 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
                 continue;
             }
 
-            changes.Add(new ObjectChange(old.Component, old.Kind, old.Name, current is null ? ObjectChangeKind.Removed : ObjectChangeKind.Changed));
+            changes.Add(new ObjectChange(old.Component, old.Kind, old.Name, current is null ? ObjectChangeKind.Removed : ObjectChangeKind.Changed)
+            {
+                Fields = current is null ? Array.Empty<string>() : ChangedFields(old.Node, current.Node),
+            });
             lines.Add($"--- {masker.Mask(old.Key)} {label}");
             lines.Add($"+++ {masker.Mask(old.Key)} {(current is null ? "(removed)" : "(new)")}");
             lines.AddRange(hunks);
@@ -119,15 +129,78 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
     private sealed record DiffObject(string Component, string Kind, string Name, IReadOnlyList<string> Lines)
     {
         public string Key => $"{Component} {Kind}/{Name}";
+
+        /// <summary>The object as a node, when it is one part of a compose file (for <see cref="ObjectChange.Fields"/>).</summary>
+        public JsonObject? Node { get; init; }
+    }
+
+    /// <summary>The compose file's parts, each an object of its own: services, then networks, volumes, secrets and configs; what else is at the top (`name`) as one more.</summary>
+    private static readonly (string Section, string Kind)[] ComposeParts = [("services", "service"), ("networks", "network"), ("volumes", "volume"), ("secrets", "secret"), ("configs", "config")];
+
+    private static IEnumerable<DiffObject> ComposeObjects(string component, string source, JsonObject document)
+    {
+        foreach (var (section, kind) in ComposeParts)
+        {
+            foreach (var (name, node) in document[section] as JsonObject ?? [])
+            {
+                var part = node as JsonObject ?? new JsonObject();
+                yield return new DiffObject(component, kind, name, SplitLines(DocumentWriter.ToYaml(part))) { Node = part };
+            }
+        }
+
+        var rest = new JsonObject(document.Where(p => ComposeParts.All(c => c.Section != p.Key)).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        if (rest.Count > 0)
+        {
+            yield return new DiffObject(component, "compose", source, SplitLines(DocumentWriter.ToYaml(rest))) { Node = rest };
+        }
+    }
+
+    /// <summary>The keys whose values differ; within `environment` and `labels`, which names.</summary>
+    private static IReadOnlyList<string> ChangedFields(JsonObject? before, JsonObject? after)
+    {
+        if (before is null || after is null)
+        {
+            return Array.Empty<string>(); // the same instance as ObjectChange's default: equal changes stay equal
+        }
+
+        var fields = new List<string>();
+        foreach (var key in before.Select(p => p.Key).Union(after.Select(p => p.Key)).Order(StringComparer.Ordinal))
+        {
+            var (old, now) = (before[key], after[key]);
+            if (JsonNode.DeepEquals(old, now))
+            {
+                continue;
+            }
+
+            if (key is "environment" or "labels" && old is JsonObject o && now is JsonObject n)
+            {
+                fields.AddRange(ChangedFields(o, n).Select(name => $"{key}.{name}"));
+            }
+            else
+            {
+                fields.Add(key);
+            }
+        }
+
+        return fields;
     }
 
     private static List<DiffObject> Objects(ReleaseManifest manifest, ValueDigest digest)
     {
         var objects = new List<DiffObject>();
+
+        // A docker-run command is a container on Docker and a service on a swarm.
+        var commandKind = manifest.Provider == "swarm" ? "service" : "container";
         foreach (var component in manifest.Components)
         {
             foreach (var artifact in component.Artifacts)
             {
+                if (artifact.Format == ArtifactFormat.Compose && artifact.Documents.Count == 1 && JsonNode.Parse(artifact.Documents[0]) is JsonObject compose)
+                {
+                    objects.AddRange(ComposeObjects(component.Scope, artifact.Source, compose));
+                    continue;
+                }
+
                 for (var i = 0; i < artifact.Documents.Count; i++)
                 {
                     var node = JsonNode.Parse(artifact.Documents[i]);
@@ -140,7 +213,7 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
                 {
                     var args = artifact.Commands[i];
                     var name = NameOf(args) ?? $"{artifact.Source}#{i + 1}";
-                    objects.Add(new DiffObject(component.Scope, "container", name, [.. args, .. InputLines(artifact.Inputs?.ElementAtOrDefault(i), digest)]));
+                    objects.Add(new DiffObject(component.Scope, commandKind, name, [.. args, .. InputLines(artifact.Inputs?.ElementAtOrDefault(i), digest)]));
                 }
 
                 if (artifact.Documents.Count == 0 && artifact.Commands.Count == 0)

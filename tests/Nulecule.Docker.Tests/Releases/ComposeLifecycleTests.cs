@@ -77,9 +77,11 @@ public sealed class ComposeLifecycleTests : IDisposable
         // When: diff against what runs
         var diff = await new DiffAction(_h.Store, _h.Key) { Release = _h.Release, Engine = _h.Provider }.RunAsync(await _h.RenderAsync(["WEB_PORT=\"\"", "GREETING=v9"]));
 
-        // Then: the compose document differs in the greeting only (the password stays masked)
+        // Then: the web service differs in the greeting only (the password stays masked)
         diff.HasChanges.ShouldBeTrue();
-        diff.Changes.ShouldHaveSingleItem().Kind.ShouldBe("document");
+        var change = diff.Changes.ShouldHaveSingleItem();
+        (change.Component, change.Kind, change.Name).ShouldBe(("shop", "service", "web"));
+        change.Fields.ShouldBe(["environment.GREETING"]);
         diff.Lines.ShouldContain(l => l.StartsWith('+') && l.Contains("v9", StringComparison.Ordinal));
         diff.Lines.ShouldAllBe(l => !l.Contains(_h.Canary, StringComparison.Ordinal));
 

@@ -85,7 +85,7 @@ public sealed class SwarmEndToEndTests : IDisposable
 
         logs.ShouldContain(l => l.Text == "migrated to schema 1" && l.Source == _h.Service("migrate"));
         var diff = await new DiffAction(_h.Store, _h.Key) { Release = _h.Release, Engine = _h.Provider }.RunAsync(await _h.RenderAsync("web.greeting=v9"));
-        diff.Changes.ShouldBe([new ObjectChange("web", "container", "web", ObjectChangeKind.Changed)]);
+        diff.Changes.ShouldBe([new ObjectChange("web", "service", "web", ObjectChangeKind.Changed)]);
         diff.Lines.ShouldContain(l => l.StartsWith('+') && l.Contains("v9", StringComparison.Ordinal));
         (await new DiffAction(_h.Store, _h.Key) { Release = _h.Release, Engine = _h.Provider }.RunAsync(await _h.RenderAsync())).HasChanges.ShouldBeFalse();
 
