@@ -256,4 +256,17 @@ public sealed class ComposePlannerTests
         transient.Names = ["/r1-web-3--prev"];
         ScaledCounts.Kept(plan, [Running("web", 1, "2"), Running("web", 2, "2"), transient], null).ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Should_show_in_a_dry_run_the_networks_made_used_and_joined()
+    {
+        var plan = Plan(TwoNetworks.Replace("  front: {labels: {tier: front}}", "  front: {external: true, name: lan}", StringComparison.Ordinal));
+
+        var lines = DryRunPlan.Describe(plan, SecretMasker.None, null).PlannedOperations;
+
+        lines.ShouldContain("POST /networks/create name=r1_back driver=bridge internal subnets=[10.9.0.0/24]");
+        lines.ShouldContain("use the external network lan (it must exist; never created or removed)");
+        lines.ShouldContain("POST /networks/lan/connect container=r1-api-1 aliases=[api frontend api-1]");
+        lines.ToList().IndexOf("POST /networks/lan/connect container=r1-api-1 aliases=[api frontend api-1]").ShouldBeLessThan(lines.ToList().IndexOf("POST /containers/r1-api-1/start"));
+    }
 }

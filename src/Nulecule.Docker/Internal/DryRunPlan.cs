@@ -28,7 +28,7 @@ internal static class DryRunPlan
             foreach (var network in plan.Networks)
             {
                 lines.Add(network.External
-                    ? $"use the external network {network.Name} (checked, never created)"
+                    ? $"use the external network {network.Name} (it must exist; never created or removed)"
                     : $"POST /networks/create name={network.Name} driver={network.Driver ?? "bridge"}"
                       + (network.Internal ? " internal" : "") + (network.Subnets.Count > 0 ? $" subnets=[{string.Join(' ', network.Subnets.Select(s => s.Subnet))}]" : ""));
                 objects.Add(new DeployedObject("", "network", network.Name, null, "", network.External ? ObjectAction.Unchanged : ObjectAction.Planned));
@@ -36,7 +36,7 @@ internal static class DryRunPlan
 
             foreach (var volume in plan.Volumes)
             {
-                lines.Add(volume.External ? $"use the external volume {volume.Name} (checked, never created)" : $"POST /volumes/create name={volume.Name}");
+                lines.Add(volume.External ? $"use the external volume {volume.Name} (it must exist; never created or removed)" : $"POST /volumes/create name={volume.Name}");
                 objects.Add(new DeployedObject("", "volume", volume.Name, null, "", volume.External ? ObjectAction.Unchanged : ObjectAction.Planned));
             }
         }
