@@ -8,6 +8,37 @@ public static class SemanticChecks
 
     internal static void Run(Application app, Reader reader)
     {
+        // Resolving an artifact path looks at each of its components on disk: for thousands of
+        // artifacts, do those on every core first; the checks below report in graph order.
+        var paths = app.Graph.Where(c => !c.IsNested)
+            .SelectMany(c => c.Artifacts.Values.SelectMany(e => e))
+            .Select(e => e switch
+            {
+                PathArtifact p => (Reference: (string?)p.Reference, p.Location),
+                PointerArtifact p => (Reference: (string?)p.Resource, p.Location),
+                _ => (Reference: (string?)null, e.Location),
+            })
+            .Where(p => p.Reference is not null)
+            .Distinct()
+            .ToArray();
+        var failures = new NuleculeException?[paths.Length];
+        Parallel.For(0, paths.Length, i =>
+        {
+            try
+            {
+                _ = ArtifactPath.Resolve(paths[i].Reference!, app.Directory, paths[i].Location);
+            }
+            catch (NuleculeException ex)
+            {
+                failures[i] = ex;
+            }
+        });
+        var resolved = new Dictionary<(string?, SourceLocation), NuleculeException?>(paths.Length);
+        for (var i = 0; i < paths.Length; i++)
+        {
+            resolved[paths[i]] = failures[i];
+        }
+
         var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         foreach (var component in app.Graph)
         {
@@ -23,7 +54,7 @@ public static class SemanticChecks
 
             if (!component.IsNested)
             {
-                CheckArtifacts(app, component, reader);
+                CheckArtifacts(app, component, reader, resolved);
             }
             else if (component.Artifacts.Count > 0)
             {
@@ -32,7 +63,7 @@ public static class SemanticChecks
         }
     }
 
-    private static void CheckArtifacts(Application app, Component component, Reader reader)
+    private static void CheckArtifacts(Application app, Component component, Reader reader, Dictionary<(string?, SourceLocation), NuleculeException?> resolved)
     {
         foreach (var (provider, entries) in component.Artifacts)
         {
@@ -51,10 +82,10 @@ public static class SemanticChecks
                         CheckInherit(component, provider, inherit, reader);
                         break;
                     case PathArtifact path:
-                        CheckPath(app, path.Reference, path.Location, reader);
+                        CheckPath(resolved[(path.Reference, path.Location)], path.Location, reader);
                         break;
                     case PointerArtifact pointer:
-                        CheckPath(app, pointer.Resource, pointer.Location, reader);
+                        CheckPath(resolved[(pointer.Resource, pointer.Location)], pointer.Location, reader);
                         foreach (var name in pointer.Pointers.Keys)
                         {
                             if (component.Params.All(p => p.Name != name) && app.Params.All(p => p.Name != name))
@@ -120,21 +151,14 @@ public static class SemanticChecks
         return false;
     }
 
-    private static void CheckPath(Application app, string reference, SourceLocation at, Reader reader)
+    private static void CheckPath(NuleculeException? failure, SourceLocation at, Reader reader)
     {
         // Whether the file exists is checked where it is read: rendering reads only the chosen
         // provider's artifacts (a missing kubernetes file does not stop `-p docker`), and
         // `validate` reads every provider's.
-        try
+        foreach (var d in failure?.Diagnostics ?? [])
         {
-            _ = ArtifactPath.Resolve(reference, app.Directory, at);
-        }
-        catch (NuleculeException ex)
-        {
-            foreach (var d in ex.Diagnostics)
-            {
-                reader.Error(d.Location ?? at, d.Message, d.Hint);
-            }
+            reader.Error(d.Location ?? at, d.Message, d.Hint);
         }
     }
 }
