@@ -183,9 +183,30 @@ public sealed class ComposeImportTests : IDisposable
         var result = Import(first, second);
 
         result.Components.ShouldBe(["debug", "web"]);
-        File.ReadAllText(Path.Combine(result.Destination, "artifacts", "docker", "web.yaml")).ShouldContain("image: \"b\"");
+        File.ReadAllText(Path.Combine(result.Destination, "artifacts", "docker", "web.yaml")).ShouldContain("image: \"${WEB_IMAGE:-b}\"");
         Param(result, "COMPOSE_PROFILES").Default!.GetValue<string>().ShouldBe("");
         result.Fidelity.ShouldContain(f => f.Target == "kubernetes" && f.Key == "services.debug.profiles" && f.Effect == FidelityItem.Dropped);
+    }
+
+    [Fact]
+    public async Task Should_make_a_written_image_a_param_that_defaults_to_it_unless_the_name_is_taken()
+    {
+        // Given: an image written as is, and one whose param name another variable already has
+        var file = Compose("services:\n  web:\n    image: busybox:1.36\n  cache:\n    image: redis:7\n    environment:\n      MODE: ${CACHE_IMAGE:-x}\n");
+
+        // When
+        var result = Import(file);
+        var swapped = await RenderAction.RunAsync(new RenderOptions { AppPath = result.Destination, Provider = "kubernetes", Sets = ["WEB_IMAGE=local/busybox:latest"], Environment = new Dictionary<string, string>() });
+
+        // Then: WEB_IMAGE defaults to the written image and swaps it on every target; CACHE_IMAGE stays the variable it was
+        var web = Param(result, "WEB_IMAGE");
+        web.Default!.GetValue<string>().ShouldBe("busybox:1.36");
+        web.Hidden.ShouldBeFalse();
+        File.ReadAllText(Path.Combine(result.Destination, "artifacts", "docker", "web.yaml")).ShouldContain("image: \"${WEB_IMAGE:-busybox:1.36}\"");
+        File.ReadAllText(Path.Combine(result.Destination, "artifacts", "docker", "cache.yaml")).ShouldContain("image: \"redis:7\"");
+        Param(result, "CACHE_IMAGE").Default!.GetValue<string>().ShouldBe("x");
+        var deployment = swapped.App.Components.Single(c => c.Name == "web").Artifacts.Single().Documents.Single(d => d?["kind"]?.GetValue<string>() == "Deployment")!;
+        deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>().ShouldBe("local/busybox:latest");
     }
 
     [Theory]

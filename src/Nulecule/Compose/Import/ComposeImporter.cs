@@ -57,9 +57,21 @@ public static partial class ComposeImporter
         }
 
         var order = DependencyOrder(project, services);
+        var variables = project.Values.SelectMany(v => v.References).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, service) in services)
         {
-            if (service?["image"] is null)
+            if (service?["image"] is JsonValue literal && literal.GetValueKind() == JsonValueKind.String && literal.GetValue<string>() is var image
+                && !image.Contains('$', StringComparison.Ordinal) && DockerArtifact.ImageParam(name) is var imageParam && !variables.Contains(imageParam))
+            {
+                // Users swap images (a mirror, a pinned digest, a local build): a written image becomes a param defaulting to it.
+                var at = project.Locations.Of(literal) ?? project.Locations.OfKey((JsonObject)service, "image") ?? new SourceLocation(project.Displays[0], 0, 0);
+                var text = "${" + imageParam + ":-" + image + "}";
+                variables.Add(imageParam);
+                service["image"] = text;
+                project.Locations.Set(service["image"], at);
+                project.Values.Add(new ComposeRawValue(text, ["services", name, "image"], [new ComposeReference(imageParam, ":-", image)], at));
+            }
+            else if (service?["image"] is null)
             {
                 // A service that is only built runs an image the user names.
                 var param = DockerArtifact.ImageParam(name);
