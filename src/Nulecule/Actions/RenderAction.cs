@@ -120,7 +120,7 @@ public static class RenderAction
             try
             {
                 var rendering = ArtifactRenderer.RenderWithReport(reference.Scope, artifactKey, file.Display, file.Text, values.ContextFor(reference.Scope), file.Pointers, file.FullPath, root.App.Directory);
-                empty[i] = IsEmpty(rendering.Artifact);
+                empty[i] = IsEmpty(rendering);
                 if (options.Print is not null)
                 {
                     rendering = rendering with { Artifact = TemplateOutput.PrintedOnly(rendering.Artifact, printMasker) };
@@ -179,6 +179,9 @@ public static class RenderAction
         var volumes = root.Apps().SelectMany(a => a.App.Requirements.OfType<PersistentVolumeRequirement>()).ToList();
         return new RenderOutcome(new RenderedApp(root, provider, components, volumes, values), warnings, notes);
     }
+
+    /// <summary>An artifact with nothing to deploy by mistake: a compose file whose services the active profiles all leave out deploys nothing on purpose.</summary>
+    internal static bool IsEmpty(ArtifactRendering rendering) => rendering.InactiveServices.Count == 0 && IsEmpty(rendering.Artifact);
 
     /// <summary>An artifact with nothing to deploy: no document, no command, no text.</summary>
     internal static bool IsEmpty(RenderedArtifact artifact) => artifact.Format switch

@@ -208,7 +208,7 @@ public static class ValidateAction
                 rendered.Add(rendering.Artifact);
             }
 
-            if (RenderAction.IsEmpty(rendering.Artifact))
+            if (RenderAction.IsEmpty(rendering))
             {
                 found.Add(Diagnostic.Warning($"{provider} artifact {file.Display} of component '{reference.Scope}' is empty: it deploys nothing (`run` refuses it)",
                     file.DeclaredAt, "give it content, or remove it from the component's artifacts"));

@@ -26,7 +26,11 @@ public sealed record ComposeLoadOptions
 
 /// <summary>A loaded compose project: the resolved document (self-contained: includes, env files, `.env` and secret files read in), its typed model, and what was noticed.</summary>
 public sealed record ComposeLoadResult(
-    JsonObject Document, ComposeProject Project, IReadOnlyList<Diagnostic> Warnings, IReadOnlyCollection<string> Used, IReadOnlyCollection<string> Unset);
+    JsonObject Document, ComposeProject Project, IReadOnlyList<Diagnostic> Warnings, IReadOnlyCollection<string> Used, IReadOnlyCollection<string> Unset)
+{
+    /// <summary>The services left out because none of their profiles is active.</summary>
+    public IReadOnlyCollection<string> Inactive { get; init; } = [];
+}
 
 /// <summary>
 /// Loads compose files as Compose does (Compose Specification; compose-go's loader): each file is
@@ -71,7 +75,7 @@ public static partial class ComposeLoader
             merged = merged is null ? document : ComposeMerge.Merge(merged, document, locations);
         }
 
-        ApplyProfiles(merged!, Lookup, options, locations, files[0].Display);
+        var inactive = ApplyProfiles(merged!, Lookup, options, locations, files[0].Display);
         var project = ComposeModel.Build(merged!, locations, files[0].Display, options.Masker);
         foreach (var name in unset.Order(StringComparer.Ordinal))
         {
@@ -79,7 +83,7 @@ public static partial class ComposeLoader
                 $"give the app a param {name}, or write ${{{name}:-default}}"));
         }
 
-        return new ComposeLoadResult(merged!, project, warnings, used, unset);
+        return new ComposeLoadResult(merged!, project, warnings, used, unset) { Inactive = inactive };
     }
 
     private static Dictionary<string, string> ReadDotEnv(string? directory, ComposeLoadOptions options)
@@ -237,11 +241,12 @@ public static partial class ComposeLoader
         }
     }
 
-    private static void ApplyProfiles(JsonObject document, Func<string, string?> lookup, ComposeLoadOptions options, ComposeLocations locations, string file)
+    /// <summary>Removes the services outside the active profiles; returns their names.</summary>
+    private static HashSet<string> ApplyProfiles(JsonObject document, Func<string, string?> lookup, ComposeLoadOptions options, ComposeLocations locations, string file)
     {
         if (document["services"] is not JsonObject services)
         {
-            return;
+            return [];
         }
 
         var active = options.Profiles?.ToHashSet(StringComparer.Ordinal)
@@ -271,6 +276,8 @@ public static partial class ComposeLoader
         {
             services.Remove(name);
         }
+
+        return off;
     }
 
     [GeneratedRegex(@"^services\s*:|^\s*\{?\s*""services""\s*:", RegexOptions.Multiline)]

@@ -30,6 +30,9 @@ public static class ComposeArtifact
         return new ArtifactRendering(
             artifact,
             result.Used.Where(context.ContainsKey).Order(StringComparer.Ordinal).ToList(),
-            []);
+            [])
+        {
+            InactiveServices = result.Inactive,
+        };
     }
 }

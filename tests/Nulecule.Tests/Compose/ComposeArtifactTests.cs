@@ -103,4 +103,36 @@ public sealed class ComposeArtifactTests : IDisposable
         var command = outcome.App.Components[0].Artifacts[0].Documents[0]["services"]!["app"]!["command"]!.AsArray().Select(n => n!.GetValue<string>());
         command.ShouldBe(["echo", "$name", "fromparam"]);
     }
+
+    [Theory]
+    [InlineData("COMPOSE_PROFILES=\"\"", true)]
+    [InlineData("COMPOSE_PROFILES=dev", false)]
+    public async Task Should_deploy_nothing_on_purpose_when_the_profiles_leave_every_service_out_but_refuse_a_file_without_services(string profiles, bool off)
+    {
+        // Given: one component whose only service is in a profile, one whose compose file has no service at all
+        Directory.CreateDirectory(Path.Combine(_dir, "artifacts"));
+        File.WriteAllText(Path.Combine(_dir, "Nulecule"), """
+            specversion: 0.0.2
+            id: profiled
+            params:
+              - {name: COMPOSE_PROFILES, description: the active profiles, default: dev}
+            graph:
+              - name: debug
+                artifacts:
+                  docker: [file://artifacts/debug.yaml]
+            """);
+        File.WriteAllText(Path.Combine(_dir, "artifacts", "debug.yaml"), "services:\n  debug:\n    image: busybox\n    profiles: [dev]\n");
+        File.WriteAllText(Path.Combine(_dir, "artifacts", "none.yaml"), "services: {}\n");
+        RenderOptions Options(string app) => new() { AppPath = app, Provider = "docker", Sets = [profiles], Environment = new Dictionary<string, string>(), RejectEmptyArtifacts = true };
+
+        // When
+        var outcome = await RenderAction.RunAsync(Options(_dir));
+        File.WriteAllText(Path.Combine(_dir, "Nulecule"), File.ReadAllText(Path.Combine(_dir, "Nulecule")).Replace("debug.yaml", "none.yaml", StringComparison.Ordinal));
+        var refused = await Should.ThrowAsync<NuleculeException>(() => RenderAction.RunAsync(Options(_dir)));
+
+        // Then: the profiled-out component renders to no service, with no error; a file without services is still refused
+        var services = outcome.App.Components.ShouldHaveSingleItem().Artifacts.ShouldHaveSingleItem().Documents[0]["services"]!.AsObject();
+        services.Count.ShouldBe(off ? 0 : 1);
+        refused.Diagnostics.ShouldHaveSingleItem().Message.ShouldContain("is empty: it deploys nothing");
+    }
 }
