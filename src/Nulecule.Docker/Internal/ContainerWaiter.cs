@@ -75,7 +75,9 @@ internal sealed class ContainerWaiter(IDockerClient client, TimeSpan pollInterva
                 throw await FailureAsync(container, name, "is unhealthy" + (string.IsNullOrEmpty(output) ? "" : $" (last check: {output})"), cancellationToken);
             }
 
-            var ready = readiness != Readiness.Completed && state.Running && !state.Restarting && (readiness == Readiness.Started || !container.HasHealthCheck || health == "healthy");
+            // The image's own HEALTHCHECK counts too (compose waits for it): the engine reports a health for it.
+            var hasHealth = container.HasHealthCheck || !string.IsNullOrEmpty(health);
+            var ready = readiness != Readiness.Completed && state.Running && !state.Restarting && (readiness == Readiness.Started || !hasHealth || health == "healthy");
             reporter?.Progress(new ProgressEvent(container.Component, ProgressState.Waiting)
             {
                 Object = $"container {name}",
@@ -120,7 +122,7 @@ internal sealed class ContainerWaiter(IDockerClient client, TimeSpan pollInterva
         }
 
         var health = state.Health;
-        if (readiness == Readiness.Started || !container.HasHealthCheck || health is null || string.IsNullOrEmpty(health.Status))
+        if (readiness == Readiness.Started || health is null || string.IsNullOrEmpty(health.Status))
         {
             return "running" + (restarts > 0 ? $" ({restarts} restarts)" : "");
         }
