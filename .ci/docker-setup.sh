@@ -36,3 +36,5 @@ bash "$here/scripts/build-test-images.sh"
 bash "$here/scripts/build-debian-image.sh"
 bash "$here/scripts/build-wordpress-images.sh"
 bash "$here/scripts/build-corpus-images.sh"
+# Busybox stand-ins for the images of the docs/import apps (the import end-to-end test).
+bash "$here/scripts/build-import-images.sh"
