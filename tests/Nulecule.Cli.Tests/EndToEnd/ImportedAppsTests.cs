@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
 using Nulecule.Docker.Endpoints;
 using Nulecule.Providers;
 
@@ -145,6 +148,67 @@ public sealed class ImportedAppsTests : IAsyncLifetime
         await StopOnDockerAsync(release);
     }
 
+    // ---- swarm: WordPress and the 3-tier app -------------------------------------------------
+
+    [ImportedAppFact(ImportEngine.Swarm, WordPressImages)]
+    public async Task WordPress_runs_on_a_swarm_reaches_its_database_by_name_and_stops_leaving_nothing()
+    {
+        var port = Probes.FreePort();
+        var release = await RunAsync("wordpress", "swarm", ["db", "wordpress"], WordPressSets($"WORDPRESS_PORT={port}"));
+
+        (await DockerExecAsync(release, "wordpress", "getent", "hosts", "db")).ShouldContain(" db");
+        (await Probes.GetAsync($"http://127.0.0.1:{port}/", TimeSpan.FromSeconds(60))).ShouldContain("WordPress");
+
+        await StopOnSwarmAsync(release);
+    }
+
+    [ImportedAppFact(ImportEngine.Swarm, StandInImages)]
+    public async Task Three_tier_app_runs_on_a_swarm_each_tier_reaching_the_next_and_stops_leaving_nothing()
+    {
+        var port = Probes.FreePort();
+        var release = await RunAsync("three-tier", "swarm", ["db", "api", "proxy"], ThreeTierSets($"PROXY_PORT={port}"));
+
+        (await DockerAsync("ps", "-q", "--filter", $"label={Labels.Release}={release}", "--filter", $"label={Labels.Component}=api")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2);
+        (await DockerExecAsync(release, "proxy", "wget", "-q", "-O-", "http://api:8000/health")).ShouldBe("ok\n");
+        (await DockerExecAsync(release, "api", "wget", "-q", "-O-", "http://db:5432/health")).ShouldBe("ok\n");
+        (await Probes.GetAsync($"http://127.0.0.1:{port}/")).ShouldContain("nulecule import stand-in");
+
+        await StopOnSwarmAsync(release);
+    }
+
+    // ---- Kubernetes testbed: WordPress and the 3-tier app -----------------------------------
+
+    [ImportedAppFact(ImportEngine.Kubernetes, WordPressImages)]
+    public async Task WordPress_runs_on_the_kubernetes_testbed_reaches_its_database_by_its_service_and_stops_leaving_nothing()
+    {
+        var (release, kube) = await RunOnKubernetesAsync("wordpress", ["db", "wordpress"], WordPressSets());
+
+        (await kube.ExecAsync("wordpress", "getent", "hosts", "db")).ShouldContain($"db.{kube.Namespace}.svc.cluster.local");
+        // The installer page, not "Error establishing a database connection": WordPress reached MariaDB through the db Service.
+        var page = await Probes.EventuallyAsync(
+            () => kube.TryExecAsync("wordpress", "php", "-r", "echo @file_get_contents('http://127.0.0.1/wp-admin/install.php');"),
+            text => text.Contains("WordPress", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        page.ShouldContain("WordPress");
+        page.ShouldNotContain("Error establishing a database connection");
+
+        await kube.StopAsync(release);
+        ShouldNotShowASecret();
+    }
+
+    [ImportedAppFact(ImportEngine.Kubernetes, StandInImages)]
+    public async Task Three_tier_app_runs_on_the_kubernetes_testbed_each_tier_reaching_the_next_and_stops_leaving_nothing()
+    {
+        var (release, kube) = await RunOnKubernetesAsync("three-tier", ["db", "api", "proxy"], ThreeTierSets());
+
+        (await kube.ReadyPodsAsync(release, "api")).ShouldBe(2);
+        (await kube.ExecAsync("proxy", "wget", "-q", "-O-", "http://api:8000/health")).ShouldBe("ok\n");
+        (await kube.ExecAsync("api", "wget", "-q", "-O-", "http://db:5432/health")).ShouldBe("ok\n");
+        (await kube.ExecAsync("api", "sh", "-c", "echo $DATABASE_URL")).ShouldBe($"postgres://shop:{DbPassword}@db:5432/shop\n");
+
+        await kube.StopAsync(release);
+        ShouldNotShowASecret();
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     private static string[] WordPressSets(params string[] more) =>
@@ -171,21 +235,47 @@ public sealed class ImportedAppsTests : IAsyncLifetime
 
     private static string[] SetArguments(IEnumerable<string> sets) => sets.SelectMany(s => new[] { "--set", s }).ToArray();
 
-    private async Task<string> RunOnDockerAsync(string example, string[] components, string[] sets)
+    private Task<string> RunOnDockerAsync(string example, string[] components, string[] sets) => RunAsync(example, "docker", components, sets);
+
+    /// <summary>Imports the example, runs it with --wait on <paramref name="provider"/> and checks that status says every object is ready.</summary>
+    private async Task<string> RunAsync(string example, string provider, string[] components, string[] sets, params string[] scope)
     {
         var app = await ImportAsync(example);
         var release = Probes.Release("imp-" + example[..Math.Min(example.Length, 6)]);
-        _cleanup.Add(() => NuleculeAsync("stop", release, "--provider", "docker", "--volumes", "--ignore-not-found"));
+        _cleanup.Add(() => NuleculeAsync(["stop", release, "--provider", provider, "--volumes", "--ignore-not-found", .. scope]));
 
-        var run = await NuleculeAsync(["run", app, "--provider", "docker", "--name", release, "--wait", "--timeout", "3m", .. SetArguments(sets)]);
+        var run = await NuleculeAsync(["run", app, "--provider", provider, "--name", release, "--wait", "--timeout", "4m", .. scope, .. SetArguments(sets)]);
 
         run.ExitCode.ShouldBe(0, Probes.Describe(run));
-        await ShouldBeReadyAsync(release, "docker", components);
+        await ShouldBeReadyAsync(release, provider, components, scope);
         return release;
     }
 
+    private async Task<(string Release, KubeRelease Kube)> RunOnKubernetesAsync(string example, string[] components, string[] sets)
+    {
+        var ns = await TestNamespace.CreateAsync("imp-" + example[..Math.Min(example.Length, 6)]);
+        ns.ShouldNotBeNull(KubeCluster.Unavailable);
+        _cleanup.Add(async () => await ns.DisposeAsync());
+        var kube = new KubeRelease(ns.Name, Path.Combine(_root, "pv"), NuleculeAsync);
+
+        // The testbed has no provisioner: a hostPath volume bound ahead to each claim the import wrote.
+        var app = await ImportAsync(example);
+        foreach (var claim in KubeRelease.ClaimsOf(app))
+        {
+            _cleanup.Add(() => kube.DeleteVolumeAsync(claim));
+            await kube.CreateVolumeAsync(claim);
+        }
+
+        var release = Probes.Release("imp-" + example[..Math.Min(example.Length, 6)]);
+        _cleanup.Add(() => NuleculeAsync(["stop", release, "--ignore-not-found", .. kube.Scope]));
+        var run = await NuleculeAsync(["run", app, "--name", release, "--wait", "--timeout", "4m", .. kube.Scope, .. SetArguments(sets)]);
+        run.ExitCode.ShouldBe(0, Probes.Describe(run));
+        await ShouldBeReadyAsync(release, "kubernetes", components, kube.Scope[2..]);
+        return (release, kube);
+    }
+
     /// <summary>`status` exits 0 and lists every component with each of its objects ready.</summary>
-    private async Task ShouldBeReadyAsync(string release, string provider, string[] components, params string[] scope)
+    private async Task ShouldBeReadyAsync(string release, string provider, string[] components, string[] scope)
     {
         var status = await NuleculeAsync(["status", release, "--provider", provider, "-o", "json", .. scope]);
         status.ExitCode.ShouldBe(0, Probes.Describe(status));
@@ -207,6 +297,19 @@ public sealed class ImportedAppsTests : IAsyncLifetime
         (await DockerAsync("ps", "-a", "-q", "--filter", $"label={Labels.Release}={release}")).ShouldBeEmpty("containers of the release are left");
         (await DockerAsync("network", "ls", "-q", "--filter", $"name={release}")).ShouldBeEmpty("networks of the release are left");
         (await DockerAsync("volume", "ls", "-q", "--filter", $"name={release}")).ShouldBeEmpty("volumes of the release are left");
+        ShouldNotShowASecret();
+    }
+
+    private async Task StopOnSwarmAsync(string release)
+    {
+        var stop = await NuleculeAsync("stop", release, "--provider", "swarm", "--volumes");
+        stop.ExitCode.ShouldBe(0, Probes.Describe(stop));
+        (await DockerAsync("service", "ls", "-q", "--filter", $"label={Labels.Release}={release}")).ShouldBeEmpty("services of the release are left");
+        (await DockerAsync("secret", "ls", "-q", "--filter", $"label={Labels.Release}={release}")).ShouldBeEmpty("secrets of the release are left");
+        (await DockerAsync("config", "ls", "-q", "--filter", $"label={Labels.Release}={release}")).ShouldBeEmpty("configs of the release are left");
+        (await DockerAsync("network", "ls", "-q", "--filter", $"name={release}")).ShouldBeEmpty("networks of the release are left");
+        (await DockerAsync("volume", "ls", "-q", "--filter", $"name={release}")).ShouldBeEmpty("volumes of the release are left");
+        (await DockerAsync("ps", "-a", "-q", "--filter", $"label={Labels.Release}={release}")).ShouldBeEmpty("task containers of the release are left");
         ShouldNotShowASecret();
     }
 
@@ -237,6 +340,90 @@ public sealed class ImportedAppsTests : IAsyncLifetime
         container.ShouldNotBeNull($"no running container of {component}");
         return await DockerAsync(["exec", container, .. command]);
     }
+}
+
+/// <summary>One release on the Kubernetes testbed, in a namespace of its own: the CLI's flags for it, kubectl (the oracle) in it, its hostPath volumes.</summary>
+internal sealed partial class KubeRelease(string ns, string volumes, Func<string[], Task<Cli.Result>> nulecule)
+{
+    public string Namespace => ns;
+
+    /// <summary>`--provider kubernetes --kubeconfig K --namespace NS`.</summary>
+    public string[] Scope => ["--provider", "kubernetes", "--kubeconfig", KubeCluster.Kubeconfig, "--namespace", ns];
+
+    /// <summary>The PersistentVolumeClaims an imported app's Kubernetes artifacts declare (the importer writes each one the same way).</summary>
+    public static List<string> ClaimsOf(string app) =>
+        Directory.EnumerateFiles(Path.Combine(app, "artifacts", "kubernetes"), "*.yaml")
+            .SelectMany(f => ClaimName().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .ToList();
+
+    public async Task CreateVolumeAsync(string claim)
+    {
+        using var client = KubeCluster.Client();
+        await client.CoreV1.CreatePersistentVolumeAsync(new V1PersistentVolume
+        {
+            Metadata = new V1ObjectMeta { Name = VolumeName(claim) },
+            Spec = new V1PersistentVolumeSpec
+            {
+                Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") },
+                AccessModes = ["ReadWriteOnce"],
+                PersistentVolumeReclaimPolicy = "Retain",
+                HostPath = new V1HostPathVolumeSource { Path = Path.Combine(volumes, ns, claim), Type = "DirectoryOrCreate" },
+                ClaimRef = new V1ObjectReference { NamespaceProperty = ns, Name = claim },
+            },
+        });
+    }
+
+    public async Task DeleteVolumeAsync(string claim)
+    {
+        using var client = KubeCluster.Client();
+        await client.CoreV1.DeletePersistentVolumeAsync(VolumeName(claim));
+    }
+
+    /// <summary>`kubectl exec deploy/COMPONENT -- COMMAND` in the namespace; a failure fails the test.</summary>
+    public async Task<string> ExecAsync(string deployment, params string[] command)
+    {
+        var result = await Cli.ProgramAsync("kubectl", ["--kubeconfig", KubeCluster.Kubeconfig, "-n", ns, "exec", "deploy/" + deployment, "--", .. command]);
+        result.ExitCode.ShouldBe(0, $"kubectl exec deploy/{deployment} -- {string.Join(' ', command)}: {result.Stderr}");
+        return result.Stdout;
+    }
+
+    /// <summary>As <see cref="ExecAsync"/>, for polling: what it printed, or "" when it failed.</summary>
+    public async Task<string> TryExecAsync(string deployment, params string[] command)
+    {
+        var result = await Cli.ProgramAsync("kubectl", ["--kubeconfig", KubeCluster.Kubeconfig, "-n", ns, "exec", "deploy/" + deployment, "--", .. command]);
+        return result.ExitCode == 0 ? result.Stdout : "";
+    }
+
+    /// <summary>Ready pods of <paramref name="component"/>.</summary>
+    public async Task<int> ReadyPodsAsync(string release, string component)
+    {
+        using var client = KubeCluster.Client();
+        var pods = await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"{Labels.Release}={release},app.kubernetes.io/name={component}");
+        return pods.Items.Count(p => p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);
+    }
+
+    /// <summary>`stop`, then nothing of the release is left in the namespace (pods within a minute: the testbed is slow to delete them).</summary>
+    public async Task StopAsync(string release)
+    {
+        var stop = await nulecule(["stop", release, .. Scope]);
+        stop.ExitCode.ShouldBe(0, Probes.Describe(stop));
+        using var client = KubeCluster.Client();
+        var selector = $"{Labels.Release}={release}";
+        (await client.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: selector)).Items.ShouldBeEmpty("deployments of the release are left");
+        (await client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: selector)).Items.ShouldBeEmpty("services of the release are left");
+        (await client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: selector)).Items.ShouldBeEmpty("config maps of the release are left");
+        (await client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: selector)).Items.ShouldBeEmpty("secrets of the release are left");
+        (await client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, labelSelector: selector)).Items.ShouldBeEmpty("claims of the release are left");
+        var pods = await Probes.EventuallyAsync(
+            async () => (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector)).Items,
+            items => items.Count == 0, TimeSpan.FromSeconds(90));
+        pods.Select(p => p.Metadata.Name).ShouldBeEmpty("pods of the release are left");
+    }
+
+    private string VolumeName(string claim) => $"{ns}-{claim}";
+
+    [GeneratedRegex("kind: \"PersistentVolumeClaim\"\\nmetadata:\\n  name: \"([^\"]+)\"")]
+    private static partial Regex ClaimName();
 }
 
 /// <summary>Where an imported app runs.</summary>
