@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -15,7 +16,15 @@ namespace Nulecule.Releases;
 public sealed class ReleaseKey
 {
     public const string FileName = "release.key";
-    private const string Prefix = "aesgcm1";
+    // aesgcm1: the manifest's JSON sealed as it is (still read); aesgcm2: Brotli-compressed first. A
+    // manifest holds every rendered document and is encrypted, so nothing after sealing can shrink it:
+    // compressing first keeps a Kubernetes release record (a Secret, at most 1 MiB) small enough for
+    // thousands of objects instead of about 880.
+    private const string Prefix = "aesgcm2";
+    private const string PlainPrefix = "aesgcm1";
+
+    // A stored manifest opens to at most this much JSON (a damaged or hostile blob cannot exhaust memory).
+    private const int MaxManifestBytes = 256 * 1024 * 1024;
     private const int KeySize = 32;
     private const int NonceSize = 12;
     private const int TagSize = 16;
@@ -102,9 +111,18 @@ public sealed class ReleaseKey
     }
 
     /// <summary>Encrypts a manifest for one record; <paramref name="release"/> and <paramref name="revision"/> are bound to it.</summary>
-    public string Seal(ReleaseManifest manifest, string release, int revision)
+    public string Seal(ReleaseManifest manifest, string release, int revision) => Seal(manifest, release, revision, compress: true);
+
+    /// <summary>With <paramref name="compress"/> false, the format older nulecules wrote (tests read it back).</summary>
+    internal string Seal(ReleaseManifest manifest, string release, int revision, bool compress)
     {
-        var plain = ReleaseJson.Serialize(manifest);
+        var json = ReleaseJson.Serialize(manifest);
+        var plain = compress ? Compress(json) : json;
+        if (compress)
+        {
+            CryptographicOperations.ZeroMemory(json);
+        }
+
         var nonce = RandomNumberGenerator.GetBytes(NonceSize);
         var blob = new byte[NonceSize + TagSize + plain.Length];
         nonce.CopyTo(blob, 0);
@@ -114,7 +132,38 @@ public sealed class ReleaseKey
         }
 
         CryptographicOperations.ZeroMemory(plain);
-        return $"{Prefix}:{Id}:{Convert.ToBase64String(blob)}";
+        return $"{(compress ? Prefix : PlainPrefix)}:{Id}:{Convert.ToBase64String(blob)}";
+    }
+
+    private static byte[] Compress(byte[] json)
+    {
+        using var output = new MemoryStream(json.Length / 4 + 64);
+        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            brotli.Write(json);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Decompress(byte[] compressed, string release, int revision)
+    {
+        using var input = new MemoryStream(compressed, writable: false);
+        using var brotli = new BrotliStream(input, CompressionMode.Decompress);
+        using var output = new MemoryStream(compressed.Length * 4);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = brotli.Read(buffer)) > 0)
+        {
+            if (output.Length + read > MaxManifestBytes)
+            {
+                throw new OperationFailedException($"the stored manifest of release '{release}' revision {revision} opens to more than {MaxManifestBytes / (1024 * 1024)} MiB; it is not one nulecule wrote");
+            }
+
+            output.Write(buffer, 0, read);
+        }
+
+        return output.ToArray();
     }
 
     /// <summary>Decrypts the manifest of a record.</summary>
@@ -123,7 +172,7 @@ public sealed class ReleaseKey
     public ReleaseManifest Open(string sealedManifest, string release, int revision)
     {
         var parts = sealedManifest.Split(':', 3);
-        if (parts.Length != 3 || parts[0] != Prefix)
+        if (parts.Length != 3 || parts[0] is not (Prefix or PlainPrefix))
         {
             throw new OperationFailedException($"the stored manifest of release '{release}' revision {revision} is not in a format this nulecule reads");
         }
@@ -145,7 +194,20 @@ public sealed class ReleaseKey
         {
             using var aes = new AesGcm(_key, TagSize);
             aes.Decrypt(blob.AsSpan(0, NonceSize), blob.AsSpan(NonceSize + TagSize), blob.AsSpan(NonceSize, TagSize), plain, Associated(release, revision));
-            return ReleaseJson.DeserializeManifest(plain);
+            if (parts[0] == PlainPrefix)
+            {
+                return ReleaseJson.DeserializeManifest(plain);
+            }
+
+            var json = Decompress(plain, release, revision);
+            try
+            {
+                return ReleaseJson.DeserializeManifest(json);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(json);
+            }
         }
         catch (AuthenticationTagMismatchException ex)
         {

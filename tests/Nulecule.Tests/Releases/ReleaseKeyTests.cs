@@ -16,7 +16,7 @@ public class ReleaseKeyTests
 
         var sealedText = key.Seal(Manifest, "shop", 3);
 
-        sealedText.ShouldStartWith($"aesgcm1:{key.Id}:");
+        sealedText.ShouldStartWith($"aesgcm2:{key.Id}:");
         sealedText.ShouldNotContain("canary-key-0b7e");
         sealedText.ShouldNotContain(Convert.ToBase64String("canary-key-0b7e"u8.ToArray()));
         key.Open(sealedText, "shop", 3).HiddenValues.ShouldBe(["canary-key-0b7e"]);
@@ -85,5 +85,31 @@ public class ReleaseKeyTests
 
         key.Digests.Of("p", "v").ShouldNotBe(new Nulecule.Providers.ValueDigest(raw).Of("p", "v"));
         Should.Throw<ArgumentException>(() => new Nulecule.Providers.ValueDigest(new byte[8]));
+    }
+
+    [Fact]
+    public void Should_still_open_a_manifest_sealed_uncompressed_by_an_older_nulecule()
+    {
+        var key = ReleaseKey.Ephemeral();
+        var old = key.Seal(Manifest, "shop", 3, compress: false);
+
+        old.ShouldStartWith($"aesgcm1:{key.Id}:");
+        key.Open(old, "shop", 3).HiddenValues.ShouldBe(["canary-key-0b7e"]);
+    }
+
+    [Fact]
+    public void Should_seal_a_large_manifest_compressed_to_a_fraction_of_its_json()
+    {
+        // A release of many similar objects (a Kubernetes record is a Secret of at most 1 MiB).
+        var manifest = ReleaseManifest.From(ReleaseTestApps.Make(password: "canary-key-0b7e"));
+        var big = manifest with { Components = [.. Enumerable.Range(0, 400).SelectMany(_ => manifest.Components)] };
+        var key = ReleaseKey.Ephemeral();
+        var json = ReleaseJson.Serialize(big).Length;
+
+        var compressed = key.Seal(big, "shop", 1);
+        var plain = key.Seal(big, "shop", 1, compress: false);
+
+        compressed.Length.ShouldBeLessThan(plain.Length / 5, $"json {json} bytes");
+        key.Open(compressed, "shop", 1).Components.Count.ShouldBe(big.Components.Count);
     }
 }
