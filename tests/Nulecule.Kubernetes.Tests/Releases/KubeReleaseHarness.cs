@@ -89,10 +89,14 @@ internal sealed class KubeReleaseHarness : IAsyncDisposable
             .Where(p => p["metadata"]?["deletionTimestamp"] is null)
             .Select(p => (string)p["metadata"]!["name"]!).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Until every object and pod of the release is ready and no pod is terminating (a rollout settled).</summary>
+    /// <summary>
+    /// Until every object and pod of the release is ready and no pod is terminating (a rollout settled),
+    /// for up to two minutes: a pod of a failed ReplicaSet can take most of a minute to go on a testbed
+    /// whose garbage collector is busy with other tests' deletions (a CI rehearsal timed out at one minute).
+    /// </summary>
     public async Task SettleAsync()
     {
-        for (var i = 0; i < 120; i++)
+        for (var i = 0; i < 240; i++)
         {
             var status = await Provider.StatusAsync(Release, CancellationToken.None);
             var terminating = (await Ns.ListAsync($"/api/v1/namespaces/{Ns.Name}/pods")).Any(p => p["metadata"]?["deletionTimestamp"] is not null);
