@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Docker.DotNet;
 using Nulecule.Docker.Endpoints;
@@ -146,17 +145,8 @@ public sealed class DockerCliOracleTests : IDisposable
         }
     }
 
-    private static string Docker(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DOCKER_API_VERSION"] = "1.41"; // the CLI here may be newer than the engine
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.ShouldBe(0, $"docker {string.Join(' ', args)}: {stderr}");
-        return stdout.Result;
-    }
+    /// <summary>The docker CLI at the engine's API version (the CLI here may be newer than the engine).</summary>
+    private static string Docker(IEnumerable<string> args) => DockerCli.Run("docker", args);
 
     public void Dispose()
     {

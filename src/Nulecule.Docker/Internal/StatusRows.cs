@@ -10,7 +10,7 @@ internal static class StatusRows
 {
     internal static ObjectStatus ToStatus(ContainerListResponse c)
     {
-        var health = c.Health?.Status is { Length: > 0 } h && h != "none" ? h : HealthFromStatus(c.Status);
+        var health = HealthOf(c);
         var ports = PortsOf(c);
         var ready = (c.State == "running" && health is null or "healthy") || DryRunPlan.Finished(c);
         var revision = int.TryParse(Label(c, Labels.Revision), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : (int?)null;
@@ -49,7 +49,7 @@ internal static class StatusRows
             return $"exited ({code})";
         }
 
-        var health = c.Health?.Status is { Length: > 0 } h && h != "none" ? h : HealthFromStatus(c.Status);
+        var health = HealthOf(c);
         return health is null ? state : $"{state} ({health})";
     }
 
@@ -73,6 +73,10 @@ internal static class StatusRows
                 .Select(p => p.PublicPort is { } pub ? $"{(string.IsNullOrEmpty(p.IP) ? "" : p.IP + ":")}{pub}->{p.PrivatePort}/{p.Type}" : $"{p.PrivatePort}/{p.Type}")
                 .Distinct())
             : null;
+
+    /// <summary>The container's health check state, or null when it has none.</summary>
+    private static string? HealthOf(ContainerListResponse c) =>
+        c.Health?.Status is { Length: > 0 } h && h != "none" ? h : HealthFromStatus(c.Status);
 
     /// <summary>Engines before API 1.52 put health only in the status text: `Up 5 seconds (healthy)`.</summary>
     internal static string? HealthFromStatus(string? status)

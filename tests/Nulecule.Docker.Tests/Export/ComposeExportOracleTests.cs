@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Docker.DotNet;
 using Nulecule.Docker.Endpoints;
@@ -47,9 +46,9 @@ public sealed class ComposeExportOracleTests : IDisposable
         _projects.Add((project, file));
 
         // When: docker-compose reads and creates it; the docker provider creates the same line
-        Run("docker-compose", ["-p", project, "-f", file, "config", "-q"]);
-        Run("docker-compose", ["-p", project, "-f", file, "up", "--no-start"]);
-        var theirs = Run("docker", ["ps", "-aq", "--filter", $"label=com.docker.compose.project={project}"]).Trim();
+        DockerCli.Run("docker-compose", ["-p", project, "-f", file, "config", "-q"]);
+        DockerCli.Run("docker-compose", ["-p", project, "-f", file, "up", "--no-start"]);
+        var theirs = DockerCli.Run("docker", ["ps", "-aq", "--filter", $"label=com.docker.compose.project={project}"]).Trim();
         var args = DockerRunArguments.Parse(app.Components[0].Artifacts[0].Commands[0], Path.GetTempPath(), _ => null);
         var parameters = ReleasePlanner.ToCreateParameters(args, $"{project}-ours", project, "bridge", [], new Dictionary<string, string>());
         var ours = (await ContainerCreate.CreateAsync(_client, parameters, args.Settings.RawFields, CancellationToken.None)).ID;
@@ -57,29 +56,12 @@ public sealed class ComposeExportOracleTests : IDisposable
 
         // Then
         theirs.ShouldNotBeEmpty();
-        var mine = ContainerComparison.Comparable(Run("docker", ["inspect", ours]), project + "-");
-        var compose = ContainerComparison.Comparable(Run("docker", ["inspect", theirs]), project + "_");
+        var mine = ContainerComparison.Comparable(DockerCli.Run("docker", ["inspect", ours]), project + "-");
+        var compose = ContainerComparison.Comparable(DockerCli.Run("docker", ["inspect", theirs]), project + "_");
         JsonNode.DeepEquals(mine["Config"], compose["Config"]).ShouldBeTrue($"Config differs for `{line}`:\nnulecule {mine["Config"]!.ToJsonString()}\ncompose  {compose["Config"]!.ToJsonString()}");
         JsonNode.DeepEquals(mine["HostConfig"], compose["HostConfig"]).ShouldBeTrue($"HostConfig differs for `{line}`:\nnulecule {mine["HostConfig"]!.ToJsonString()}\ncompose  {compose["HostConfig"]!.ToJsonString()}");
     }
 
-    /// <summary>Runs docker or docker-compose (API 1.41, as the engine here speaks) and returns its output; a non-zero exit fails the test.</summary>
-    internal static string Run(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DOCKER_API_VERSION"] = "1.41";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.ShouldBe(0, $"{program} {string.Join(' ', args)}: {stderr}");
-        return stdout.Result;
-    }
 
     public void Dispose()
     {
@@ -87,7 +69,7 @@ public sealed class ComposeExportOracleTests : IDisposable
         {
             try
             {
-                Run("docker-compose", ["-p", project, "-f", file, "down", "--volumes"]);
+                DockerCli.Run("docker-compose", ["-p", project, "-f", file, "down", "--volumes"]);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -110,9 +92,9 @@ public sealed class ComposeExportOracleTests : IDisposable
         // The docker provider's named volumes (the engine made them on create): `<release>-<name>`.
         foreach (var (project, _) in _projects)
         {
-            foreach (var volume in Run("docker", ["volume", "ls", "-q", "--filter", $"name={project}-"]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var volume in DockerCli.Run("docker", ["volume", "ls", "-q", "--filter", $"name={project}-"]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                Run("docker", ["volume", "rm", volume]);
+                DockerCli.Run("docker", ["volume", "rm", volume]);
             }
         }
 

@@ -141,8 +141,8 @@ public sealed class ComposeNetworkTests : IDisposable
         var file = Path.Combine(h.Root, "compose-oracle.yaml");
         await File.WriteAllTextAsync(file, Compose);
         var environment = new Dictionary<string, string> { ["SUBNET_PREFIX"] = Prefix, ["GREETING"] = "v2", ["token"] = "x" };
-        _cleanUp.Add(() => Task.Run(() => ComposeExportOracleTests.Run("docker-compose", ["-p", project, "-f", file, "down", "--volumes"], environment)));
-        ComposeExportOracleTests.Run("docker-compose", ["-p", project, "-f", file, "up", "-d"], environment);
+        _cleanUp.Add(() => Task.Run(() => DockerCli.Run("docker-compose", ["-p", project, "-f", file, "down", "--volumes"], environment)));
+        DockerCli.Run("docker-compose", ["-p", project, "-f", file, "up", "-d"], environment);
         var theirs = await h.Client.Containers.InspectContainerAsync($"{project}_api_1");
 
         // Then: the same networks, the same aliases on each (beyond our replica name), the same address
