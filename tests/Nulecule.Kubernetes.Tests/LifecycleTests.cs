@@ -62,7 +62,7 @@ public sealed class LifecycleTests : IClassFixture<TestNamespace>
         (await Should.ThrowAsync<NuleculeException>(() => provider.ScaleAsync("shop", "nope", 2, CancellationToken.None))).Message.ShouldContain("no component 'nope'");
 
         // When: stop
-        var stopped = await provider.StopAsync("shop", new StopOptions { Timeout = TimeSpan.FromSeconds(90) }, CancellationToken.None);
+        var stopped = await provider.StopAsync("shop", new StopOptions { Timeout = TimeSpan.FromMinutes(3) }, CancellationToken.None);
 
         // Then: reverse order, everything gone, pods too (foreground deletion)
         stopped.Objects.Select(o => $"{o.Component}/{o.Kind}").ShouldBe(["web/Deployment", "web/Service", "db/Deployment", "db/ConfigMap"]);

@@ -41,6 +41,13 @@ public interface IServedRelease : IAsyncDisposable
 public abstract class ProviderLifecycleContract : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long `stop` may wait for the engine to finish removing. A Kubernetes stop returns when the
+    /// pods are gone, and the testbed's single kubelet (5 API requests a second, shared by every test
+    /// running at once) once took over a minute to report a deleted pod's end during a CI run.
+    /// </summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(3);
     private IServedRelease? _served;
 
     /// <summary>Why the engine cannot be reached here (the tests are then skipped), or null.</summary>
@@ -170,7 +177,7 @@ public abstract class ProviderLifecycleContract : IAsyncLifetime
     {
         await RunAsync(S.Release, default);
 
-        await new UninstallAction(S.Config) { Release = S.Release, Timeout = Timeout }.RunAsync();
+        await new UninstallAction(S.Config) { Release = S.Release, Timeout = StopTimeout }.RunAsync();
 
         (await S.Config.Provider.StatusAsync(S.Release, CancellationToken.None)).Components.ShouldBeEmpty();
         (await StatesAsync()).Last().Item2.ShouldBe(ReleaseState.Uninstalled);
