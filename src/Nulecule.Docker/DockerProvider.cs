@@ -73,11 +73,18 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
         bool firstRun;
         try
         {
-            await ContainerReplacer.RepairAsync(client, options.Release, reporter, cancellationToken);
-            existing = await ReleaseContainersAsync(client, options.Release, cancellationToken);
+            // One list of every container answers the repair, the converge and the ownership check;
+            // it is read again only when the repair changed something.
+            var all = await EveryContainerAsync(client, cancellationToken);
+            if (await ContainerReplacer.RepairAsync(client, OfRelease(all, options.Release), reporter, cancellationToken))
+            {
+                all = await EveryContainerAsync(client, cancellationToken);
+            }
+
+            existing = OfRelease(all, options.Release).Where(c => !TransientNames.IsTransient(NameOf(c))).ToList();
             plan = WithScaledCounts(app, options, plan, existing);
             firstRun = existing.Count == 0;
-            existing.AddRange(await Ownership.ForeignContainersAsync(client, plan, existing, options, cancellationToken));
+            existing.AddRange(Ownership.ForeignContainers(all, plan, existing, options));
         }
         catch (Exception e) when (Unreachable(e))
         {

@@ -82,6 +82,46 @@ public sealed class ParallelRunTests : IDisposable
     }
 
     [DockerFact]
+    public async Task A_run_sends_the_engine_only_the_requests_it_needs()
+    {
+        var first = await CallsOf(() => Run(App(), wait: false));
+
+        // One container list answers the repair, the converge and the ownership check; the one
+        // image is checked once; each container is created on the release network with its alias
+        // (no connect afterwards) and started, and nothing is inspected after the start.
+        var listed = Describe(first);
+        first.Count(c => c is { Method: "GET" } && c.Path.EndsWith("/containers/json", StringComparison.Ordinal)).ShouldBe(1, listed);
+        first.Count(c => c is { Method: "GET" } && c.Path.Contains("/images/", StringComparison.Ordinal)).ShouldBe(1, listed);
+        first.Count(c => c is { Method: "POST" } && c.Path.EndsWith("/containers/create", StringComparison.Ordinal)).ShouldBe(Components, listed);
+        first.Count(c => c is { Method: "POST" } && c.Path.EndsWith("/start", StringComparison.Ordinal)).ShouldBe(Components, listed);
+        first.Count(c => c.Path.Contains("/networks", StringComparison.Ordinal)).ShouldBe(2, listed); // the list, then the create
+        first.Count.ShouldBe(4 + (2 * Components), listed);
+
+        // Nothing changed: the two lists, and no request that changes anything.
+        var again = await CallsOf(() => Run(App(), wait: false, revision: 2));
+        again.Select(c => c.Method).ShouldBe(["GET", "GET"], Describe(again));
+        (await Inspect()).ShouldAllBe(c => c.State!.Running && c.Config!.Labels[Labels.Revision] == "1");
+    }
+
+    /// <summary>The requests <paramref name="action"/> sent, seen through the hook `-v` prints.</summary>
+    private static async Task<List<EngineCall>> CallsOf(Func<Task> action)
+    {
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<EngineCall>();
+        EngineCalls.Observer = calls.Enqueue;
+        try
+        {
+            await action();
+            return calls.ToList();
+        }
+        finally
+        {
+            EngineCalls.Observer = null;
+        }
+    }
+
+    private static string Describe(IEnumerable<EngineCall> calls) => string.Join(Environment.NewLine, calls.Select(c => $"{c.Method} {c.Path} {c.Status}"));
+
+    [DockerFact]
     public async Task With_wait_each_component_starts_after_the_previous_one_is_ready_but_all_are_created_ahead()
     {
         await Run(App(), wait: true);

@@ -40,13 +40,14 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
     private sealed record Replacement(string Name, string OldId, bool OldWasRunning, string? NewId);
 
     /// <summary>
-    /// Repairs what an interrupted run left: an old container set aside whose name nobody holds
-    /// is renamed back and started; every other transient container is removed.
+    /// Repairs what an interrupted run left among the release's containers (<paramref name="all"/>,
+    /// transient ones included): an old container set aside whose name nobody holds is renamed
+    /// back and started; every other transient container is removed. Returns whether it changed anything.
     /// </summary>
-    public static async Task RepairAsync(IDockerClient client, string release, IReporter reporter, CancellationToken cancellationToken)
+    public static async Task<bool> RepairAsync(IDockerClient client, IReadOnlyList<ContainerListResponse> all, IReporter reporter, CancellationToken cancellationToken)
     {
-        var all = await AllReleaseContainersAsync(client, release, cancellationToken);
         var names = all.Select(NameOf).ToHashSet(StringComparer.Ordinal);
+        var changed = false;
         foreach (var container in all.Where(c => TransientNames.IsTransient(NameOf(c))).OrderBy(c => NameOf(c).EndsWith(TransientNames.Previous, StringComparison.Ordinal)))
         {
             var name = NameOf(container);
@@ -57,13 +58,17 @@ internal sealed class ContainerReplacer(IDockerClient client, ContainerWaiter wa
                 await client.Containers.RenameContainerAsync(container.ID, new ContainerRenameParameters { NewName = original }, cancellationToken);
                 await client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
                 names.Add(original);
+                changed = true;
                 continue;
             }
 
             reporter.Detail($"removing {name}, left by an interrupted command");
             await ForceRemoveAsync(client, container.ID, cancellationToken);
             names.Remove(name);
+            changed = true;
         }
+
+        return changed;
     }
 
     /// <summary>Creates (not starts) the container of a component that had none; <see cref="RestoreAsync"/> removes it.</summary>

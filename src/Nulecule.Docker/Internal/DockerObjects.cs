@@ -21,6 +21,14 @@ internal static class DockerObjects
     public static async Task<IList<ContainerListResponse>> AllReleaseContainersAsync(IDockerClient client, string release, CancellationToken cancellationToken) =>
         await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = ReleaseFilter(release) }, cancellationToken);
 
+    /// <summary>Every container on the engine, running or not.</summary>
+    public static async Task<IList<ContainerListResponse>> EveryContainerAsync(IDockerClient client, CancellationToken cancellationToken) =>
+        await client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken);
+
+    /// <summary>The containers of <paramref name="all"/> that <see cref="ReleaseFilter"/> would have the engine list, transient ones included.</summary>
+    public static List<ContainerListResponse> OfRelease(IEnumerable<ContainerListResponse> all, string release) =>
+        all.Where(c => Label(c, Labels.Release) == release && Label(c, DockerLabels.Provider) == DockerLabels.ProviderValue).ToList();
+
     public static string NameOf(ContainerListResponse c) => c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID;
 
     public static string ComponentOf(ContainerListResponse c) => Label(c, Labels.Component) ?? "";

@@ -1,4 +1,3 @@
-using Docker.DotNet;
 using Docker.DotNet.Models;
 using Nulecule.Docker.Planning;
 using Nulecule.Providers;
@@ -14,11 +13,11 @@ internal static class Ownership
     /// anything changes (naming their owner), or with `--take-ownership` returned, to be replaced
     /// like the release's own (and put back if the run fails).
     /// </summary>
-    internal static async Task<List<ContainerListResponse>> ForeignContainersAsync(IDockerClient client, ReleasePlan plan, List<ContainerListResponse> own, RunOptions options, CancellationToken cancellationToken)
+    /// <param name="all">Every container on the engine.</param>
+    internal static List<ContainerListResponse> ForeignContainers(IEnumerable<ContainerListResponse> all, ReleasePlan plan, List<ContainerListResponse> own, RunOptions options)
     {
         var ours = own.Select(NameOf).ToHashSet(StringComparer.Ordinal);
         var wanted = plan.Containers.ToDictionary(c => c.ContainerName, StringComparer.Ordinal);
-        var all = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken);
         var foreign = all.Where(c => wanted.ContainsKey(NameOf(c)) && !ours.Contains(NameOf(c))).ToList();
         if (foreign.Count == 0 || options.TakeOwnership)
         {
