@@ -31,17 +31,20 @@ internal static class EngineResources
                 Driver = network.Driver ?? "bridge",
                 Internal = network.Internal,
                 Labels = new Dictionary<string, string>(network.Labels),
-                IPAM = network.Subnets.Count == 0 ? null! : new IPAM
-                {
-                    Driver = "default",
-                    Config = network.Subnets.Select(s => new IPAMConfig { Subnet = s.Subnet, Gateway = s.Gateway!, IPRange = s.IpRange! }).ToList(),
-                },
+                IPAM = Ipam(network.Subnets)!,
             },
             CancellationToken.None);
         created.Networks.Add((network.Name, response.ID));
         cancellationToken.ThrowIfCancellationRequested();
         return new DeployedObject("", "network", network.Name, null, "", ObjectAction.Created);
     }
+
+    /// <summary>A network's `ipam.config` as the engine takes it; null (the engine picks) when there is none.</summary>
+    internal static IPAM? Ipam(IReadOnlyList<Nulecule.Compose.ComposeSubnet> subnets) => subnets.Count == 0 ? null : new IPAM
+    {
+        Driver = "default",
+        Config = subnets.Select(s => new IPAMConfig { Subnet = s.Subnet, Gateway = s.Gateway!, IPRange = s.IpRange! }).ToList(),
+    };
 
     private static async Task<bool> NetworkExistsAsync(IDockerClient client, string name, CancellationToken cancellationToken) =>
         (await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = NameFilter(name) }, cancellationToken)).Any(n => n.Name == name);

@@ -58,7 +58,6 @@ internal static class SwarmComposePlanner
             }
 
             Refuse(declared?.ExternalName is not null, $"networks.{used}.name: a swarm release names its networks <release>_<key>, so two releases of one app do not share one", fileAt, "remove name, or declare the network external");
-            Refuse(declared?.Subnets.Count > 0, $"networks.{used}.ipam: the swarm provider does not give overlay networks subnets", declared?.Location ?? fileAt, "remove ipam");
             Refuse(declared?.Driver is not (null or "overlay"), $"networks.{used}.driver: '{declared?.Driver}' is not a swarm network driver", fileAt, "remove driver (overlay is the default), or write driver: overlay");
             var labels = new Dictionary<string, string>(declared?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
             foreach (var (key, value) in baseLabels())
@@ -67,7 +66,7 @@ internal static class SwarmComposePlanner
             }
 
             networkNames[used] = used == "default" ? SwarmPlanner.NetworkName(release) : SwarmPlanner.ScopedName(release, used);
-            result.Networks.Add(new PlannedResource("network", networkNames[used], labels) { Internal = declared?.Internal == true });
+            result.Networks.Add(new PlannedResource("network", networkNames[used], labels) { Internal = declared?.Internal == true, Subnets = declared?.Subnets ?? [] });
         }
 
         var secretNames = FileObjects("secret", project.Secrets, project.Services.Values.SelectMany(s => s.Secrets), digest, release, component, baseLabels, result.Secrets, fileAt);

@@ -39,6 +39,9 @@ public sealed record PlannedResource(string Kind, string Name, IReadOnlyDictiona
 
     /// <summary>A network without outside access (`internal: true`).</summary>
     public bool Internal { get; init; }
+
+    /// <summary>A network's `ipam.config` entries (subnet, gateway, ip_range), given to the overlay network when it is made.</summary>
+    public IReadOnlyList<Nulecule.Compose.ComposeSubnet> Subnets { get; init; } = [];
 }
 
 /// <summary>Everything `run` makes for a release on a swarm, in creation order; <see cref="Warnings"/> are said before anything changes.</summary>

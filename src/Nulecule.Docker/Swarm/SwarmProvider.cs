@@ -501,6 +501,7 @@ public sealed class SwarmProvider : IProvider, IDisposable
                 Internal = network.Internal,
                 Labels = new Dictionary<string, string>(network.Labels),
                 Options = null!,
+                IPAM = EngineResources.Ipam(network.Subnets)!,
             },
             CancellationToken.None);
         undo.Networks.Add((network.Name, response.ID));

@@ -134,6 +134,20 @@ public sealed class SwarmComposePlannerTests
     }
 
     [Fact]
+    public void Should_give_an_overlay_network_the_subnets_its_ipam_declares()
+    {
+        var plan = Plan("""
+            services: {s: {image: i, networks: [back]}}
+            networks:
+              back:
+                ipam:
+                  config: [{subnet: 10.213.7.0/24, gateway: 10.213.7.1, ip_range: 10.213.7.128/25}]
+            """);
+
+        plan.Networks.Single().Subnets.ShouldBe([new ComposeSubnet("10.213.7.0/24", "10.213.7.1", "10.213.7.128/25")]);
+    }
+
+    [Fact]
     public void Should_make_content_named_secrets_and_configs_whose_value_is_only_in_their_data()
     {
         var plan = Plan(Shop);
