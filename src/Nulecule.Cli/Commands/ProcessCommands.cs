@@ -57,33 +57,29 @@ internal static class ProcessCommands
 
     public static Command Exec(CommandContext context)
     {
-        var release = Arguments.ReleaseArgument();
+        var verb = new ReleaseVerb();
         var component = new Argument<string>("COMPONENT") { Description = "The component to run the command in (its own name is enough when unambiguous).", HelpName = "COMPONENT" };
         var commandLine = new Argument<string[]>("COMMAND") { Description = "The command and its arguments; put `--` before it when it has options of its own.", Arity = ArgumentArity.OneOrMore };
-        var provider = ReleaseCommands.ProviderOfRelease();
         var interactive = new Option<bool>("--stdin", "-i") { Description = "Pass this command's standard input to the command." };
         var container = new Option<string?>("--container", "-c") { Description = "The container: Docker, one of the component's containers by name; Kubernetes, the container in the pod (default: the pod's first)." };
         var pod = new Option<string?>("--pod") { Description = "Kubernetes: the pod to run in. Default: the component's first ready pod." };
         var index = new Option<int?>("--index") { Description = "The N-th (from 1, by name) of the component's containers or pods, ready or not." };
-        var engine = new ProviderOptions();
         var command = new Command("exec", "Run a command in a container of a release's component; its output is printed as it comes and its exit code is nulecule's.")
         {
-            release, component, commandLine, provider, interactive, container, pod, index,
+            verb.Release, component, commandLine, verb.Provider, interactive, container, pod, index,
         };
-        engine.AddTo(command);
+        verb.Engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var name = parse.GetValue(release)!;
-            using var releases = ReleaseContext.Open(context);
-            var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
-            using var owned = found.Provider as IDisposable;
+            using var found = await verb.OpenAsync(context, parse, output, ct);
+            var name = found.Name;
             await using var stdout = OutputStream.For(output.Out);
             await using var stderr = OutputStream.For(context.Stderr);
             return await new ExecAction(Engines.Registry, found.Provider)
             {
                 Release = name,
                 Record = found.Record,
-                Key = releases.Key,
+                Key = found.Key,
                 Request = new ExecRequest
                 {
                     Component = parse.GetValue(component)!,
@@ -102,30 +98,26 @@ internal static class ProcessCommands
 
     public static Command Restart(CommandContext context)
     {
-        var release = Arguments.ReleaseArgument();
+        var verb = new ReleaseVerb();
         var components = new Argument<string[]>("COMPONENT") { Description = "Only these components (their own names are enough when unambiguous). Default: all.", Arity = ArgumentArity.ZeroOrMore, HelpName = "COMPONENT" };
-        var provider = ReleaseCommands.ProviderOfRelease();
-        var engine = new ProviderOptions();
         var command = new Command(
             "restart",
             "Restart a release's containers (Docker, in the release's order) or roll its Deployments, StatefulSets and DaemonSets (Kubernetes, as `kubectl rollout restart`). "
             + "Bare pods and other workloads are named and left alone. Nothing is recorded in the history: the release keeps its revision.")
         {
-            release, components, provider,
+            verb.Release, components, verb.Provider,
         };
-        engine.AddTo(command);
+        verb.Engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var name = parse.GetValue(release)!;
-            using var releases = ReleaseContext.Open(context);
-            var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
-            using var owned = found.Provider as IDisposable;
+            using var found = await verb.OpenAsync(context, parse, output, ct);
+            var name = found.Name;
             var outcomes = await new RestartAction(Engines.Registry, found.Provider)
             {
                 Release = name,
                 Components = parse.GetValue(components) ?? [],
                 Record = found.Record,
-                Key = releases.Key,
+                Key = found.Key,
                 Reporter = output,
             }.RunAsync(ct);
             foreach (var o in outcomes.Where(o => o.Restarted))

@@ -15,11 +15,9 @@ internal static class ReleaseCommands
 
     public static Command Stop(CommandContext context)
     {
-        var release = Arguments.ReleaseArgument();
-        var provider = ProviderOfRelease();
+        var verb = new ReleaseVerb();
         var volumes = new Option<bool>("--volumes") { Description = "Also remove the release's volumes (kept by default)." };
         var timeout = Arguments.Timeout("How long to wait for objects to go.", "2m");
-        var engine = new ProviderOptions();
         var purge = new Option<bool>("--purge") { Description = "Also delete the release's history." };
         var forceUnlock = new Option<bool>("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
         var parallel = Arguments.Parallel("Docker: at most N containers stopped at once, in reverse graph order");
@@ -27,20 +25,18 @@ internal static class ReleaseCommands
         var format = Reports.Option("one removed object a line");
         var command = new Command("stop", "Stop a release and remove what it deployed, in reverse order (Atomic App's stop; `down` and `uninstall` are the same command). Volumes are kept unless --volumes; history is kept unless --purge.")
         {
-            release, provider, volumes, timeout, purge, forceUnlock, ignoreNotFound, parallel, format,
+            verb.Release, verb.Provider, volumes, timeout, purge, forceUnlock, ignoreNotFound, parallel, format,
         };
         command.Aliases.Add("down");
         command.Aliases.Add("uninstall");
-        engine.AddTo(command);
+        verb.Engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var name = parse.GetValue(release)!;
-            using var releases = ReleaseContext.Open(context);
-            var (target, record, _) = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
-            using var owned = target as IDisposable;
+            using var found = await verb.OpenAsync(context, parse, output, ct);
+            var (name, record) = (found.Name, found.Record);
             var result = record is null
-                ? await target.StopAsync(name, new StopOptions { RemoveVolumes = parse.GetValue(volumes), Timeout = parse.GetValue(timeout), Parallel = parse.GetValue(parallel), Reporter = output }, ct)
-                : await new UninstallAction(releases.Configuration(target, record.Target, output))
+                ? await found.Provider.StopAsync(name, new StopOptions { RemoveVolumes = parse.GetValue(volumes), Timeout = parse.GetValue(timeout), Parallel = parse.GetValue(parallel), Reporter = output }, ct)
+                : await new UninstallAction(found.Releases.Configuration(found.Provider, record.Target, output))
                 {
                     Release = name,
                     RemoveVolumes = parse.GetValue(volumes),
@@ -55,7 +51,7 @@ internal static class ReleaseCommands
             }
 
             Summary.Print(output, Reports.Of(parse, format), new Summary.Outcome("stop", name, result));
-            output.Info(result.Objects.Count == 0 ? $"release '{parse.GetValue(release)}' has nothing deployed" : $"release '{parse.GetValue(release)}' stopped");
+            output.Info(result.Objects.Count == 0 ? $"release '{name}' has nothing deployed" : $"release '{name}' stopped");
             return ExitCodes.Ok;
         });
         return command;
@@ -63,18 +59,14 @@ internal static class ReleaseCommands
 
     public static Command Status(CommandContext context)
     {
-        var release = Arguments.ReleaseArgument();
-        var provider = ProviderOfRelease();
+        var verb = new ReleaseVerb();
         var format = Reports.Option("the objects per component, after a summary");
-        var engine = new ProviderOptions();
-        var command = new Command("status", "Show a release's objects per component: state, readiness, health, ports.") { release, provider, format };
-        engine.AddTo(command);
+        var command = new Command("status", "Show a release's objects per component: state, readiness, health, ports.") { verb.Release, verb.Provider, format };
+        verb.Engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var name = parse.GetValue(release)!;
-            using var releases = ReleaseContext.Open(context);
-            var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
-            using var owned = found.Provider as IDisposable;
+            using var found = await verb.OpenAsync(context, parse, output, ct);
+            var name = found.Name;
             var health = await new StatusAction(found.Provider, found.Store) { Release = name }.RunAsync(ct);
             var status = health.Engine;
             if (health.NotFound)
@@ -156,9 +148,8 @@ internal static class ReleaseCommands
 
     public static Command Logs(CommandContext context)
     {
-        var release = Arguments.ReleaseArgument();
+        var verb = new ReleaseVerb();
         var component = new Argument<string?>("COMPONENT") { Description = "Only this component's containers.", Arity = ArgumentArity.ZeroOrOne, HelpName = "COMPONENT" };
-        var provider = ProviderOfRelease();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until interrupted." };
         var tail = new Option<int?>("--tail") { Description = "Only the last N lines of each container." };
         var since = new Option<DateTimeOffset?>("--since")
@@ -169,15 +160,12 @@ internal static class ReleaseCommands
         };
         var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Start each line with the time the engine recorded it (RFC 3339, UTC)." };
         var noPrefix = new Option<bool>("--no-prefix") { Description = "Print lines without the `component/container | ` prefix." };
-        var engine = new ProviderOptions();
-        var command = new Command("logs", "Print the container logs of a release, each line prefixed by its component and container.") { release, component, provider, follow, tail, since, timestamps, noPrefix };
-        engine.AddTo(command);
+        var command = new Command("logs", "Print the container logs of a release, each line prefixed by its component and container.") { verb.Release, component, verb.Provider, follow, tail, since, timestamps, noPrefix };
+        verb.Engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var name = parse.GetValue(release)!;
-            using var releases = ReleaseContext.Open(context);
-            var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
-            using var owned = found.Provider as IDisposable;
+            using var found = await verb.OpenAsync(context, parse, output, ct);
+            var name = found.Name;
             var lines = await new LogsAction(Engines.Registry, found.Provider)
             {
                 Release = name,
@@ -186,7 +174,7 @@ internal static class ReleaseCommands
                 Tail = parse.GetValue(tail),
                 Since = parse.GetValue(since),
                 Record = found.Record,
-                Key = releases.Key,
+                Key = found.Key,
             }.StartAsync(ct);
             var count = 0;
             await foreach (var line in lines)
@@ -274,26 +262,22 @@ internal static class ReleaseCommands
 
     public static Command Scale(CommandContext context)
     {
-        var release = Arguments.ReleaseArgument();
+        var verb = new ReleaseVerb();
         var component = new Argument<string>("COMPONENT") { Description = "The component whose workloads to scale, or COMPONENT/SERVICE for one service of its compose file (docker).", HelpName = "COMPONENT" };
         var replicas = new Option<int>("--replicas") { Description = "The number of replicas.", Required = true };
-        var provider = ProviderOfRelease();
-        var engine = new ProviderOptions();
-        var command = new Command("scale", "Set the replica count of a component's workloads (Kubernetes, OpenShift, Swarm; Docker: compose services).") { release, component, replicas, provider };
-        engine.AddTo(command);
+        var command = new Command("scale", "Set the replica count of a component's workloads (Kubernetes, OpenShift, Swarm; Docker: compose services).") { verb.Release, component, replicas, verb.Provider };
+        verb.Engine.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var name = parse.GetValue(release)!;
-            using var releases = ReleaseContext.Open(context);
-            var found = await releases.FindAsync(name, context, parse, engine, parse.GetValue(provider), ct, output);
-            using var owned = found.Provider as IDisposable;
+            using var found = await verb.OpenAsync(context, parse, output, ct);
+            var name = found.Name;
             var scaled = await new ScaleAction(Engines.Registry, found.Provider)
             {
                 Release = name,
                 Component = parse.GetValue(component)!,
                 Replicas = parse.GetValue(replicas),
                 Record = found.Record,
-                Key = releases.Key,
+                Key = found.Key,
                 Store = found.Store,
                 Reporter = output,
             }.RunAsync(ct);
