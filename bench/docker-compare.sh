@@ -7,6 +7,7 @@
 #   compose       `docker-compose -p P up -d` on the same N services
 #   floor-par     bench/Nulecule.DockerFloor --parallel: one network, then create+start of every
 #                 container all at once, straight against the Engine API with Docker.DotNet
+#                 (the same image and shell payload as the others)
 #   floor         the same one container after another (only when WAYS names it)
 # for each size of the sweep; then times taking them down again (`nulecule stop R`, `docker-compose
 # down`; the floor is removed untimed), and prints per size the medians and the ratios of medians.
@@ -58,6 +59,32 @@ cleanup() {
 }
 trap 'cleanup; rm -rf "$work"' EXIT
 
+# CPU seconds behind each timed deploy, which the load of a shared machine does not change much:
+# the command's own (user+sys of this shell's waited-for children, read with the `times` builtin,
+# so no wrapper adds to the wall time) and dockerd's with the children it reaped (its reexecs:
+# set-ipv6, setup-resolver; iptables). containerd, the shims and runc are not counted.
+dockerd_pid="$(pidof dockerd 2>/dev/null | cut -d' ' -f1 || true)"
+# cpu_now sets cpu_own and cpu_dockerd; it must run in this shell, not in $(...), for `times` to see the children.
+cpu_now() {
+  local tmp="$work/times"
+  times >"$tmp"
+  cpu_own=$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } print s }' "$tmp")
+  cpu_dockerd=0
+  [ -n "$dockerd_pid" ] && [ -r "/proc/$dockerd_pid/stat" ] &&
+    cpu_dockerd=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13 + $14 + $15) / hz }' "/proc/$dockerd_pid/stat")
+  return 0
+}
+# timed WAY CMD...: time_once, plus a "WAY<TAB>own cpu<TAB>dockerd cpu" line in cpu-N.tsv.
+timed() {
+  local way="$1" own dockerd rc=0; shift
+  cpu_now; own=$cpu_own dockerd=$cpu_dockerd
+  time_once "$way" "$samples" "$@" || rc=$?
+  cpu_now
+  [ $rc -eq 0 ] && awk -v w="$way" -v o="$own" -v d="$dockerd" -v o2="$cpu_own" -v d2="$cpu_dockerd" \
+    'BEGIN { printf "%s\t%.3f\t%.3f\n", w, o2 - o, d2 - d }' >>"$cpu"
+  return $rc
+}
+
 # Each way must really leave N running containers; otherwise the figure is meaningless.
 running() { docker ps -q --filter "name=$1" | wc -l; }
 # After a timed stop nothing of it may be left, running or not.
@@ -95,30 +122,30 @@ for size in $sizes; do
   cleanup
   n=$size
   generate
-  samples="$results/docker-$n.tsv"
-  rm -f "$samples"
+  samples="$results/docker-$n.tsv" cpu="$results/cpu-$n.tsv"
+  rm -f "$samples" "$cpu"
   for ((r = 1; r <= runs; r++)); do
     # Rotate the order each round so no way always runs first after a teardown.
     for ((k = 0; k < ${#ways[@]}; k++)); do
       way="${ways[$(((k + r) % ${#ways[@]}))]}"
       case "$way" in
         nulecule)
-          time_once "$way" "$samples" "$jit" run "$app" --provider docker --name bench-nul -q "${parallel[@]}"; check bench-nul
+          timed "$way" "$jit" run "$app" --provider docker --name bench-nul -q "${parallel[@]}"; check bench-nul
           [ "$time_stop" = 1 ] && { time_once "$way stop" "$samples" "$jit" stop bench-nul -q "${parallel[@]}"; gone bench-nul; } ;;
         nulecule-aot)
-          time_once "$way" "$samples" "$aot" run "$app" --provider docker --name bench-aot -q "${parallel[@]}"; check bench-aot
+          timed "$way" "$aot" run "$app" --provider docker --name bench-aot -q "${parallel[@]}"; check bench-aot
           [ "$time_stop" = 1 ] && { time_once "$way stop" "$samples" "$aot" stop bench-aot -q "${parallel[@]}"; gone bench-aot; } ;;
         compose)
           # docker-compose 1.29.2 can hang on many services (seen at 100 here): a time limit, and the
           # hang is reported instead of timed.
-          if time_once "$way" "$samples" timeout "$limit" docker-compose -p benchcmp -f "$compose/docker-compose.yml" up -d; then
+          if timed "$way" timeout "$limit" docker-compose -p benchcmp -f "$compose/docker-compose.yml" up -d; then
             check benchcmp_
             [ "$time_stop" = 1 ] && { time_once "$way stop" "$samples" timeout "$limit" docker-compose -p benchcmp -f "$compose/docker-compose.yml" down; gone benchcmp_; }
           else
             echo "compose: no result at N=$n round $r ($(running benchcmp_) of $n running after at most ${limit}s)" | tee -a "$results/failures.txt" >&2
           fi ;;
-        floor)        time_once "$way" "$samples" "$floor" up bench-floor "$n" "$image"; check bench-floor- ;;
-        floor-par)    time_once "$way" "$samples" "$floor" up bench-floor "$n" "$image" --parallel; check bench-floor- ;;
+        floor)        timed "$way" "$floor" up bench-floor "$n" "$image" --sh "$payload"; check bench-floor- ;;
+        floor-par)    timed "$way" "$floor" up bench-floor "$n" "$image" --parallel --sh "$payload"; check bench-floor- ;;
         *)            echo "unknown way $way" >&2; exit 2 ;;
       esac
       cleanup
@@ -152,6 +179,16 @@ for size in $sizes; do
   done
   if grep -q "^compose	" "$samples" && grep -q "^floor-par	" "$samples"; then
     awk -v a="$(median_ms "$samples" compose)" -v f="$(median_ms "$samples" floor-par)" 'BEGIN { printf "| compose / floor-par | %.2f |\n", a / f }'
+  fi
+  if [ -s "$results/cpu-$size.tsv" ]; then
+    echo
+    echo "| CPU seconds per deploy (median) | the command's own | dockerd and its reexecs |"
+    echo "|---|---:|---:|"
+    for way in "${ways[@]}"; do
+      awk -F'\t' -v w="$way" 'BEGIN { n = 0 } $1 == w { a[n] = $2; b[n++] = $3 }
+        function med(v, k,   i, j, t) { for (i = 0; i < k; i++) for (j = i + 1; j < k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t } return k % 2 ? v[(k - 1) / 2] : (v[k / 2 - 1] + v[k / 2]) / 2 }
+        END { if (n) printf "| %s | %.2f | %.2f |\n", w, med(a, n), med(b, n) }' "$results/cpu-$size.tsv"
+    done
   fi
 done
 [ -s "$results/failures.txt" ] && { echo; echo "Runs without a result:"; sed 's/^/- /' "$results/failures.txt"; }

@@ -4,8 +4,9 @@ using Docker.DotNet.Models;
 
 // The floor for bench/docker-compare.sh: the Engine API calls a deployment of N containers cannot
 // avoid (one network; per container, create and start), made directly, with no planning, no
-// records and no checks. Sequential by default, as nulecule deploys; --parallel starts them all at once.
-//   Nulecule.DockerFloor up PREFIX N IMAGE [--parallel]    prints the elapsed milliseconds
+// records and no checks. Sequential by default; --parallel starts them all at once. Each container
+// runs `sh -c SCRIPT` when --sh SCRIPT is given (docker-compare.sh passes the others' payload), else `sleep 3600`.
+//   Nulecule.DockerFloor up PREFIX N IMAGE [--parallel] [--sh SCRIPT]    prints the elapsed milliseconds
 //   Nulecule.DockerFloor down PREFIX N
 if (args.Length < 3 || args[0] is not ("up" or "down"))
 {
@@ -44,6 +45,8 @@ if (args[0] == "down")
 
 var image = args[3];
 var parallel = args.Contains("--parallel");
+var script = Array.IndexOf(args, "--sh") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+IList<string> command = script is null ? ["sleep", "3600"] : ["sh", "-c", script];
 
 var clock = Stopwatch.StartNew();
 await client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = network, Driver = "bridge" });
@@ -68,7 +71,7 @@ async Task UpAsync(int i)
     {
         Name = Name(i),
         Image = image,
-        Cmd = ["sleep", "3600"],
+        Cmd = command,
         Labels = new Dictionary<string, string> { ["bench.floor"] = prefix },
         HostConfig = new HostConfig { NetworkMode = network },
         NetworkingConfig = new NetworkingConfig
