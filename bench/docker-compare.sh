@@ -17,7 +17,8 @@
 # Environment: SIZES (default "10 30 100"), RUNS (default 5), IMAGE (default local/busybox:latest),
 #   WAYS (default "nulecule nulecule-aot compose floor-par"), PARALLEL (nulecule's --parallel; default its own),
 #   STOP (default 1: time the stops too; 0: remove untimed),
-#   NULECULE_BIN (default the Release build), AOT_BIN (default out/aot/nulecule),
+#   NULECULE_BIN (default the Release build), AOT_BIN (default out/aot/nulecule), REPORT_ONLY (1: only
+#   print the tables of RESULTS_DIR's samples),
 #   FLOOR_BIN (default out/bench/floor-bin/Nulecule.DockerFloor), TIME_LIMIT (seconds a compose run may take; 300).
 # Build them first (the script builds only what is missing):
 #   dotnet build -c Release src/Nulecule.Cli; scripts/publish-aot.sh
@@ -85,6 +86,16 @@ timed() {
   return $rc
 }
 
+# stop_once NAME CMD...: a timed stop; a failed one is listed under "Runs without a result" rather
+# than ending the sweep. Docker 20.10 now and then keeps a stale endpoint after many containers went
+# at once, and then refuses to delete their network ("has active endpoints") until dockerd restarts.
+stop_once() {
+  local name="$1"; shift
+  time_once "$name" "$samples" "$@" && return 0
+  echo "$name: no result at N=$n round $r (the stop failed; see above)" | tee -a "$results/failures.txt" >&2
+  return 1
+}
+
 # Each way must really leave N running containers; otherwise the figure is meaningless.
 running() { docker ps -q --filter "name=$1" | wc -l; }
 # After a timed stop nothing of it may be left, running or not.
@@ -117,8 +128,10 @@ generate() {
   } >"$compose/docker-compose.yml"
 }
 
-rm -f "$results/failures.txt"
+# REPORT_ONLY=1 prints the tables of the samples already in RESULTS_DIR without measuring.
+[ "${REPORT_ONLY:-0}" = 1 ] || rm -f "$results/failures.txt"
 for size in $sizes; do
+  [ "${REPORT_ONLY:-0}" = 1 ] && break
   cleanup
   n=$size
   generate
@@ -131,16 +144,16 @@ for size in $sizes; do
       case "$way" in
         nulecule)
           timed "$way" "$jit" run "$app" --provider docker --name bench-nul -q "${parallel[@]}"; check bench-nul
-          [ "$time_stop" = 1 ] && { time_once "$way stop" "$samples" "$jit" stop bench-nul -q "${parallel[@]}"; gone bench-nul; } ;;
+          [ "$time_stop" = 1 ] && { stop_once "$way stop" "$jit" stop bench-nul -q "${parallel[@]}" && gone bench-nul; } ;;
         nulecule-aot)
           timed "$way" "$aot" run "$app" --provider docker --name bench-aot -q "${parallel[@]}"; check bench-aot
-          [ "$time_stop" = 1 ] && { time_once "$way stop" "$samples" "$aot" stop bench-aot -q "${parallel[@]}"; gone bench-aot; } ;;
+          [ "$time_stop" = 1 ] && { stop_once "$way stop" "$aot" stop bench-aot -q "${parallel[@]}" && gone bench-aot; } ;;
         compose)
           # docker-compose 1.29.2 can hang on many services (seen at 100 here): a time limit, and the
           # hang is reported instead of timed.
           if timed "$way" timeout "$limit" docker-compose -p benchcmp -f "$compose/docker-compose.yml" up -d; then
             check benchcmp_
-            [ "$time_stop" = 1 ] && { time_once "$way stop" "$samples" timeout "$limit" docker-compose -p benchcmp -f "$compose/docker-compose.yml" down; gone benchcmp_; }
+            [ "$time_stop" = 1 ] && { stop_once "$way stop" timeout "$limit" docker-compose -p benchcmp -f "$compose/docker-compose.yml" down && gone benchcmp_; }
           else
             echo "compose: no result at N=$n round $r ($(running benchcmp_) of $n running after at most ${limit}s)" | tee -a "$results/failures.txt" >&2
           fi ;;
