@@ -75,8 +75,8 @@ public static class IndexAction
         }
 
         var display = NuleculeLoader.DisplayPath(file);
-        var docs = YamlFile.Parse(TextFile.Read(file, SafeFiles.MaxInputBytes), display);
-        if (docs.Count == 0 || docs[0].RootNode is not YamlMappingNode root || Reader.Child(root, "nulecules") is not YamlSequenceNode list)
+        var docs = YamlTree.Parse(TextFile.Read(file, SafeFiles.MaxInputBytes), display);
+        if (docs.Count == 0 || docs[0] is not TreeMapping root || Reader.Child(root, "nulecules") is not TreeSequence list)
         {
             throw new NuleculeException("an index file is a mapping with a `nulecules` list", new SourceLocation(display, 1, 1));
         }
@@ -84,12 +84,12 @@ public static class IndexAction
         var result = new List<IndexEntry>();
         foreach (var item in list.Children)
         {
-            if (item is not YamlMappingNode map)
+            if (item is not TreeMapping map)
             {
                 throw new NuleculeException("an index entry must be a mapping", item.Locate(display));
             }
 
-            var meta = Reader.Child(map, "metadata") as YamlMappingNode;
+            var meta = Reader.Child(map, "metadata") as TreeMapping;
             result.Add(new IndexEntry(
                 Text(map, "id") ?? throw new NuleculeException("an index entry has no `id`", item.Locate(display)),
                 Text(map, "path") ?? "",
@@ -98,13 +98,13 @@ public static class IndexAction
                 meta is null ? null : Text(meta, "appversion"),
                 meta is null ? null : Text(meta, "description"),
                 meta is null ? null : Text(meta, "location"),
-                (Reader.Child(map, "providers") as YamlSequenceNode)?.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList() ?? []));
+                (Reader.Child(map, "providers") as TreeSequence)?.Children.OfType<TreeScalar>().Select(s => s.Value ?? "").ToList() ?? []));
         }
 
         return result;
     }
 
-    private static string? Text(YamlMappingNode map, string key) => (Reader.Child(map, key) as YamlScalarNode)?.Value;
+    private static string? Text(TreeMapping map, string key) => (Reader.Child(map, key) as TreeScalar)?.Value;
 
     private static void AddIf(YamlMappingNode map, string key, string? value)
     {

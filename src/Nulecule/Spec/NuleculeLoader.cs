@@ -1,5 +1,4 @@
 using Nulecule.Yaml;
-using YamlDotNet.RepresentationModel;
 
 namespace Nulecule.Spec;
 
@@ -70,32 +69,32 @@ public static class NuleculeLoader
     public static LoadResult Parse(string text, string file, string? display = null)
     {
         var reader = new Reader(display ?? file);
-        IReadOnlyList<YamlDocument> documents;
+        IReadOnlyList<TreeNode> documents;
         try
         {
-            documents = YamlFile.Parse(text, reader.File);
+            documents = YamlTree.Parse(text, reader.File);
         }
         catch (NuleculeException ex)
         {
             return new LoadResult(null, ex.Diagnostics);
         }
 
-        if (documents.Count == 0 || documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        if (documents.Count == 0 || documents[0] is TreeScalar { Value: null or "" })
         {
             return Fail(Diagnostic.Error("the Nulecule file is empty", new SourceLocation(reader.File, 1, 1), "it needs at least `specversion`, `id` and `graph`"));
         }
 
-        if (FirstComplexKey(documents[0].RootNode) is { } complex)
+        if (FirstComplexKey(documents[0]) is { } complex)
         {
             return Fail(Diagnostic.Error("a mapping key must be a plain text key, not a list or a mapping", complex.Locate(reader.File), "write `key: value` with a plain key"));
         }
 
         if (documents.Count > 1)
         {
-            reader.Warn(documents[1].RootNode, "only the first YAML document of a Nulecule file is read; the others are ignored");
+            reader.Warn(documents[1], "only the first YAML document of a Nulecule file is read; the others are ignored");
         }
 
-        var app = reader.ReadApplication(documents[0].RootNode, file);
+        var app = reader.ReadApplication(documents[0], file);
         if (app is not null)
         {
             SemanticChecks.Run(app, reader);
@@ -105,17 +104,17 @@ public static class NuleculeLoader
     }
 
     /// <summary>The first key that is a list or a mapping (`? [a]: b`); the reader expects text keys only.</summary>
-    private static YamlNode? FirstComplexKey(YamlNode root)
+    private static TreeNode? FirstComplexKey(TreeNode root)
     {
-        var pending = new Stack<YamlNode>([root]);
+        var pending = new Stack<TreeNode>([root]);
         while (pending.Count > 0)
         {
             switch (pending.Pop())
             {
-                case YamlMappingNode map:
+                case TreeMapping map:
                     foreach (var (key, value) in map.Children)
                     {
-                        if (key is not YamlScalarNode)
+                        if (key is not TreeScalar)
                         {
                             return key;
                         }
@@ -124,7 +123,7 @@ public static class NuleculeLoader
                     }
 
                     break;
-                case YamlSequenceNode list:
+                case TreeSequence list:
                     foreach (var item in list.Children)
                     {
                         pending.Push(item);

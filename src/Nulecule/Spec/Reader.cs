@@ -1,5 +1,4 @@
 using Nulecule.Yaml;
-using YamlDotNet.RepresentationModel;
 
 namespace Nulecule.Spec;
 
@@ -25,19 +24,19 @@ internal sealed class Reader(string file)
 
     public bool HasErrors => _diagnostics.Any(d => d.IsError);
 
-    public SourceLocation At(YamlNode node) => node.Locate(File);
+    public SourceLocation At(TreeNode node) => node.Locate(File);
 
-    public void Error(YamlNode node, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Error(message, At(node), hint));
+    public void Error(TreeNode node, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Error(message, At(node), hint));
 
     public void Error(SourceLocation at, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Error(message, at, hint));
 
-    public void Warn(YamlNode node, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Warning(message, At(node), hint));
+    public void Warn(TreeNode node, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Warning(message, At(node), hint));
 
     public void Warn(SourceLocation at, string message, string? hint = null) => _diagnostics.Add(Diagnostic.Warning(message, at, hint));
 
-    public Application? ReadApplication(YamlNode root, string path)
+    public Application? ReadApplication(TreeNode root, string path)
     {
-        if (root is not YamlMappingNode map)
+        if (root is not TreeMapping map)
         {
             Error(root, $"the Nulecule file must be a mapping of fields, found {Describe(root)}", "start with `specversion: 0.0.2`, `id: ...` and `graph: ...`");
             return null;
@@ -78,14 +77,14 @@ internal sealed class Reader(string file)
         };
     }
 
-    private Metadata ReadMetadata(YamlNode node)
+    private Metadata ReadMetadata(TreeNode node)
     {
-        if (node is YamlScalarNode scalar && YamlFile.IsNullLike(scalar))
+        if (node is TreeScalar scalar && YamlTree.IsNullLike(scalar))
         {
             return new Metadata();
         }
 
-        if (node is not YamlMappingNode map)
+        if (node is not TreeMapping map)
         {
             Error(node, $"`metadata` must be a mapping, found {Describe(node)}");
             return new Metadata();
@@ -94,11 +93,11 @@ internal sealed class Reader(string file)
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in map.Children)
         {
-            var name = ((YamlScalarNode)key).Value ?? "";
+            var name = ((TreeScalar)key).Value ?? "";
             if (!MetadataKeys.Contains(name))
             {
                 // Extra metadata keys (location, tags ...) are allowed by the spec.
-                extra[name] = value is YamlScalarNode s ? s.Value ?? "" : Describe(value);
+                extra[name] = value is TreeScalar s ? s.Value ?? "" : Describe(value);
             }
         }
 
@@ -112,18 +111,18 @@ internal sealed class Reader(string file)
         };
     }
 
-    private List<License> ReadLicenses(YamlNode node)
+    private List<License> ReadLicenses(TreeNode node)
     {
-        var items = node is YamlSequenceNode seq ? seq.Children.ToList() : [node];
+        var items = node is TreeSequence seq ? seq.Children.ToList() : [node];
         var result = new List<License>();
         foreach (var item in items)
         {
-            if (item is YamlMappingNode map)
+            if (item is TreeMapping map)
             {
                 CheckKeys(map, ["name", "url"], "a license");
                 result.Add(new License(OptionalString(map, "name", "license"), OptionalString(map, "url", "license")));
             }
-            else if (item is YamlScalarNode s)
+            else if (item is TreeScalar s)
             {
                 result.Add(new License(s.Value, null));
             }
@@ -137,7 +136,7 @@ internal sealed class Reader(string file)
     }
 
     /// <summary>Params: a list (0.0.2) or a map keyed by name (0.0.1-alpha); both forms are accepted in either version.</summary>
-    public List<Param> ReadParams(YamlNode node, string owner, bool legacy)
+    public List<Param> ReadParams(TreeNode node, string owner, bool legacy)
     {
         var result = new List<Param>();
         var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
@@ -162,14 +161,14 @@ internal sealed class Reader(string file)
         return result;
     }
 
-    private Param? ReadParam(YamlNode node, YamlScalarNode? nameFromKey, string owner)
+    private Param? ReadParam(TreeNode node, TreeScalar? nameFromKey, string owner)
     {
-        if (node is YamlScalarNode empty && YamlFile.IsNullLike(empty) && nameFromKey is not null)
+        if (node is TreeScalar empty && YamlTree.IsNullLike(empty) && nameFromKey is not null)
         {
-            node = new YamlMappingNode();
+            node = new TreeMapping(1, 1); // never located: the key names the param
         }
 
-        if (node is not YamlMappingNode map)
+        if (node is not TreeMapping map)
         {
             Error(node, $"a param of {owner} must be a mapping with `name` and `description`, found {Describe(node)}");
             return null;
@@ -197,7 +196,7 @@ internal sealed class Reader(string file)
         Scalar? defaultValue = null;
         if (Child(map, "default") is { } def)
         {
-            if (def is YamlScalarNode scalar)
+            if (def is TreeScalar scalar)
             {
                 defaultValue = ScalarTyping.DefaultOf(scalar);
             }
@@ -210,7 +209,7 @@ internal sealed class Reader(string file)
         var hidden = false;
         if (Child(map, "hidden") is { } hiddenNode)
         {
-            var text = (hiddenNode as YamlScalarNode)?.Value?.ToLowerInvariant();
+            var text = (hiddenNode as TreeScalar)?.Value?.ToLowerInvariant();
             if (text is "true" or "false")
             {
                 hidden = text == "true";
@@ -232,22 +231,22 @@ internal sealed class Reader(string file)
         };
     }
 
-    private List<Constraint> ReadConstraints(YamlNode node, string param)
+    private List<Constraint> ReadConstraints(TreeNode node, string param)
     {
         var result = new List<Constraint>();
-        if (node is YamlScalarNode empty && YamlFile.IsNullLike(empty))
+        if (node is TreeScalar empty && YamlTree.IsNullLike(empty))
         {
             return result;
         }
 
-        IEnumerable<YamlNode> items;
-        if (node is YamlMappingNode single)
+        IEnumerable<TreeNode> items;
+        if (node is TreeMapping single)
         {
             // Real apps (gitlab) write one constraint as a mapping; read it, but say so.
             Warn(node, $"`constraints` of param '{param}' should be a list of {{allowed_pattern, description}}; read as a list of one", "write `constraints:` followed by `- allowed_pattern: ...`");
             items = [single];
         }
-        else if (node is YamlSequenceNode seq)
+        else if (node is TreeSequence seq)
         {
             items = seq.Children;
         }
@@ -259,7 +258,7 @@ internal sealed class Reader(string file)
 
         foreach (var item in items)
         {
-            if (item is not YamlMappingNode map)
+            if (item is not TreeMapping map)
             {
                 Error(item, $"a constraint of param '{param}' must be a mapping with `allowed_pattern` and `description`, found {Describe(item)}");
                 continue;
@@ -274,7 +273,7 @@ internal sealed class Reader(string file)
 
             foreach (var (key, _) in map.Children)
             {
-                var k = ((YamlScalarNode)key).Value;
+                var k = ((TreeScalar)key).Value;
                 if (k is not null && !ConstraintKeys.Contains(k) && k != "allowed_patterns")
                 {
                     Warn(key, $"unknown key '{k}' in a constraint of param '{param}'", "known keys: allowed_pattern, description");
@@ -287,7 +286,7 @@ internal sealed class Reader(string file)
                 continue;
             }
 
-            if (patternNode is not YamlScalarNode { Value: { } pattern })
+            if (patternNode is not TreeScalar { Value: { } pattern })
             {
                 Error(patternNode, $"`allowed_pattern` of param '{param}' must be a text (a regular expression), found {Describe(patternNode)}");
                 continue;
@@ -315,7 +314,7 @@ internal sealed class Reader(string file)
         return result;
     }
 
-    private List<Component> ReadGraph(YamlNode node, bool legacy)
+    private List<Component> ReadGraph(TreeNode node, bool legacy)
     {
         var result = new List<Component>();
         foreach (var (item, nameFromKey) in Items(node, "`graph`", legacy))
@@ -326,7 +325,7 @@ internal sealed class Reader(string file)
             }
         }
 
-        if (node is YamlSequenceNode { Children.Count: 0 } or YamlMappingNode { Children.Count: 0 })
+        if (node is TreeSequence { Children.Count: 0 } or TreeMapping { Children.Count: 0 })
         {
             Error(node, "the graph is empty", "list at least one component");
         }
@@ -334,9 +333,9 @@ internal sealed class Reader(string file)
         return result;
     }
 
-    private Component? ReadComponent(YamlNode node, YamlScalarNode? nameFromKey, bool legacy)
+    private Component? ReadComponent(TreeNode node, TreeScalar? nameFromKey, bool legacy)
     {
-        if (node is not YamlMappingNode map)
+        if (node is not TreeMapping map)
         {
             Error(node, $"a graph item must be a mapping with `name` and `artifacts` (or `source`), found {Describe(node)}");
             return null;
@@ -371,22 +370,22 @@ internal sealed class Reader(string file)
         var parameters = Child(map, "params") is { } ps ? ReadParams(ps, owner, legacy) : [];
         var artifacts = new Dictionary<string, IReadOnlyList<ArtifactEntry>>(StringComparer.Ordinal);
         var artifactsNode = Child(map, "artifacts");
-        if (artifactsNode is YamlMappingNode artMap)
+        if (artifactsNode is TreeMapping artMap)
         {
             foreach (var (key, value) in artMap.Children)
             {
-                var provider = ((YamlScalarNode)key).Value ?? "";
+                var provider = ((TreeScalar)key).Value ?? "";
                 artifacts[provider] = ReadArtifactList(value, owner, provider);
             }
         }
-        else if (artifactsNode is not null && !(artifactsNode is YamlScalarNode s && YamlFile.IsNullLike(s)))
+        else if (artifactsNode is not null && !(artifactsNode is TreeScalar s && YamlTree.IsNullLike(s)))
         {
             Error(artifactsNode, $"`artifacts` of {owner} must map a provider (docker, kubernetes ...) to a list of files, found {Describe(artifactsNode)}");
         }
 
         if (source is null && artifactsNode is null)
         {
-            Error(nameFromKey ?? (YamlNode)map, $"{owner} has neither `artifacts` nor `source`", "give it `artifacts:` per provider, or `source: docker://IMAGE` for a nested application");
+            Error(nameFromKey ?? (TreeNode)map, $"{owner} has neither `artifacts` nor `source`", "give it `artifacts:` per provider, or `source: docker://IMAGE` for a nested application");
         }
 
         return new Component
@@ -399,10 +398,10 @@ internal sealed class Reader(string file)
         };
     }
 
-    private List<ArtifactEntry> ReadArtifactList(YamlNode node, string owner, string provider)
+    private List<ArtifactEntry> ReadArtifactList(TreeNode node, string owner, string provider)
     {
         var result = new List<ArtifactEntry>();
-        if (node is not YamlSequenceNode seq)
+        if (node is not TreeSequence seq)
         {
             Error(node, $"the {provider} artifacts of {owner} must be a list, found {Describe(node)}", $"write `{provider}:` followed by `- file://artifacts/{provider}/...`");
             return result;
@@ -419,15 +418,15 @@ internal sealed class Reader(string file)
         return result;
     }
 
-    private ArtifactEntry? ReadArtifact(YamlNode node, string owner, string provider)
+    private ArtifactEntry? ReadArtifact(TreeNode node, string owner, string provider)
     {
         var at = At(node);
-        if (node is YamlScalarNode { Value: { } reference } && reference.Length > 0)
+        if (node is TreeScalar { Value: { } reference } && reference.Length > 0)
         {
             return new PathArtifact(reference, at);
         }
 
-        if (node is not YamlMappingNode map)
+        if (node is not TreeMapping map)
         {
             Error(node, $"an artifact of {owner} ({provider}) must be a path such as `file://artifacts/...`, found {Describe(node)}");
             return null;
@@ -437,10 +436,10 @@ internal sealed class Reader(string file)
         {
             CheckKeys(map, ["inherit"], $"an inherit item of {owner}");
             var names = new List<string>();
-            var list = inherit is YamlSequenceNode s ? s.Children.ToList() : [inherit];
+            var list = inherit is TreeSequence s ? s.Children.ToList() : [inherit];
             foreach (var n in list)
             {
-                if (n is YamlScalarNode { Value: { Length: > 0 } v })
+                if (n is TreeScalar { Value: { Length: > 0 } v })
                 {
                     names.Add(v);
                 }
@@ -456,23 +455,23 @@ internal sealed class Reader(string file)
         if (Child(map, "resource") is { } resource)
         {
             CheckKeys(map, ["resource", "params"], $"a pointer artifact of {owner}");
-            if (resource is not YamlScalarNode { Value: { Length: > 0 } res })
+            if (resource is not TreeScalar { Value: { Length: > 0 } res })
             {
                 Error(resource, $"`resource` of {owner} must be a path, found {Describe(resource)}");
                 return null;
             }
 
             var pointers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            if (Child(map, "params") is YamlMappingNode pmap)
+            if (Child(map, "params") is TreeMapping pmap)
             {
                 foreach (var (key, value) in pmap.Children)
                 {
-                    var paramName = ((YamlScalarNode)key).Value ?? "";
-                    var values = value is YamlSequenceNode pseq ? pseq.Children : [value];
+                    var paramName = ((TreeScalar)key).Value ?? "";
+                    var values = value is TreeSequence pseq ? pseq.Children : [value];
                     var list = new List<string>();
                     foreach (var p in values)
                     {
-                        if (p is YamlScalarNode { Value: { } ptr } && (ptr.Length == 0 || ptr[0] == '/'))
+                        if (p is TreeScalar { Value: { } ptr } && (ptr.Length == 0 || ptr[0] == '/'))
                         {
                             list.Add(ptr);
                         }
@@ -510,15 +509,15 @@ internal sealed class Reader(string file)
         return null;
     }
 
-    private List<Requirement> ReadRequirements(YamlNode node)
+    private List<Requirement> ReadRequirements(TreeNode node)
     {
         var result = new List<Requirement>();
-        if (node is YamlScalarNode s && YamlFile.IsNullLike(s))
+        if (node is TreeScalar s && YamlTree.IsNullLike(s))
         {
             return result;
         }
 
-        if (node is not YamlSequenceNode seq)
+        if (node is not TreeSequence seq)
         {
             Error(node, $"`requirements` must be a list, found {Describe(node)}");
             return result;
@@ -526,21 +525,21 @@ internal sealed class Reader(string file)
 
         foreach (var item in seq.Children)
         {
-            if (item is not YamlMappingNode map || map.Children.Count != 1)
+            if (item is not TreeMapping map || map.Children.Count != 1)
             {
                 Error(item, "a requirement must be a mapping with one key, such as `persistentVolume:`");
                 continue;
             }
 
             var (key, value) = map.Children.First();
-            var kind = ((YamlScalarNode)key).Value;
+            var kind = ((TreeScalar)key).Value;
             if (kind != "persistentVolume")
             {
                 Error(key, $"requirement '{kind}' is not known; the spec defines only `persistentVolume`");
                 continue;
             }
 
-            if (value is not YamlMappingNode pv)
+            if (value is not TreeMapping pv)
             {
                 Error(value, $"`persistentVolume` must be a mapping with name, accessMode and size, found {Describe(value)}");
                 continue;
@@ -564,7 +563,7 @@ internal sealed class Reader(string file)
         return result;
     }
 
-    private string? ReadSize(YamlMappingNode pv, string? volume)
+    private string? ReadSize(TreeMapping pv, string? volume)
     {
         var node = Child(pv, "size");
         if (node is null)
@@ -573,7 +572,7 @@ internal sealed class Reader(string file)
             return null;
         }
 
-        var text = (node as YamlScalarNode)?.Value ?? "";
+        var text = (node as TreeScalar)?.Value ?? "";
         if (System.Text.RegularExpressions.Regex.IsMatch(text, "^[0-9]+$"))
         {
             return text + "Gi"; // The spec's unit is GB; Atomic App passed bare numbers on, which Kubernetes reads as bytes.
@@ -589,18 +588,18 @@ internal sealed class Reader(string file)
     }
 
     /// <summary>Items of a list, or of a legacy map keyed by name (yielding the key as the name).</summary>
-    private IEnumerable<(YamlNode Item, YamlScalarNode? Name)> Items(YamlNode node, string what, bool legacy)
+    private IEnumerable<(TreeNode Item, TreeScalar? Name)> Items(TreeNode node, string what, bool legacy)
     {
         switch (node)
         {
-            case YamlSequenceNode seq:
+            case TreeSequence seq:
                 foreach (var child in seq.Children)
                 {
                     yield return (child, null);
                 }
 
                 break;
-            case YamlMappingNode map:
+            case TreeMapping map:
                 if (!legacy)
                 {
                     Warn(node, $"{what} is written as a map keyed by name (the 0.0.1-alpha form) under specversion 0.0.2", "write a list of items with `name:` each");
@@ -608,11 +607,11 @@ internal sealed class Reader(string file)
 
                 foreach (var (key, value) in map.Children)
                 {
-                    yield return (value, (YamlScalarNode)key);
+                    yield return (value, (TreeScalar)key);
                 }
 
                 break;
-            case YamlScalarNode s when YamlFile.IsNullLike(s):
+            case TreeScalar s when YamlTree.IsNullLike(s):
                 break;
             default:
                 Error(node, $"{what} must be a list, found {Describe(node)}");
@@ -620,11 +619,11 @@ internal sealed class Reader(string file)
         }
     }
 
-    private void CheckKeys(YamlMappingNode map, string[] known, string owner)
+    private void CheckKeys(TreeMapping map, string[] known, string owner)
     {
         foreach (var (key, _) in map.Children)
         {
-            if (key is not YamlScalarNode { Value: { } name })
+            if (key is not TreeScalar { Value: { } name })
             {
                 Error(key, $"keys of {owner} must be plain names");
                 continue;
@@ -638,11 +637,11 @@ internal sealed class Reader(string file)
         }
     }
 
-    public static YamlNode? Child(YamlMappingNode map, string key)
+    public static TreeNode? Child(TreeMapping map, string key)
     {
         foreach (var (k, v) in map.Children)
         {
-            if (k is YamlScalarNode { Value: { } name } && name == key)
+            if (k is TreeScalar { Value: { } name } && name == key)
             {
                 return v;
             }
@@ -651,10 +650,10 @@ internal sealed class Reader(string file)
         return null;
     }
 
-    private string? RequiredString(YamlMappingNode map, string key, string owner, string hint)
+    private string? RequiredString(TreeMapping map, string key, string owner, string hint)
     {
         var node = Child(map, key);
-        if (node is null || (node is YamlScalarNode s && YamlFile.IsNullLike(s)))
+        if (node is null || (node is TreeScalar s && YamlTree.IsNullLike(s)))
         {
             Error(node ?? map, $"{owner} has no `{key}`", hint);
             return null;
@@ -663,10 +662,10 @@ internal sealed class Reader(string file)
         return AsString(node, key, owner);
     }
 
-    private string? OptionalString(YamlMappingNode map, string key, string owner)
+    private string? OptionalString(TreeMapping map, string key, string owner)
     {
         var node = Child(map, key);
-        if (node is null || (node is YamlScalarNode s && YamlFile.IsNullLike(s)))
+        if (node is null || (node is TreeScalar s && YamlTree.IsNullLike(s)))
         {
             return null;
         }
@@ -674,9 +673,9 @@ internal sealed class Reader(string file)
         return AsString(node, key, owner);
     }
 
-    private string? AsString(YamlNode node, string key, string owner)
+    private string? AsString(TreeNode node, string key, string owner)
     {
-        if (node is YamlScalarNode scalar)
+        if (node is TreeScalar scalar)
         {
             return scalar.Value;
         }
@@ -688,12 +687,12 @@ internal sealed class Reader(string file)
     public static bool IsIdentifier(string name) =>
         name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
-    public static string Describe(YamlNode node) => node switch
+    public static string Describe(TreeNode node) => node switch
     {
-        YamlMappingNode => "a mapping",
-        YamlSequenceNode => "a list",
-        YamlScalarNode s when YamlFile.IsNullLike(s) => "nothing",
-        YamlScalarNode s => $"'{s.Value}'",
+        TreeMapping => "a mapping",
+        TreeSequence => "a list",
+        TreeScalar s when YamlTree.IsNullLike(s) => "nothing",
+        TreeScalar s => $"'{s.Value}'",
         _ => "something else",
     };
 

@@ -1,6 +1,5 @@
 using Nulecule.Yaml;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Nulecule.Spec;
 
@@ -14,7 +13,7 @@ namespace Nulecule.Spec;
 /// </summary>
 public static class ScalarTyping
 {
-    public static Scalar FromNode(YamlScalarNode node)
+    internal static Scalar FromNode(TreeScalar node)
     {
         ArgumentNullException.ThrowIfNull(node);
         var text = node.Value ?? "";
@@ -32,7 +31,7 @@ public static class ScalarTyping
     /// The default of a param: null for a YAML null (`null`, `~`, nothing). `None` is not YAML's
     /// null: Atomic App read it as the text `None`, and apps rely on that.
     /// </summary>
-    public static Scalar? DefaultOf(YamlScalarNode node)
+    internal static Scalar? DefaultOf(TreeScalar node)
     {
         ArgumentNullException.ThrowIfNull(node);
         var value = FromNode(node);

@@ -36,7 +36,7 @@ internal sealed class BlockYamlReader
     private static readonly Mark Origin = new(0, 1, 1);
 
     private readonly string _text;
-    private readonly List<ParsingEvent> _events;
+    private readonly EventSink _sink;
     private readonly Mark _end;
     private readonly Mark _tail;
     private readonly int _tailColumn;
@@ -45,10 +45,10 @@ internal sealed class BlockYamlReader
     private int _lineStart;
     private int _depth;
 
-    private BlockYamlReader(string text)
+    private BlockYamlReader(string text, EventSink sink)
     {
         _text = text;
-        _events = new List<ParsingEvent>(Math.Max(16, text.Length / 8));
+        _sink = sink;
 
         // YamlDotNet ends the stream on a fresh line: after the last line break, or one line below
         // a last line without one.
@@ -70,8 +70,26 @@ internal sealed class BlockYamlReader
             return null;
         }
 
-        var reader = new BlockYamlReader(text);
-        return reader.ReadStream() ? new Replay(reader._events) : null;
+        var events = new EventList(text.Length);
+        return new BlockYamlReader(text, events).ReadStream() ? new Replay(events.Events) : null;
+    }
+
+    /// <summary>
+    /// The documents of <paramref name="text"/> as located nodes, built as the text is read (no
+    /// events, no YamlDotNet nodes), or null when unsure, including a key given twice in one
+    /// mapping (YamlDotNet's loader reports it). The same nodes as <see cref="YamlTree.From"/>
+    /// gives for YamlDotNet's documents of the same text.
+    /// </summary>
+    public static IReadOnlyList<TreeNode>? TryReadTree(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0 || text.AsSpan().IndexOfAny(Unsure) >= 0)
+        {
+            return null;
+        }
+
+        var tree = new TreeBuilder();
+        return new BlockYamlReader(text, tree).ReadStream() && !tree.Refused ? tree.Documents : null;
     }
 
     private static string UnsureChars()
@@ -113,7 +131,7 @@ internal sealed class BlockYamlReader
 
     private bool ReadStream()
     {
-        _events.Add(new StreamStart(Origin, Origin));
+        _sink.StreamStart(Origin);
         if (!NextContent() || AtEnd)
         {
             return false; // no document: YamlDotNet's business
@@ -126,7 +144,7 @@ internal sealed class BlockYamlReader
             {
                 var start = MarkAt(_pos);
                 _pos += 3;
-                _events.Add(new DocumentStart(null, DefaultTags(), false, start, MarkAt(_pos)));
+                _sink.DocumentStart(false, start, MarkAt(_pos));
                 if (!NextContent() || Level() < 0)
                 {
                     return false; // an empty document
@@ -134,7 +152,7 @@ internal sealed class BlockYamlReader
             }
             else if (first)
             {
-                _events.Add(new DocumentStart(null, DefaultTags(), true, MarkAt(_pos), MarkAt(_pos)));
+                _sink.DocumentStart(true, MarkAt(_pos), MarkAt(_pos));
             }
             else
             {
@@ -148,19 +166,16 @@ internal sealed class BlockYamlReader
             }
 
             var end = Here();
-            _events.Add(new DocumentEnd(true, end, end));
+            _sink.DocumentEnd(end);
             if (AtEnd)
             {
                 break;
             }
         }
 
-        _events.Add(new StreamEnd(_end, _end));
+        _sink.StreamEnd(_end);
         return true;
     }
-
-    private static TagDirectiveCollection DefaultTags() =>
-        [new TagDirective("!", "!"), new TagDirective("!!", "tag:yaml.org,2002:")];
 
     /// <summary>`---` alone on a line, at the start of the line.</summary>
     private bool IsSeparator() =>
@@ -244,7 +259,7 @@ internal sealed class BlockYamlReader
         }
 
         var start = MarkAt(_pos);
-        _events.Add(new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Block, start, start));
+        _sink.MappingStart(MappingStyle.Block, start);
         while (true)
         {
             var keyEnd = KeyEnd();
@@ -280,7 +295,7 @@ internal sealed class BlockYamlReader
                 }
                 else
                 {
-                    _events.Add(EmptyScalar(afterColon));
+                    _sink.Scalar(string.Empty, ScalarStyle.Plain, afterColon, afterColon, isKey: false);
                 }
             }
             else if (!ReadInlineValue() || !NextContent())
@@ -297,7 +312,7 @@ internal sealed class BlockYamlReader
             if (next < column)
             {
                 var end = EndOf(column);
-                _events.Add(new MappingEnd(end, end));
+                _sink.MappingEnd(end);
                 _depth--;
                 return true;
             }
@@ -312,7 +327,7 @@ internal sealed class BlockYamlReader
         }
 
         var start = MarkAt(_pos);
-        _events.Add(new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Block, start, indentless ? MarkAt(_pos + 1) : start));
+        _sink.SequenceStart(SequenceStyle.Block, start, indentless ? MarkAt(_pos + 1) : start);
         while (true)
         {
             _pos++; // '-'
@@ -334,7 +349,7 @@ internal sealed class BlockYamlReader
                 }
                 else
                 {
-                    _events.Add(EmptyScalar(afterDash));
+                    _sink.Scalar(string.Empty, ScalarStyle.Plain, afterDash, afterDash, isKey: false);
                 }
             }
             else if (IsDashEntry())
@@ -365,7 +380,7 @@ internal sealed class BlockYamlReader
             }
 
             var end = EndOf(column);
-            _events.Add(new SequenceEnd(end, end));
+            _sink.SequenceEnd(end);
             _depth--;
             return true;
         }
@@ -373,8 +388,6 @@ internal sealed class BlockYamlReader
 
     /// <summary>At the end of the line, or at a comment (after a space: the caller skipped at least one).</summary>
     private bool AtLineEnd() => AtEnd || _text[_pos] == '\n' || (_text[_pos] == '#' && _text[_pos - 1] == ' ');
-
-    private static Scalar EmptyScalar(Mark at) => new(AnchorName.Empty, TagName.Empty, string.Empty, ScalarStyle.Plain, true, false, at, at);
 
     /// <summary>
     /// Where the `:` of a block mapping key starting here is (followed by a space or the line's
@@ -433,7 +446,7 @@ internal sealed class BlockYamlReader
             return ReadQuoted(isKey: true) && _pos == colon;
         }
 
-        _events.Add(new Scalar(AnchorName.Empty, TagName.Empty, Key(_text.AsSpan(_pos, colon - _pos)), ScalarStyle.Plain, true, false, start, MarkAt(colon), isKey: true));
+        _sink.Scalar(Key(_text.AsSpan(_pos, colon - _pos)), ScalarStyle.Plain, start, MarkAt(colon), isKey: true);
         _pos = colon;
         return true;
     }
@@ -517,7 +530,7 @@ internal sealed class BlockYamlReader
             }
         }
 
-        _events.Add(new Scalar(AnchorName.Empty, TagName.Empty, _text[start..end], ScalarStyle.Plain, true, false, MarkAt(start), MarkAt(end)));
+        _sink.Scalar(_text[start..end], ScalarStyle.Plain, MarkAt(start), MarkAt(end), isKey: false);
         _pos = end;
         return true;
     }
@@ -601,7 +614,7 @@ internal sealed class BlockYamlReader
         }
 
         var style = quote == '"' ? ScalarStyle.DoubleQuoted : ScalarStyle.SingleQuoted;
-        _events.Add(new Scalar(AnchorName.Empty, TagName.Empty, value, style, false, true, MarkAt(open), MarkAt(close), isKey));
+        _sink.Scalar(value, style, MarkAt(open), MarkAt(close), isKey);
         _pos = close;
         return true;
     }
@@ -617,9 +630,15 @@ internal sealed class BlockYamlReader
         var sequence = _text[_pos] == '[';
         var close = sequence ? ']' : '}';
         var start = MarkAt(_pos);
-        _events.Add(sequence
-            ? new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Flow, start, start)
-            : new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Flow, start, start));
+        if (sequence)
+        {
+            _sink.SequenceStart(SequenceStyle.Flow, start, start);
+        }
+        else
+        {
+            _sink.MappingStart(MappingStyle.Flow, start);
+        }
+
         _pos++;
         SkipSpaces();
         if (At(_pos) != close)
@@ -663,7 +682,15 @@ internal sealed class BlockYamlReader
         }
 
         var end = MarkAt(_pos);
-        _events.Add(sequence ? new SequenceEnd(end, end) : new MappingEnd(end, end));
+        if (sequence)
+        {
+            _sink.SequenceEnd(end);
+        }
+        else
+        {
+            _sink.MappingEnd(end);
+        }
+
         _pos++;
         _depth--;
         return true;
@@ -710,9 +737,142 @@ internal sealed class BlockYamlReader
             }
         }
 
-        _events.Add(new Scalar(AnchorName.Empty, TagName.Empty, _text[start..end], ScalarStyle.Plain, true, false, MarkAt(start), MarkAt(end), isKey));
+        _sink.Scalar(_text[start..end], ScalarStyle.Plain, MarkAt(start), MarkAt(end), isKey);
         _pos = end;
         return true;
+    }
+
+    /// <summary>Where the reader puts what it reads: YamlDotNet's events, or nodes.</summary>
+    private abstract class EventSink
+    {
+        public abstract void StreamStart(Mark at);
+
+        public abstract void DocumentStart(bool isImplicit, Mark start, Mark end);
+
+        public abstract void DocumentEnd(Mark at);
+
+        public abstract void StreamEnd(Mark at);
+
+        public abstract void MappingStart(MappingStyle style, Mark start);
+
+        public abstract void MappingEnd(Mark at);
+
+        public abstract void SequenceStart(SequenceStyle style, Mark start, Mark end);
+
+        public abstract void SequenceEnd(Mark at);
+
+        /// <summary>A plain scalar is plain-implicit, a quoted one quoted-implicit (the reader takes no tags).</summary>
+        public abstract void Scalar(string value, ScalarStyle style, Mark start, Mark end, bool isKey);
+    }
+
+    /// <summary>The events YamlDotNet's parser gives, kept until the whole text is known to be readable.</summary>
+    private sealed class EventList(int textLength) : EventSink
+    {
+        public List<ParsingEvent> Events { get; } = new(Math.Max(16, textLength / 8));
+
+        public override void StreamStart(Mark at) => Events.Add(new StreamStart(at, at));
+
+        public override void DocumentStart(bool isImplicit, Mark start, Mark end) =>
+            Events.Add(new DocumentStart(null, [new TagDirective("!", "!"), new TagDirective("!!", "tag:yaml.org,2002:")], isImplicit, start, end));
+
+        public override void DocumentEnd(Mark at) => Events.Add(new DocumentEnd(true, at, at));
+
+        public override void StreamEnd(Mark at) => Events.Add(new StreamEnd(at, at));
+
+        public override void MappingStart(MappingStyle style, Mark start) =>
+            Events.Add(new MappingStart(AnchorName.Empty, TagName.Empty, true, style, start, start));
+
+        public override void MappingEnd(Mark at) => Events.Add(new MappingEnd(at, at));
+
+        public override void SequenceStart(SequenceStyle style, Mark start, Mark end) =>
+            Events.Add(new SequenceStart(AnchorName.Empty, TagName.Empty, true, style, start, end));
+
+        public override void SequenceEnd(Mark at) => Events.Add(new SequenceEnd(at, at));
+
+        public override void Scalar(string value, ScalarStyle style, Mark start, Mark end, bool isKey)
+        {
+            var plain = style == ScalarStyle.Plain;
+            Events.Add(new Scalar(AnchorName.Empty, TagName.Empty, value, style, plain, !plain, start, end, isKey));
+        }
+    }
+
+    /// <summary>
+    /// Builds the nodes as the events come: a collection is placed in its parent when it opens,
+    /// so only the innermost open collection can be waiting for a key's value.
+    /// </summary>
+    private sealed class TreeBuilder : EventSink
+    {
+        private readonly Stack<TreeNode> _open = new();
+        private TreeScalar? _key;
+
+        public List<TreeNode> Documents { get; } = [];
+
+        /// <summary>A mapping repeats a key: YamlDotNet's loader refuses it, with its own message.</summary>
+        public bool Refused { get; private set; }
+
+        public override void StreamStart(Mark at)
+        {
+        }
+
+        public override void DocumentStart(bool isImplicit, Mark start, Mark end)
+        {
+        }
+
+        public override void DocumentEnd(Mark at)
+        {
+        }
+
+        public override void StreamEnd(Mark at)
+        {
+        }
+
+        public override void MappingStart(MappingStyle style, Mark start)
+        {
+            var mapping = new TreeMapping(Line(start), Column(start));
+            Place(mapping);
+            _open.Push(mapping);
+        }
+
+        public override void MappingEnd(Mark at) => _open.Pop();
+
+        public override void SequenceStart(SequenceStyle style, Mark start, Mark end)
+        {
+            var sequence = new TreeSequence(Line(start), Column(start));
+            Place(sequence);
+            _open.Push(sequence);
+        }
+
+        public override void SequenceEnd(Mark at) => _open.Pop();
+
+        public override void Scalar(string value, ScalarStyle style, Mark start, Mark end, bool isKey) =>
+            Place(new TreeScalar(value, style, Line(start), Column(start)));
+
+        private void Place(TreeNode node)
+        {
+            if (!_open.TryPeek(out var parent))
+            {
+                Documents.Add(node);
+            }
+            else if (parent is TreeSequence sequence)
+            {
+                sequence.Children.Add(node);
+            }
+            else if (_key is null)
+            {
+                // The reader's keys are scalars; a key's value always follows it.
+                _key = (TreeScalar)node;
+                Refused |= !((TreeMapping)parent).TryAddKey(_key.Value!);
+            }
+            else
+            {
+                ((TreeMapping)parent).Children.Add(new(_key, node));
+                _key = null;
+            }
+        }
+
+        private static int Line(Mark mark) => (int)mark.Line;
+
+        private static int Column(Mark mark) => (int)mark.Column;
     }
 
     /// <summary>Hands the events out as YamlDotNet's parser would.</summary>

@@ -145,9 +145,4 @@ public static class YamlFile
 
         return message.TrimEnd('.');
     }
-
-    /// <summary>The scalar's text, or null for YAML nulls (`null`, `~`, empty, and Python's `None`).</summary>
-    public static bool IsNullLike(YamlScalarNode scalar) =>
-        scalar.Style is ScalarStyle.Plain or ScalarStyle.Any &&
-        (scalar.Value is null or "" or "~" or "null" or "Null" or "NULL" or "None");
 }

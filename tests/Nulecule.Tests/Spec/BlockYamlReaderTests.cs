@@ -103,7 +103,7 @@ public class BlockYamlReaderTests
     private static readonly Gen<string> Root = Gen.Frequency((4, Mapping(0, 3)), (1, Sequence(0, 3)), (1, Mapping(2, 2)));
 
     /// <summary>Whole documents, then lines shuffled about: comments and blanks put in, indentation nudged.</summary>
-    private static readonly Gen<string> Document = Gen.Select(
+    internal static readonly Gen<string> Document = Gen.Select(
         Gen.Frequency((6, Gen.Const("")), (1, Gen.Const("# head\n")), (2, Gen.Const("---\n")), (1, Gen.Const("\n\n")), (1, Gen.Const("--- # c\n")), (1, Gen.Const("%YAML 1.1\n---\n"))),
         Root,
         Gen.Frequency((6, Gen.Const("")), (2, Root.Select(r => "---\n" + r)), (1, Gen.Const("---\n")), (1, Gen.Const("...\n"))),
