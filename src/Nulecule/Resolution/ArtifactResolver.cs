@@ -63,7 +63,7 @@ public sealed class ArtifactResolver(HttpClient? http = null)
 
     private async Task AddAsync(Application app, Component component, string reference, SourceLocation at, PointerArtifact? pointers, string provider, string root, List<ArtifactFile> files, CancellationToken ct)
     {
-        var location = ArtifactPath.Resolve(reference, app.Directory, at);
+        var location = app.ResolvedPaths?.Find(reference, at, app.Directory) ?? ArtifactPath.Resolve(reference, app.Directory, at);
         if (location.Url is { } url)
         {
             if (location.IsDirectory)

@@ -90,3 +90,16 @@ public static class ArtifactPath
         return new ArtifactLocation(full, null, isDirectory, absolute);
     }
 }
+
+/// <summary>
+/// Where the artifact references of one application directory resolved when it was loaded, by
+/// reference and declaring place. The loader looks at every path on disk, link by link, to
+/// report a bad one before anything runs; reading the artifacts a moment later takes the same
+/// answer instead of walking each path again.
+/// </summary>
+internal sealed class ResolvedArtifactPaths(string appDirectory, Dictionary<(string Reference, SourceLocation At), ArtifactLocation> locations)
+{
+    /// <summary>The location resolved for <paramref name="reference"/> declared at <paramref name="at"/> in <paramref name="directory"/>; null when not resolved then.</summary>
+    public ArtifactLocation? Find(string reference, SourceLocation at, string directory) =>
+        directory == appDirectory && locations.TryGetValue((reference, at), out var location) ? location : null;
+}

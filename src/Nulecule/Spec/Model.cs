@@ -38,6 +38,9 @@ public sealed record Application
 
     public SourceLocation Location { get; init; } = new("", 0, 0);
 
+    /// <summary>The artifact paths the loader resolved on disk (<see cref="SemanticChecks"/>), so reading them walks each path once.</summary>
+    internal ResolvedArtifactPaths? ResolvedPaths { get; init; }
+
     /// <summary>Provider keys the app has artifacts for, in order of first appearance.</summary>
     public IReadOnlyList<string> Providers =>
         Graph.SelectMany(c => c.Artifacts.Keys).Distinct(StringComparer.Ordinal).ToList();

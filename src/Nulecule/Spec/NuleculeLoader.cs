@@ -97,7 +97,7 @@ public static class NuleculeLoader
         var app = reader.ReadApplication(documents[0], file);
         if (app is not null)
         {
-            SemanticChecks.Run(app, reader);
+            app = app with { ResolvedPaths = SemanticChecks.Run(app, reader) };
         }
 
         return new LoadResult(reader.HasErrors ? null : app, reader.Diagnostics);

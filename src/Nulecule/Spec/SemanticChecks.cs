@@ -6,7 +6,8 @@ public static class SemanticChecks
     /// <summary>Provider keys this tool deploys or renders; others are kept but warned about.</summary>
     public static readonly IReadOnlyList<string> KnownProviders = ["docker", "kubernetes", "openshift", "marathon"];
 
-    internal static void Run(Application app, Reader reader)
+    /// <summary>Checks <paramref name="app"/>; returns the artifact paths it resolved on disk.</summary>
+    internal static ResolvedArtifactPaths Run(Application app, Reader reader)
     {
         // Resolving an artifact path looks at each of its components on disk: for thousands of
         // artifacts, do those on every core first; the checks below report in graph order.
@@ -22,11 +23,12 @@ public static class SemanticChecks
             .Distinct()
             .ToArray();
         var failures = new NuleculeException?[paths.Length];
+        var locations = new ArtifactLocation?[paths.Length];
         Parallel.For(0, paths.Length, i =>
         {
             try
             {
-                _ = ArtifactPath.Resolve(paths[i].Reference!, app.Directory, paths[i].Location);
+                locations[i] = ArtifactPath.Resolve(paths[i].Reference!, app.Directory, paths[i].Location);
             }
             catch (NuleculeException ex)
             {
@@ -34,9 +36,14 @@ public static class SemanticChecks
             }
         });
         var resolved = new Dictionary<(string?, SourceLocation), NuleculeException?>(paths.Length);
+        var found = new Dictionary<(string, SourceLocation), ArtifactLocation>(paths.Length);
         for (var i = 0; i < paths.Length; i++)
         {
             resolved[paths[i]] = failures[i];
+            if (locations[i] is { } location)
+            {
+                found[(paths[i].Reference!, paths[i].Location)] = location;
+            }
         }
 
         var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
@@ -61,6 +68,8 @@ public static class SemanticChecks
                 reader.Warn(component.Location, $"component '{component.Name}' has both `source` and `artifacts`; `source` wins and the artifacts are ignored");
             }
         }
+
+        return new ResolvedArtifactPaths(app.Directory, found);
     }
 
     private static void CheckArtifacts(Application app, Component component, Reader reader, Dictionary<(string?, SourceLocation), NuleculeException?> resolved)

@@ -33,6 +33,27 @@ public class ArtifactResolverTests
     }
 
     [Fact]
+    public async Task Should_read_the_paths_the_loader_resolved_and_resolve_those_it_did_not()
+    {
+        using var dir = new TempDir();
+        dir.Write("artifacts/web.yaml", "kind: Web\n");
+        var app = Load(dir, "specversion: 0.0.2\nid: d\ngraph:\n  - name: web\n    artifacts:\n      kubernetes:\n        - file://artifacts/web.yaml\n");
+        var entry = (PathArtifact)app.Graph[0].Artifacts["kubernetes"][0];
+
+        // The loader resolved the path on disk: the same answer as resolving it now, kept for this directory only.
+        var kept = app.ResolvedPaths.ShouldNotBeNull().Find(entry.Reference, entry.Location, app.Directory);
+        kept.ShouldBe(ArtifactPath.Resolve(entry.Reference, app.Directory, entry.Location));
+        app.ResolvedPaths.Find(entry.Reference, entry.Location, app.Directory + "-other").ShouldBeNull();
+        app.ResolvedPaths.Find("file://artifacts/other.yaml", entry.Location, app.Directory).ShouldBeNull();
+
+        var files = await new ArtifactResolver().ResolveAsync(app, app.Graph[0], "kubernetes");
+        var unresolved = await new ArtifactResolver().ResolveAsync(app with { ResolvedPaths = null }, app.Graph[0], "kubernetes");
+
+        files.Single().FullPath.ShouldBe(kept!.LocalPath);
+        unresolved.Single().ShouldBe(files.Single());
+    }
+
+    [Fact]
     public async Task Should_follow_inherit_in_entry_order_and_accept_every_file_form()
     {
         using var dir = new TempDir();
