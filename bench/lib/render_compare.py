@@ -17,7 +17,7 @@ import time
 
 
 def run_once(argv):
-    """Wall seconds and peak RSS (MB) of one run; stdout to /dev/null, stderr kept for failures."""
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one run; stdout to /dev/null, stderr kept for failures."""
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE)
@@ -28,7 +28,7 @@ def run_once(argv):
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"FAILED ({proc.returncode}): {' '.join(argv)}\n{err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024.0
+    return wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -39,26 +39,28 @@ def main():
     for verb in ("template", "validate"):
         for n in sizes:
             app = os.path.join(apps, f"app-{n}")
-            samples = {name: ([], []) for name in bins}
+            samples = {name: ([], [], []) for name in bins}
             for name, binary in bins.items():
                 run_once([binary, verb, app])  # must succeed; also warms the page cache
             for _ in range(runs):
                 for name, binary in bins.items():
-                    wall, rss = run_once([binary, verb, app])
+                    wall, rss, cpu = run_once([binary, verb, app])
                     samples[name][0].append(wall * 1000)
                     samples[name][1].append(rss)
+                    samples[name][2].append(cpu * 1000)
             for name in bins:
-                walls, rsss = samples[name]
-                rows[(verb, n, name)] = (statistics.median(walls), min(walls), max(walls), max(rsss))
+                walls, rsss, cpus = samples[name]
+                rows[(verb, n, name)] = (statistics.median(walls), min(walls), max(walls), max(rsss), statistics.median(cpus))
 
     print(f"load average {' '.join(open('/proc/loadavg').read().split()[:3])}; {os.cpu_count()} cores; {runs} runs each, interleaved")
     print()
-    print("| command | components | base median ms | new median ms | new/base | base peak MB | new peak MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    # CPU time (user + system, both cores) moves less with other work on the machine than wall time.
+    print("| command | components | base median ms | new median ms | new/base | base peak MB | new peak MB | base CPU ms | new CPU ms | CPU new/base |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for verb in ("template", "validate"):
         for n in sizes:
             b, w = rows[(verb, n, "base")], rows[(verb, n, "new")]
-            print(f"| `{verb}` | {n} | {b[0]:.0f} | {w[0]:.0f} | **{w[0] / b[0]:.2f}** | {b[3]:.0f} | {w[3]:.0f} |")
+            print(f"| `{verb}` | {n} | {b[0]:.0f} | {w[0]:.0f} | **{w[0] / b[0]:.2f}** | {b[3]:.0f} | {w[3]:.0f} | {b[4]:.0f} | {w[4]:.0f} | {w[4] / b[4]:.2f} |")
     print()
     for name in bins:
         line = []
