@@ -350,7 +350,14 @@ public class KubernetesProvider : IProvider
     }
 
     /// <summary>`kubectl scale` of the component's Deployments/RCs/RSs/StatefulSets through their scale subresource.</summary>
-    public async Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken)
+    public Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken) =>
+        ScaleOfAsync(release, component, replicas, null, cancellationToken);
+
+    /// <summary>The same, looking only at the scalable kinds the release's record names.</summary>
+    public Task ScaleAsync(string release, string component, int replicas, IReadOnlySet<string> kinds, CancellationToken cancellationToken) =>
+        ScaleOfAsync(release, component, replicas, kinds, cancellationToken);
+
+    private async Task ScaleOfAsync(string release, string component, int replicas, IReadOnlySet<string>? kinds, CancellationToken cancellationToken)
     {
         if (replicas < 0)
         {
@@ -359,19 +366,23 @@ public class KubernetesProvider : IProvider
 
         var connection = Connection;
         var api = connection.Api;
-        var found = await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, Selectors.Release(release), cancellationToken);
-        if (found.Count == 0)
-        {
-            throw new NuleculeException($"release {release} has no objects in namespace {connection.Namespace}", hint: "check the release name and --namespace");
-        }
-
-        var ofComponent = found.Where(o => o.Component == component || o.Label(Labels.Component) == LabelValue.From(component)).ToList();
-        var scalable = ofComponent.Where(o => ScalableKinds.Contains(o.Kind) && o.Resource.HasScale).ToList();
+        var discovery = connection.NewDiscovery();
+        var selector = Selectors.Release(release);
+        bool OfComponent(LiveObject o) => o.Component == component || o.Label(Labels.Component) == LabelValue.From(component);
+        var scalable = (await ReleaseObjects.FindAsync(api, discovery, connection.Namespace, selector, cancellationToken, kinds: Only(ScalableKinds, kinds)))
+            .Where(o => OfComponent(o) && o.Resource.HasScale).ToList();
         if (scalable.Count == 0)
         {
+            // Nothing to scale: every kind of the release says why.
+            var found = await ReleaseObjects.FindAsync(api, discovery, connection.Namespace, selector, cancellationToken, kinds: kinds);
+            if (found.Count == 0)
+            {
+                throw new NuleculeException($"release {release} has no objects in namespace {connection.Namespace}", hint: "check the release name and --namespace");
+            }
+
             var components = string.Join(", ", found.Select(o => o.Component).Distinct(StringComparer.Ordinal));
             throw new NuleculeException(
-                ofComponent.Count == 0
+                !found.Any(OfComponent)
                     ? $"release {release} has no component '{component}' (components: {components})"
                     : $"component {component} of release {release} has no scalable workload ({string.Join(", ", ScalableKinds)})");
         }
@@ -390,14 +401,26 @@ public class KubernetesProvider : IProvider
         }
     }
 
+    /// <summary>The kinds a verb needs, of those the release's record names (all of them when it names none).</summary>
+    private static IReadOnlySet<string> Only(IReadOnlySet<string> needed, IReadOnlySet<string>? recorded) =>
+        recorded is null ? needed : needed.Where(recorded.Contains).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>`kubectl get pods -l ...` of the release, or of every release in the namespace.</summary>
-    public async Task<IReadOnlyList<ProcessRow>> PsAsync(string? release, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ProcessRow>> PsAsync(string? release, CancellationToken cancellationToken) => PsOfAsync(release, null, cancellationToken);
+
+    /// <summary>The same, looking only at the workload kinds the release's record names (and pods).</summary>
+    public Task<IReadOnlyList<ProcessRow>> PsAsync(string release, IReadOnlySet<string> kinds, CancellationToken cancellationToken) => PsOfAsync(release, kinds, cancellationToken);
+
+    private async Task<IReadOnlyList<ProcessRow>> PsOfAsync(string? release, IReadOnlySet<string>? kinds, CancellationToken cancellationToken)
     {
         var connection = Connection;
         var api = connection.Api;
         var owned = release is null ? $"{Labels.ManagedBy}={Labels.ManagedByValue},{Labels.Release}" : Selectors.Release(release);
-        var found = await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, owned, cancellationToken);
-        var pods = await ReleaseObjects.PodsAsync(api, connection.Namespace, release is null ? Labels.Release : Selectors.PodsOf(release, null), cancellationToken);
+        // The pods, and the workloads that made them (their component's full name, which a label cannot hold), side by side.
+        var finding = ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, owned, cancellationToken, kinds: Only(ReadinessJudge.WaitedKinds, kinds));
+        var listingPods = ReleaseObjects.PodsAsync(api, connection.Namespace, release is null ? Labels.Release : Selectors.PodsOf(release, null), cancellationToken);
+        await Task.WhenAll(finding, listingPods);
+        var (found, pods) = (await finding, await listingPods);
         var scopes = found.GroupBy(o => o.Label(Labels.Component) ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Component, StringComparer.Ordinal);
         return pods.Select(p => PodRows.From(p, scopes)).OrderBy(r => r.Release, StringComparer.Ordinal).ThenBy(r => r.Component, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
@@ -448,11 +471,18 @@ public class KubernetesProvider : IProvider
     /// manager of its own, so the next `run` (server-side apply) keeps it instead of rolling again.
     /// Other workloads are reported, untouched: a bare Pod is not deleted to be recreated.
     /// </summary>
-    public async Task<IReadOnlyList<RestartOutcome>> RestartAsync(string release, IReadOnlyCollection<string>? components, IReporter reporter, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RestartOutcome>> RestartAsync(string release, IReadOnlyCollection<string>? components, IReporter reporter, CancellationToken cancellationToken) =>
+        RestartOfAsync(release, components, null, reporter, cancellationToken);
+
+    /// <summary>The same, looking only at the workload kinds the release's record names.</summary>
+    public Task<IReadOnlyList<RestartOutcome>> RestartAsync(string release, IReadOnlyCollection<string>? components, IReadOnlySet<string> kinds, IReporter reporter, CancellationToken cancellationToken) =>
+        RestartOfAsync(release, components, kinds, reporter, cancellationToken);
+
+    private async Task<IReadOnlyList<RestartOutcome>> RestartOfAsync(string release, IReadOnlyCollection<string>? components, IReadOnlySet<string>? kinds, IReporter reporter, CancellationToken cancellationToken)
     {
         var connection = Connection;
         var api = connection.Api;
-        var found = (await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, Selectors.Release(release), cancellationToken))
+        var found = (await ReleaseObjects.FindAsync(api, connection.NewDiscovery(), connection.Namespace, Selectors.Release(release), cancellationToken, kinds: Only(ReadinessJudge.WaitedKinds, kinds)))
             .Where(o => components is null || components.Contains(o.Component))
             .Where(o => ReadinessJudge.WaitedKinds.Contains(o.Kind))
             .ToList();

@@ -21,7 +21,7 @@ public sealed class ApiServerGoneTests
     [Fact]
     public async Task Should_list_what_was_and_was_not_deleted_when_the_server_goes_away_between_deletes()
     {
-        // Given: a server that accepts one DELETE, then is gone
+        // Given: a server that accepts one DELETE, then is gone; the two ConfigMaps are deleted side by side
         await using var server = FakeApiServer.Start(answers: 1);
         var api = Api(server.Url);
         var reporter = new RecordingReporter();
@@ -31,13 +31,79 @@ public sealed class ApiServerGoneTests
         var error = await Should.ThrowAsync<OperationFailedException>(() =>
             new Remover(api).DeleteAsync(objects, DateTimeOffset.UtcNow.AddSeconds(30), reporter, CancellationToken.None, [Live(Deployments, "c", "db")]));
 
-        // Then: the server, the object and its component, what happened and what did not
+        // Then: the server, the object and its component, what happened and what did not; the
+        // DELETE the server answered is "deleted", the one in flight when it went away is not
+        server.Requests.Count.ShouldBe(1);
+        var answered = server.Requests[0] == "DELETE /api/v1/namespaces/ns/configmaps/a" ? objects[0] : objects[1];
+        var lost = answered == objects[0] ? objects[1] : objects[0];
         error.Message.ShouldStartWith($"the Kubernetes API server at {server.Url} did not answer (");
         error.Message.ShouldEndWith(
-            " while deleting ConfigMap ns/b (component db); deleted: ConfigMap ns/a; not deleted: ConfigMap ns/b, Deployment ns/c; run stop again once it answers");
-        reporter.Lines.ShouldBe(["detail: deleting ConfigMap ns/a"]);
-        server.Requests.ShouldBe(["DELETE /api/v1/namespaces/ns/configmaps/a"]);
+            $" while deleting {lost.Display} (component {lost.Component}); deleted: {answered.Display}; sent but not seen to finish: {lost.Display}; not deleted: Deployment ns/c; run stop again once it answers");
+        reporter.Lines.ShouldBe([$"detail: deleting {answered.Display}"]);
         KubeApi.IsUnreachable(error).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Should_delete_workloads_before_what_they_refer_to_and_stop_sending_when_the_server_goes_away()
+    {
+        // Given: a server that answers one DELETE; a Deployment and the ConfigMap it would mount
+        await using var server = FakeApiServer.Start(answers: 1);
+        var objects = new[] { Live(ConfigMaps, "config", "web"), Live(Deployments, "web", "web") };
+
+        // When
+        var error = await Should.ThrowAsync<OperationFailedException>(() =>
+            new Remover(Api(server.Url)).DeleteAsync(objects, DateTimeOffset.UtcNow.AddSeconds(30), new RecordingReporter(), CancellationToken.None));
+
+        // Then: the Deployment went first (alone in its step), the ConfigMap's DELETE got no answer
+        server.Requests.ShouldBe(["DELETE /apis/apps/v1/namespaces/ns/deployments/web"]);
+        error.Message.ShouldEndWith(
+            " while deleting ConfigMap ns/config (component web); deleted: Deployment ns/web; sent but not seen to finish: ConfigMap ns/config; run stop again once it answers");
+    }
+
+    [Fact]
+    public async Task Should_account_for_every_object_once_and_name_at_most_ten_per_list_when_many_are_left()
+    {
+        // Given: no server at all; 25 ConfigMaps of this component, 30 Deployments of later ones
+        var url = FakeApiServer.ClosedUrl();
+        var objects = Enumerable.Range(0, 25).Select(i => Live(ConfigMaps, $"cm-{i:00}", "web")).ToList();
+        var later = Enumerable.Range(0, 30).Select(i => Live(Deployments, $"deploy-{i:00}", "db")).ToList();
+
+        // When
+        var error = await Should.ThrowAsync<OperationFailedException>(() =>
+            new Remover(Api(url)).DeleteAsync(objects, DateTimeOffset.UtcNow.AddSeconds(30), new RecordingReporter(), CancellationToken.None, later));
+
+        // Then: nothing deleted; the DELETEs sent (at most 8 at once, none after the first failure
+        // was known) and the rest are each counted once; no list names more than ten
+        error.Message.ShouldContain("; nothing was deleted; sent but not seen to finish: ");
+        var lists = System.Text.RegularExpressions.Regex.Matches(error.Message, "(sent but not seen to finish|not deleted): ([^;]*)");
+        lists.Count.ShouldBe(2);
+        var total = 0;
+        foreach (System.Text.RegularExpressions.Match list in lists)
+        {
+            var text = list.Groups[2].Value;
+            var names = System.Text.RegularExpressions.Regex.Count(text, "(ConfigMap|Deployment) ns/");
+            names.ShouldBeLessThanOrEqualTo(Remover.NamesShown, text);
+            var all = System.Text.RegularExpressions.Regex.Match(text, @" and (\d+) more \((\d+) in all\)$");
+            if (all.Success)
+            {
+                names.ShouldBe(Remover.NamesShown);
+                (int.Parse(all.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + names).ShouldBe(int.Parse(all.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            total += all.Success ? int.Parse(all.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : names;
+        }
+
+        total.ShouldBe(55);
+    }
+
+    [Fact]
+    public void Should_name_every_object_up_to_ten_and_count_the_rest()
+    {
+        var three = Enumerable.Range(0, 3).Select(i => Live(ConfigMaps, $"c{i}", "web")).ToList();
+        var twelve = Enumerable.Range(0, 12).Select(i => Live(ConfigMaps, $"c{i}", "web")).ToList();
+
+        Remover.Names(three).ShouldBe("ConfigMap ns/c0, ConfigMap ns/c1, ConfigMap ns/c2");
+        Remover.Names(twelve).ShouldBe(string.Join(", ", Enumerable.Range(0, 10).Select(i => $"ConfigMap ns/c{i}")) + " and 2 more (12 in all)");
     }
 
     [Fact]
@@ -63,17 +129,21 @@ public sealed class ApiServerGoneTests
     [Fact]
     public async Task Should_not_say_deleted_for_an_object_the_server_refused_to_delete()
     {
-        // Given: the first DELETE refused (403), nothing else asked
+        // Given: the first DELETE that arrives refused (403), then no server; both are sent side by side
         await using var server = FakeApiServer.Start(answers: 1, status: 403,
-            body: """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","message":"configmaps \"a\" is forbidden","code":403}""");
+            body: """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","message":"configmaps is forbidden","code":403}""");
         var reporter = new RecordingReporter();
 
         // When
         var error = await Should.ThrowAsync<OperationFailedException>(() =>
             new Remover(Api(server.Url)).DeleteAsync([Live(ConfigMaps, "a", "web"), Live(ConfigMaps, "b", "web")], DateTimeOffset.UtcNow.AddSeconds(30), reporter, CancellationToken.None));
 
-        // Then
-        error.Message.ShouldBe("cannot delete ConfigMap ns/a (component web): DELETE /api/v1/namespaces/ns/configmaps/a: 403 Forbidden: configmaps \"a\" is forbidden; nothing was deleted; not deleted: ConfigMap ns/a, ConfigMap ns/b");
+        // Then: the refusal is the error (it says more than the lost answer); neither is called deleted
+        server.Requests.Count.ShouldBe(1);
+        var (refused, lost) = server.Requests[0].EndsWith("/a", StringComparison.Ordinal) ? ("a", "b") : ("b", "a");
+        error.Message.ShouldBe(
+            $"cannot delete ConfigMap ns/{refused} (component web): DELETE /api/v1/namespaces/ns/configmaps/{refused}: 403 Forbidden: configmaps is forbidden; "
+            + $"nothing was deleted; sent but not seen to finish: ConfigMap ns/{lost}; not deleted: ConfigMap ns/{refused}");
         reporter.Lines.ShouldBeEmpty();
     }
 

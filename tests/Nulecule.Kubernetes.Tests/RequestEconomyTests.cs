@@ -144,10 +144,15 @@ public sealed class RequestEconomyTests : IClassFixture<TestNamespace>, IDisposa
         var (_, install) = await CountAsync(() => new InstallOrUpgradeAction(config) { Release = "verbs" }.RunAsync(app));
         var (second, unchanged) = await CountAsync(() => new InstallOrUpgradeAction(config) { Release = "verbs" }.RunAsync(app));
         var (_, status) = await CountAsync(() => new StatusAction(provider, store) { Release = "verbs" }.RunAsync());
+        var kinds = RecordedKinds.OfNewest((await store.HistoryAsync("verbs", CancellationToken.None))[^1]).ShouldNotBeNull();
+        var (_, scale) = await CountAsync(async () => { await provider.ScaleAsync("verbs", "web", 0, kinds, CancellationToken.None); return 0; });
+        var (restarted, restart) = await CountAsync(() => provider.RestartAsync("verbs", null, kinds, NullReporter.Instance, CancellationToken.None));
+        var (_, ps) = await CountAsync(() => provider.PsAsync("verbs", kinds, CancellationToken.None));
+        var (_, scaleUnrecorded) = await CountAsync(async () => { await provider.ScaleAsync("verbs", "web", 0, CancellationToken.None); return 0; });
         var (_, stop) = await CountAsync(() => new UninstallAction(config) { Release = "verbs" }.RunAsync());
 
         // Discovery came from the disk (kept by the warm-up run); `stop` asks the server again.
-        install.Concat(unchanged).Concat(status).ShouldNotContain(c => IsDiscovery(c.Path));
+        install.Concat(unchanged).Concat(status).Concat(scale).Concat(restart).Concat(ps).ShouldNotContain(c => IsDiscovery(c.Path));
         second.UpToDate.ShouldBeTrue();
 
         // Install: 12 applies; lists of 3 kinds twice (what exists, then the prune) and 1 read;
@@ -164,6 +169,19 @@ public sealed class RequestEconomyTests : IClassFixture<TestNamespace>, IDisposa
         // Status: the history once, the recorded kinds and the pods, side by side.
         ListedKinds(status).ShouldBe(["configmaps", "services", "deployments", "secrets", "pods"], ignoreOrder: true);
         status.Count.ShouldBeLessThanOrEqualTo(1 + 3 + 1);
+
+        // Scale, restart and ps: the workload kinds the record names (the Deployment) and, for ps, the pods;
+        // scale then patches the scale subresource, restart the pod template.
+        ListedKinds(scale).ShouldBe(["deployments"]);
+        scale.Count.ShouldBeLessThanOrEqualTo(1 + 1);
+        restarted.ShouldContain(o => o.Kind == "Deployment" && o.Restarted);
+        ListedKinds(restart).ShouldBe(["deployments"]);
+        restart.Count.ShouldBeLessThanOrEqualTo(1 + 1);
+        ListedKinds(ps).ShouldBe(["deployments", "pods"], ignoreOrder: true);
+        ps.Count.ShouldBeLessThanOrEqualTo(2);
+
+        // Without a record, scale still lists only the kinds it can scale.
+        ListedKinds(scaleUnrecorded).ShouldBe(["deployments", "replicationcontrollers", "replicasets", "statefulsets"], ignoreOrder: true);
 
         // Stop keeps the full sweep: every served kind, discovery asked anew, so nothing is left behind.
         ListedKinds(stop).Count.ShouldBeGreaterThan(20);

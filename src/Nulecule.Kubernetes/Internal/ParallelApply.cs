@@ -24,10 +24,13 @@ internal static class ParallelApply
     };
 
     /// <summary>0: defines where or what others are; 1: referred to; 2: the rest.</summary>
-    public static int Step(PlannedObject item) => item.Kind switch
+    public static int Step(PlannedObject item) => Step(item.Kind);
+
+    /// <inheritdoc cref="Step(PlannedObject)"/>
+    public static int Step(string kind) => kind switch
     {
         "Namespace" or "CustomResourceDefinition" => 0,
-        _ when Referenced.Contains(item.Kind) => 1,
+        _ when Referenced.Contains(kind) => 1,
         _ => 2,
     };
 

@@ -14,7 +14,9 @@ public sealed class PsAction(ProviderRegistry registry, IProvider provider)
     public async Task<IReadOnlyList<ProcessRow>> RunAsync(CancellationToken ct)
     {
         registry.Require(provider.Name, "ps", c => c.Ps);
-        var rows = await provider.PsAsync(Release, ct).ConfigureAwait(false);
+        var rows = await (Release is not null && RecordedKinds.OfNewest(Record) is { } kinds
+            ? provider.PsAsync(Release, kinds, ct)
+            : provider.PsAsync(Release, ct)).ConfigureAwait(false);
         return Release is not null && rows.Count == 0 && Record is null or { State: ReleaseState.Uninstalled }
             ? throw ReleaseComponents.NotFound(Release)
             : rows.OrderBy(r => r.Release, StringComparer.Ordinal).ToList();

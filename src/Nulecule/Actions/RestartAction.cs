@@ -32,7 +32,9 @@ public sealed class RestartAction(ProviderRegistry registry, IProvider provider)
 
         // Every name is checked before anything restarts.
         var chosen = Components.Count == 0 ? null : Components.Select(c => ReleaseComponents.Resolve(c, known, Release)).Distinct(StringComparer.Ordinal).ToList();
-        var outcomes = await provider.RestartAsync(Release, chosen, Reporter, ct).ConfigureAwait(false);
+        var outcomes = await (RecordedKinds.OfNewest(Record) is { } kinds
+            ? provider.RestartAsync(Release, chosen, kinds, Reporter, ct)
+            : provider.RestartAsync(Release, chosen, Reporter, ct)).ConfigureAwait(false);
         return outcomes.Count == 0 && Record is null or { State: ReleaseState.Uninstalled } ? throw ReleaseComponents.NotFound(Release) : outcomes;
     }
 }

@@ -65,7 +65,9 @@ public sealed class ScaleAction(ProviderRegistry registry, IProvider provider)
             throw new NuleculeException($"the {provider.Name} provider scales whole components, not one service ('{Component}')", null, "give the component alone");
         }
 
-        await provider.ScaleAsync(Release, component, Replicas, ct).ConfigureAwait(false);
+        await (RecordedKinds.OfNewest(Record) is { } kinds
+            ? provider.ScaleAsync(Release, component, Replicas, kinds, ct)
+            : provider.ScaleAsync(Release, component, Replicas, ct)).ConfigureAwait(false);
         return component;
     }
 }

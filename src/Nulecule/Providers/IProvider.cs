@@ -44,12 +44,20 @@ public interface IProvider
     /// <summary>Sets the replica count of a component's workloads (`nulecule scale`).</summary>
     Task ScaleAsync(string release, string component, int replicas, CancellationToken cancellationToken);
 
+    /// <summary><see cref="ScaleAsync(string, string, int, CancellationToken)"/> of a release whose record names its kinds (<see cref="RecordedKinds.Of"/>).</summary>
+    Task ScaleAsync(string release, string component, int replicas, IReadOnlySet<string> kinds, CancellationToken cancellationToken) =>
+        ScaleAsync(release, component, replicas, cancellationToken);
+
     /// <summary>
     /// The release's running objects, or every release's on this engine when <paramref name="release"/>
     /// is null: containers or pods, with their image, state, ports and age (`nulecule ps`).
     /// </summary>
     Task<IReadOnlyList<ProcessRow>> PsAsync(string? release, CancellationToken cancellationToken) =>
         throw new NuleculeException($"ps is not supported by the {Name} provider");
+
+    /// <summary><see cref="PsAsync(string?, CancellationToken)"/> of one release whose record names its kinds (<see cref="RecordedKinds.Of"/>).</summary>
+    Task<IReadOnlyList<ProcessRow>> PsAsync(string release, IReadOnlySet<string> kinds, CancellationToken cancellationToken) =>
+        PsAsync(release, cancellationToken);
 
     /// <summary>Runs a command in one of a component's containers and returns its exit code (`nulecule exec`).</summary>
     Task<int> ExecAsync(string release, ExecRequest request, CancellationToken cancellationToken) =>
@@ -61,6 +69,10 @@ public interface IProvider
     /// </summary>
     Task<IReadOnlyList<RestartOutcome>> RestartAsync(string release, IReadOnlyCollection<string>? components, IReporter reporter, CancellationToken cancellationToken) =>
         throw new NuleculeException($"restart is not supported by the {Name} provider");
+
+    /// <summary><see cref="RestartAsync(string, IReadOnlyCollection{string}?, IReporter, CancellationToken)"/> of a release whose record names its kinds (<see cref="RecordedKinds.Of"/>).</summary>
+    Task<IReadOnlyList<RestartOutcome>> RestartAsync(string release, IReadOnlyCollection<string>? components, IReadOnlySet<string> kinds, IReporter reporter, CancellationToken cancellationToken) =>
+        RestartAsync(release, components, reporter, cancellationToken);
 
     /// <summary>
     /// A failed or interrupted <see cref="RunAsync"/> itself puts back what ran before (Docker);

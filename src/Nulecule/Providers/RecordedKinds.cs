@@ -17,6 +17,9 @@ public static class RecordedKinds
     public static IReadOnlySet<string>? Of(IReadOnlyList<Release> history) =>
         history.Count > 0 && history[^1].State == ReleaseState.Deployed ? KindsOf(history[^1]) : null;
 
+    /// <summary>The same as <see cref="Of"/> for verbs given the newest revision alone (`scale`, `restart`, `ps`).</summary>
+    public static IReadOnlySet<string>? OfNewest(Release? newest) => newest is null ? null : Of([newest]);
+
     /// <summary>
     /// For a new revision (before its pending record is written): the kinds of the last deployed
     /// revision, none when the release never ran or was stopped (a stop looks at every kind), and

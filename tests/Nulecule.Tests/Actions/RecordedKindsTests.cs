@@ -57,6 +57,16 @@ public sealed class RecordedKindsTests
     }
 
     [Fact]
+    public void Should_name_the_newest_revisions_kinds_for_scale_restart_and_ps_only_when_it_is_deployed()
+    {
+        RecordedKinds.OfNewest(Revision(2, ReleaseState.Deployed, ("Deployment", ObjectAction.Created), ("Secret", ObjectAction.Deleted)))
+            .ShouldNotBeNull().ShouldBe(["Deployment"]);
+        RecordedKinds.OfNewest(Revision(2, ReleaseState.Failed, ("Deployment", ObjectAction.Created))).ShouldBeNull();
+        RecordedKinds.OfNewest(Revision(2, ReleaseState.Uninstalled, ("Deployment", ObjectAction.Created))).ShouldBeNull();
+        RecordedKinds.OfNewest(null).ShouldBeNull();
+    }
+
+    [Fact]
     public void Should_let_status_look_everywhere_without_a_deployed_revision()
     {
         RecordedKinds.Of([]).ShouldBeNull();
