@@ -36,6 +36,9 @@ internal sealed class Remover
 
         /// <summary>The server went away while the DELETE was in flight: it may or may not have been accepted.</summary>
         NoAnswer,
+
+        /// <summary>No connection could be made: the DELETE never reached a server.</summary>
+        NotReached,
     }
 
     /// <summary>
@@ -54,7 +57,7 @@ internal sealed class Remover
 
         // A refusal says more than a lost answer: it is reported when there are both.
         var failed = Enumerable.Range(0, objects.Count).Where(i => outcomes[i] == Outcome.Refused)
-            .Concat(Enumerable.Range(0, objects.Count).Where(i => outcomes[i] == Outcome.NoAnswer))
+            .Concat(Enumerable.Range(0, objects.Count).Where(i => outcomes[i] is Outcome.NoAnswer or Outcome.NotReached))
             .Select(i => (int?)i).FirstOrDefault();
         if (failed is { } index)
         {
@@ -90,7 +93,7 @@ internal sealed class Remover
                 }
 
                 (outcomes[i], errors[i]) = await DeleteOneAsync(objects[i]);
-                if (outcomes[i] is Outcome.Refused or Outcome.NoAnswer)
+                if (outcomes[i] is Outcome.Refused or Outcome.NoAnswer or Outcome.NotReached)
                 {
                     Interlocked.Exchange(ref stopped, 1);
                 }
@@ -126,8 +129,22 @@ internal sealed class Remover
         }
         catch (OperationFailedException e) when (KubeApi.IsUnreachable(e))
         {
-            return (Outcome.NoAnswer, e);
+            return (NeverConnected(e) ? Outcome.NotReached : Outcome.NoAnswer, e);
         }
+    }
+
+    /// <summary>The connection itself failed (refused, no route): nothing of the request was sent.</summary>
+    private static bool NeverConnected(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Reads again, first at once and then less and less often, until every object is gone.</summary>
@@ -291,7 +308,7 @@ internal sealed class Remover
     {
         var deleted = objects.Where((_, i) => outcomes[i] == Outcome.Accepted).ToList();
         var unknown = objects.Where((_, i) => outcomes[i] == Outcome.NoAnswer).ToList();
-        var kept = objects.Where((_, i) => outcomes[i] is Outcome.NotSent or Outcome.Refused).Concat(later).ToList();
+        var kept = objects.Where((_, i) => outcomes[i] is Outcome.NotSent or Outcome.Refused or Outcome.NotReached).Concat(later).ToList();
         return (deleted.Count > 0 ? $"; deleted: {Names(deleted)}" : "; nothing was deleted")
             + (unknown.Count > 0 ? $"; sent but not seen to finish: {Names(unknown)}" : "")
             + (kept.Count > 0 ? $"; not deleted: {Names(kept)}" : "");
