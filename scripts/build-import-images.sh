@@ -3,8 +3,9 @@
 # ImportedAppsTests.cs) runs the docs/import apps with, in place of the public images their
 # compose files name (no registry is reachable). Both are busybox with a few scripts:
 #
-#   local/import-web:1   HTTP (busybox httpd) on 80, 443, 8080 and 1025: nginx, the proxy, the web
-#                        and mail catcher stand-ins; `api --port N` serves on N (the 3-tier API)
+#   local/import-web:1   HTTP (busybox httpd) on 80, 443, 8080, 1025 and 9000: nginx, the proxy, the
+#                        web apps and the mail catcher stand-ins; `api --port N` serves on N (the
+#                        3-tier API)
 #   local/import-db:1    HTTP on 5432: the postgres stand-in, with `pg_isready` (true once the
 #                        port answers); `redis-server` serves on 6379, `redis-cli ping` says PONG
 #
@@ -67,8 +68,8 @@ COPY www/ /srv/www/
 ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 FROM base AS web
-EXPOSE 80 443 8080 1025
-CMD ["standin", "80", "443", "8080", "1025"]
+EXPOSE 80 443 8080 1025 9000
+CMD ["standin", "80", "443", "8080", "1025", "9000"]
 
 FROM base AS db
 EXPOSE 5432

@@ -11,9 +11,9 @@ namespace Nulecule.Cli.Tests.EndToEnd;
 /// `nulecule import` end to end: each compose file of docs/import is imported into a fresh
 /// directory and the app it gives runs with `run --wait`, every service is ready in `status`, the
 /// services reach each other by the names the compose file wires them with (asked right after
-/// `run` returns, with no retry), and `stop` leaves nothing. Five apps on docker; WordPress and the
-/// 3-tier app also on a single-node swarm and on the Kubernetes testbed (where the test makes
-/// hostPath volumes for the imported claims). No registry is reachable: the image params are set to
+/// `run` returns, with no retry), and `stop` leaves nothing. The five apps on docker, on a
+/// single-node swarm and on the Kubernetes testbed (where the test makes hostPath volumes for the
+/// imported claims). No registry is reachable: the image params are set to
 /// local images (WordPress and MariaDB from scripts/build-wordpress-images.sh, busybox stand-ins
 /// from scripts/build-import-images.sh); the hidden params are canaries that no output may show.
 /// </summary>
@@ -97,13 +97,12 @@ public sealed class ImportedAppsTests : IAsyncLifetime
     [ImportedAppFact(ImportEngine.Docker, StandInImages)]
     public async Task Secrets_and_configs_app_runs_on_docker_with_its_files_in_place_and_stops_leaving_nothing()
     {
-        var release = await RunOnDockerAsync("secrets-configs", ["app", "web"], ["WEB_IMAGE=local/import-web:1", "APP_IMAGE=local/import-web:1", $"DB_PASSWORD={DbPassword}", $"API_KEY={ApiKey}"]);
+        // The compose file publishes 8443: import makes it the param WEB_PORT (default 8443), set here to a free port.
+        var port = Probes.FreePort();
+        var release = await RunOnDockerAsync("secrets-configs", ["app", "web"], SecretsConfigsSets(port));
 
-        // The config and the file secret are the files beside the compose file; the variable secret holds the param's value.
-        (await DockerExecAsync(release, "web", "cat", "/etc/nginx/conf.d/default.conf")).ShouldBe(File.ReadAllText(Repo.Path("docs", "import", "secrets-configs", "site.conf")));
-        (await DockerExecAsync(release, "web", "cat", "/run/secrets/site.key")).ShouldBe(File.ReadAllText(Repo.Path("docs", "import", "secrets-configs", "tls.key")));
-        (await DockerExecAsync(release, "app", "cat", "/run/secrets/db_password")).ShouldBe(DbPassword);
-        (await DockerExecAsync(release, "web", "nslookup", "app")).ShouldContain("Name:\tapp");
+        await SecretsAndConfigsShouldBeInPlaceAsync(release);
+        (await Probes.GetAsync($"http://127.0.0.1:{port}/")).ShouldContain("nulecule import stand-in");
 
         await StopOnDockerAsync(release);
     }
@@ -113,11 +112,9 @@ public sealed class ImportedAppsTests : IAsyncLifetime
     {
         // COMPOSE_PROFILES defaults to the .env's "dev": every service runs, the mail catcher found by name.
         var port = Probes.FreePort();
-        var release = await RunOnDockerAsync("profiles", ["app", "debug", "mailcatcher"],
-            ["APP_IMAGE=local/import-web:1", "MAIL_IMAGE=local/import-web:1", "DEBUG_IMAGE=local/busybox:latest", $"APP_PORT={port}"]);
+        var release = await RunOnDockerAsync("profiles", ["app", "debug", "mailcatcher"], ProfilesSets($"APP_PORT={port}"));
 
-        (await DockerExecAsync(release, "app", "wget", "-q", "-O-", "http://mailcatcher:1025/health")).ShouldBe("ok\n");
-        (await DockerExecAsync(release, "debug", "wget", "-q", "-O-", "http://app:8080/health")).ShouldBe("ok\n");
+        await ProfilesServicesShouldReachEachOtherAsync(release);
         (await Probes.GetAsync($"http://127.0.0.1:{port}/")).ShouldContain("nulecule import stand-in");
 
         await StopOnDockerAsync(release);
@@ -126,8 +123,7 @@ public sealed class ImportedAppsTests : IAsyncLifetime
     [ImportedAppFact(ImportEngine.Docker, StandInImages)]
     public async Task Profiles_app_leaves_out_the_services_of_other_profiles_on_docker()
     {
-        var release = await RunOnDockerAsync("profiles", ["app"],
-            ["APP_IMAGE=local/import-web:1", "MAIL_IMAGE=local/import-web:1", "DEBUG_IMAGE=local/busybox:latest", $"APP_PORT={Probes.FreePort()}", "COMPOSE_PROFILES=\"\""]);
+        var release = await RunOnDockerAsync("profiles", ["app"], ProfilesSets($"APP_PORT={Probes.FreePort()}", NoProfile));
 
         (await DockerAsync("ps", "-a", "--format", "{{.Names}}", "--filter", $"label={Labels.Release}={release}")).Trim().ShouldBe($"{release}-app-1");
 
@@ -138,17 +134,15 @@ public sealed class ImportedAppsTests : IAsyncLifetime
     public async Task Include_app_runs_on_docker_with_the_included_project_and_its_env_default_and_stops_leaving_nothing()
     {
         var port = Probes.FreePort();
-        var release = await RunOnDockerAsync("include", ["cache-db", "web"], ["WEB_IMAGE=local/import-web:1", "REDIS_IMAGE=local/import-db:1", $"WEB_PORT={port}"]);
+        var release = await RunOnDockerAsync("include", ["cache-db", "web"], IncludeSets($"WEB_PORT={port}"));
 
-        // REDIS_MAXMEMORY comes from the included project's .env; the web reaches cache-db by name.
-        (await DockerAsync("inspect", "--format", "{{json .Config.Cmd}}", $"{release}-cache-db-1")).Trim().ShouldBe("""["redis-server","--maxmemory","64mb"]""");
-        (await DockerExecAsync(release, "web", "wget", "-q", "-O-", "http://cache-db:6379/health")).ShouldBe("ok\n");
+        await IncludedProjectShouldRunWithItsEnvAsync(release);
         (await Probes.GetAsync($"http://127.0.0.1:{port}/")).ShouldContain("nulecule import stand-in");
 
         await StopOnDockerAsync(release);
     }
 
-    // ---- swarm: WordPress and the 3-tier app -------------------------------------------------
+    // ---- swarm: all five --------------------------------------------------------------------
 
     [ImportedAppFact(ImportEngine.Swarm, WordPressImages)]
     public async Task WordPress_runs_on_a_swarm_reaches_its_database_by_name_and_stops_leaving_nothing()
@@ -176,7 +170,56 @@ public sealed class ImportedAppsTests : IAsyncLifetime
         await StopOnSwarmAsync(release);
     }
 
-    // ---- Kubernetes testbed: WordPress and the 3-tier app -----------------------------------
+    [ImportedAppFact(ImportEngine.Swarm, StandInImages)]
+    public async Task Secrets_and_configs_app_runs_on_a_swarm_with_its_files_in_place_and_stops_leaving_nothing()
+    {
+        var port = Probes.FreePort();
+        var release = await RunAsync("secrets-configs", "swarm", ["app", "web"], SecretsConfigsSets(port));
+
+        // The config and both secrets are Swarm objects of the release; the task containers see their contents.
+        (await DockerAsync("config", "ls", "-q", "--filter", $"label={Labels.Release}={release}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(1);
+        (await DockerAsync("secret", "ls", "-q", "--filter", $"label={Labels.Release}={release}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2);
+        await SecretsAndConfigsShouldBeInPlaceAsync(release);
+        (await Probes.GetAsync($"http://127.0.0.1:{port}/")).ShouldContain("nulecule import stand-in");
+
+        await StopOnSwarmAsync(release);
+    }
+
+    [ImportedAppFact(ImportEngine.Swarm, StandInImages)]
+    public async Task Profiles_app_runs_the_services_of_its_default_profile_on_a_swarm_and_stops_leaving_nothing()
+    {
+        var port = Probes.FreePort();
+        var release = await RunAsync("profiles", "swarm", ["app", "debug", "mailcatcher"], ProfilesSets($"APP_PORT={port}"));
+
+        await ProfilesServicesShouldReachEachOtherAsync(release);
+        (await Probes.GetAsync($"http://127.0.0.1:{port}/")).ShouldContain("nulecule import stand-in");
+
+        await StopOnSwarmAsync(release);
+    }
+
+    [ImportedAppFact(ImportEngine.Swarm, StandInImages)]
+    public async Task Profiles_app_leaves_out_the_services_of_other_profiles_on_a_swarm()
+    {
+        var release = await RunAsync("profiles", "swarm", ["app"], ProfilesSets($"APP_PORT={Probes.FreePort()}", NoProfile));
+
+        (await DockerAsync("service", "ls", "--format", "{{.Name}}", "--filter", $"label={Labels.Release}={release}")).Trim().ShouldBe($"{release}_app");
+
+        await StopOnSwarmAsync(release);
+    }
+
+    [ImportedAppFact(ImportEngine.Swarm, StandInImages)]
+    public async Task Include_app_runs_on_a_swarm_with_the_included_project_and_its_env_default_and_stops_leaving_nothing()
+    {
+        var port = Probes.FreePort();
+        var release = await RunAsync("include", "swarm", ["cache-db", "web"], IncludeSets($"WEB_PORT={port}"));
+
+        await IncludedProjectShouldRunWithItsEnvAsync(release);
+        (await Probes.GetAsync($"http://127.0.0.1:{port}/")).ShouldContain("nulecule import stand-in");
+
+        await StopOnSwarmAsync(release);
+    }
+
+    // ---- Kubernetes testbed: all five -------------------------------------------------------
 
     [ImportedAppFact(ImportEngine.Kubernetes, WordPressImages)]
     public async Task WordPress_runs_on_the_kubernetes_testbed_reaches_its_database_by_its_service_and_stops_leaving_nothing()
@@ -209,6 +252,48 @@ public sealed class ImportedAppsTests : IAsyncLifetime
         ShouldNotShowASecret();
     }
 
+    [ImportedAppFact(ImportEngine.Kubernetes, StandInImages)]
+    public async Task Secrets_and_configs_app_runs_on_the_kubernetes_testbed_with_the_imported_secret_and_config_mounted_and_stops_leaving_nothing()
+    {
+        var (release, kube) = await RunOnKubernetesAsync("secrets-configs", ["app", "web"], SecretsConfigsSets(Probes.FreePort()));
+
+        // The imported ConfigMap holds the file (kubectl reads it back); it and the Secrets are mounted where the compose file says.
+        (await kube.KubectlAsync("get", "configmap", "site", "-o", "jsonpath={.data.content}")).ShouldBe(File.ReadAllText(Repo.Path("docs", "import", "secrets-configs", "site.conf")));
+        (await kube.ExecAsync("web", "cat", "/etc/nginx/conf.d/default.conf")).ShouldBe(File.ReadAllText(Repo.Path("docs", "import", "secrets-configs", "site.conf")));
+        (await kube.ExecAsync("web", "cat", "/run/secrets/site.key")).ShouldBe(File.ReadAllText(Repo.Path("docs", "import", "secrets-configs", "tls.key")));
+        (await kube.ExecAsync("app", "cat", "/run/secrets/db_password")).ShouldBe(DbPassword);
+        (await kube.ExecAsync("app", "sh", "-c", "echo $API_KEY")).ShouldBe(ApiKey + "\n");
+        (await kube.ExecAsync("web", "wget", "-q", "-O-", "http://app:9000/health")).ShouldBe("ok\n");
+
+        await kube.StopAsync(release);
+        ShouldNotShowASecret();
+    }
+
+    [ImportedAppFact(ImportEngine.Kubernetes, StandInImages)]
+    public async Task Profiles_app_runs_every_service_on_the_kubernetes_testbed_whatever_the_profiles_as_its_report_says()
+    {
+        // The report: "profiles dropped: the service always runs on Kubernetes". With no profile enabled, all three run.
+        var (release, kube) = await RunOnKubernetesAsync("profiles", ["app", "debug", "mailcatcher"], ProfilesSets("APP_PORT=8081", NoProfile));
+
+        (await kube.ExecAsync("app", "wget", "-q", "-O-", "http://mailcatcher:1025/health")).ShouldBe("ok\n");
+        (await kube.ExecAsync("debug", "wget", "-q", "-O-", "http://app:8080/health")).ShouldBe("ok\n");
+
+        await kube.StopAsync(release);
+        ShouldNotShowASecret();
+    }
+
+    [ImportedAppFact(ImportEngine.Kubernetes, StandInImages)]
+    public async Task Include_app_runs_on_the_kubernetes_testbed_with_the_included_project_and_its_env_default_and_stops_leaving_nothing()
+    {
+        var (release, kube) = await RunOnKubernetesAsync("include", ["cache-db", "web"], IncludeSets());
+
+        (await kube.KubectlAsync("get", "deployment", "cache-db", "-o", "jsonpath={.spec.template.spec.containers[0].args}")).ShouldBe("""["redis-server","--maxmemory","64mb"]""");
+        (await kube.ExecAsync("web", "wget", "-q", "-O-", "http://cache-db:6379/health")).ShouldBe("ok\n");
+
+        await kube.StopAsync(release);
+        ShouldNotShowASecret();
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     private static string[] WordPressSets(params string[] more) =>
@@ -216,6 +301,42 @@ public sealed class ImportedAppsTests : IAsyncLifetime
 
     private static string[] ThreeTierSets(params string[] more) =>
         ["PROXY_IMAGE=local/import-web:1", "API_IMAGE=local/import-web:1", "DB_IMAGE=local/import-db:1", $"DB_PASSWORD={DbPassword}", .. more];
+
+    /// <summary>`COMPOSE_PROFILES=""` (an empty string: no profile enabled; a bare `=` would unset the param).</summary>
+    private const string NoProfile = "COMPOSE_PROFILES=\"\"";
+
+    private static string[] SecretsConfigsSets(int port) =>
+        ["WEB_IMAGE=local/import-web:1", "APP_IMAGE=local/import-web:1", $"DB_PASSWORD={DbPassword}", $"API_KEY={ApiKey}", $"WEB_PORT={port}"];
+
+    private static string[] ProfilesSets(params string[] more) =>
+        ["APP_IMAGE=local/import-web:1", "MAIL_IMAGE=local/import-web:1", "DEBUG_IMAGE=local/busybox:latest", .. more];
+
+    private static string[] IncludeSets(params string[] more) =>
+        ["WEB_IMAGE=local/import-web:1", "REDIS_IMAGE=local/import-db:1", .. more];
+
+    /// <summary>Docker and swarm: the config and the file secret are the files beside the compose file, the variable secret holds the param's value, web reaches app.</summary>
+    private static async Task SecretsAndConfigsShouldBeInPlaceAsync(string release)
+    {
+        (await DockerExecAsync(release, "web", "cat", "/etc/nginx/conf.d/default.conf")).ShouldBe(File.ReadAllText(Repo.Path("docs", "import", "secrets-configs", "site.conf")));
+        (await DockerExecAsync(release, "web", "cat", "/run/secrets/site.key")).ShouldBe(File.ReadAllText(Repo.Path("docs", "import", "secrets-configs", "tls.key")));
+        (await DockerExecAsync(release, "app", "cat", "/run/secrets/db_password")).ShouldBe(DbPassword);
+        (await DockerExecAsync(release, "app", "sh", "-c", "echo $API_KEY")).ShouldBe(ApiKey + "\n");
+        (await DockerExecAsync(release, "web", "wget", "-q", "-O-", "http://app:9000/health")).ShouldBe("ok\n");
+    }
+
+    /// <summary>Docker and swarm, the default profile: the app reaches the mail catcher, the debug shell reaches the app.</summary>
+    private static async Task ProfilesServicesShouldReachEachOtherAsync(string release)
+    {
+        (await DockerExecAsync(release, "app", "wget", "-q", "-O-", "http://mailcatcher:1025/health")).ShouldBe("ok\n");
+        (await DockerExecAsync(release, "debug", "wget", "-q", "-O-", "http://app:8080/health")).ShouldBe("ok\n");
+    }
+
+    /// <summary>Docker and swarm: REDIS_MAXMEMORY comes from the included project's .env; the web reaches cache-db by name.</summary>
+    private static async Task IncludedProjectShouldRunWithItsEnvAsync(string release)
+    {
+        (await DockerAsync("inspect", "--format", "{{json .Config.Cmd}}", await ContainerAsync(release, "cache-db"))).Trim().ShouldBe("""["redis-server","--maxmemory","64mb"]""");
+        (await DockerExecAsync(release, "web", "wget", "-q", "-O-", "http://cache-db:6379/health")).ShouldBe("ok\n");
+    }
 
     private async Task<Cli.Result> NuleculeAsync(params string[] args)
     {
@@ -333,12 +454,16 @@ public sealed class ImportedAppsTests : IAsyncLifetime
     }
 
     /// <summary>Runs a command in the first container of <paramref name="component"/> with `docker exec`.</summary>
-    private static async Task<string> DockerExecAsync(string release, string component, params string[] command)
+    private static async Task<string> DockerExecAsync(string release, string component, params string[] command) =>
+        await DockerAsync(["exec", await ContainerAsync(release, component), .. command]);
+
+    /// <summary>The first running container of <paramref name="component"/> (a swarm task's container too: it carries the labels).</summary>
+    private static async Task<string> ContainerAsync(string release, string component)
     {
         var container = (await DockerAsync("ps", "-q", "--filter", $"label={Labels.Release}={release}", "--filter", $"label={Labels.Component}={component}"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         container.ShouldNotBeNull($"no running container of {component}");
-        return await DockerAsync(["exec", container, .. command]);
+        return container;
     }
 }
 
@@ -384,6 +509,14 @@ internal sealed partial class KubeRelease(string ns, string volumes, Func<string
     {
         var result = await Cli.ProgramAsync("kubectl", ["--kubeconfig", KubeCluster.Kubeconfig, "-n", ns, "exec", "deploy/" + deployment, "--", .. command]);
         result.ExitCode.ShouldBe(0, $"kubectl exec deploy/{deployment} -- {string.Join(' ', command)}: {result.Stderr}");
+        return result.Stdout;
+    }
+
+    /// <summary>kubectl in the namespace, its standard output; a failure fails the test.</summary>
+    public async Task<string> KubectlAsync(params string[] args)
+    {
+        var result = await Cli.ProgramAsync("kubectl", ["--kubeconfig", KubeCluster.Kubeconfig, "-n", ns, .. args]);
+        result.ExitCode.ShouldBe(0, $"kubectl {string.Join(' ', args)}: {result.Stderr}");
         return result.Stdout;
     }
 

@@ -209,6 +209,73 @@ public sealed class ComposeImportTests : IDisposable
         deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>().ShouldBe("local/busybox:latest");
     }
 
+    [Fact]
+    public async Task Should_make_a_written_host_port_a_param_that_defaults_to_it()
+    {
+        // Given: one published port per service, two in another, long syntax, a range, a taken name and a container port alone
+        var file = Compose("""
+            services:
+              web:
+                image: busybox:1.36
+                ports: ["8443:443"]
+              api:
+                image: busybox:1.36
+                ports: ["127.0.0.1:8000:80/tcp", {target: 81, published: "8001"}, "9000-9001:90-91", "7000"]
+              db:
+                image: busybox:1.36
+                ports: ["5432:5432"]
+                environment:
+                  DB_PORT: ${DB_PORT:-1}
+            """);
+
+        // When
+        var result = Import(file);
+        var rendered = await RenderAction.RunAsync(new RenderOptions { AppPath = result.Destination, Provider = "docker", Sets = ["WEB_PORT=18443"], Environment = new Dictionary<string, string>() });
+
+        // Then: each literal host port is a string param defaulting to it; ranges, bare container ports and a taken name stay as written
+        Param(result, "WEB_PORT").Default!.GetValue<string>().ShouldBe("8443");
+        Param(result, "API_PORT_80").Default!.GetValue<string>().ShouldBe("8000");
+        Param(result, "API_PORT_81").Default!.GetValue<string>().ShouldBe("8001");
+        Param(result, "DB_PORT").Default!.GetValue<string>().ShouldBe("1");
+        result.Params.Select(p => p.Name).ShouldNotContain("API_PORT_90");
+        var api = File.ReadAllText(Path.Combine(result.Destination, "artifacts", "docker", "api.yaml"));
+        api.ShouldContain("\"127.0.0.1:${API_PORT_80:-8000}:80/tcp\"");
+        api.ShouldContain("published: \"${API_PORT_81:-8001}\"");
+        api.ShouldContain("\"9000-9001:90-91\"");
+        File.ReadAllText(Path.Combine(result.Destination, "artifacts", "docker", "db.yaml")).ShouldContain("\"5432:5432\"");
+        var web = rendered.App.Components.Single(c => c.Name == "web").Artifacts.Single().Documents.Single()!;
+        web["services"]!["web"]!["ports"]![0]!.ToJsonString().ShouldContain("18443");
+    }
+
+    [Fact]
+    public void Should_report_a_secret_mode_and_owner_as_dropped_on_every_target()
+    {
+        // Given: a long-syntax secret with mode, uid and gid, which none of the targets keeps
+        File.WriteAllText(Path.Combine(_dir, "key.txt"), "k");
+        var file = Compose("""
+            services:
+              web:
+                image: busybox:1.36
+                secrets:
+                  - {source: key, target: site.key, mode: 0400, uid: "101", gid: "101"}
+            secrets:
+              key: {file: ../key.txt}
+            """);
+
+        // When
+        var result = Import(file);
+
+        // Then: each of the three keys is dropped, with its place, for docker, swarm and Kubernetes
+        foreach (var target in new[] { "docker", "swarm", "kubernetes" })
+        {
+            foreach (var key in new[] { "mode", "uid", "gid" })
+            {
+                result.Fidelity.ShouldContain(f => f.Target == target && f.Key == $"services.web.secrets[].{key}" && f.Effect == FidelityItem.Dropped && f.At!.Line == 5,
+                    $"{target}: {key}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData("${A}", "${A}")]
     [InlineData("${A:-x}/${B-y}", "${A}/${B}")]

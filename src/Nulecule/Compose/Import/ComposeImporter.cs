@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -78,6 +79,11 @@ public static partial class ComposeImporter
                 project.Values.Add(new ComposeRawValue("${" + param + "}", ["services", name, "image"], [new ComposeReference(param, ":?", $"the image of the service {name} (compose builds it; nulecule runs an image)")],
                     project.Locations.OfKey(services, name) ?? new SourceLocation(project.Displays[0], 0, 0)));
             }
+
+            if (service is JsonObject withPorts)
+            {
+                HostPortParams(project, name, withPorts, variables);
+            }
         }
 
         var parameters = ImportParams.Infer(project, order);
@@ -149,6 +155,69 @@ public static partial class ComposeImporter
         files["Nulecule"] = ImportYaml.Write(nulecule, "Imported by nulecule import: one component per compose service, in dependency order");
         return new ImportPlan(id, order, parameters, Sorted(fidelity), files, copies);
     }
+
+    /// <summary>
+    /// A host port written as a number becomes a param defaulting to it (`"8443:443"` gives
+    /// `"${WEB_PORT:-8443}:443"`), as an image does: a fixed host port is the first thing that
+    /// clashes on a shared host. The param is SERVICE_PORT when the service publishes one such port,
+    /// else SERVICE_PORT_TARGET; a name another variable (or the .env) has already leaves the port as written.
+    /// </summary>
+    private static void HostPortParams(ImportSource project, string name, JsonObject service, HashSet<string> variables)
+    {
+        if (service["ports"] is not JsonArray ports)
+        {
+            return;
+        }
+
+        var found = new List<(int Index, string Host, string Target, Func<string, string> Rewrite)>();
+        for (var i = 0; i < ports.Count; i++)
+        {
+            switch (ports[i])
+            {
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String && ShortPort().Match(v.GetValue<string>()) is { Success: true } m:
+                    var (ip, host, rest) = (m.Groups["ip"].Value, m.Groups["host"].Value, m.Groups["rest"].Value);
+                    found.Add((i, host, m.Groups["target"].Value, reference => ip + reference + ":" + rest));
+                    break;
+                case JsonObject o when o["published"] is JsonValue published && o["target"] is { } target
+                    && published.ToString() is var text && text.Length > 0 && text.All(char.IsAsciiDigit):
+                    found.Add((i, text, target.ToString(), reference => reference));
+                    break;
+            }
+        }
+
+        var prefix = DockerArtifact.ImageParam(name)[..^"IMAGE".Length] + "PORT";
+        foreach (var (index, host, target, rewrite) in found)
+        {
+            var param = found.Count == 1 ? prefix : $"{prefix}_{target}";
+            if (project.DotEnv.ContainsKey(param) || project.IncludedEnv.ContainsKey(param) || !variables.Add(param))
+            {
+                continue;
+            }
+
+            var reference = "${" + param + ":-" + host + "}";
+            var text = rewrite(reference);
+            JsonNode node = ports[index]!;
+            var at = project.Locations.Of(node is JsonObject o ? o["published"] : node) ?? project.Locations.OfKey(service, "ports") ?? new SourceLocation(project.Displays[0], 0, 0);
+            List<string> path = ["services", name, "ports", index.ToString(CultureInfo.InvariantCulture)];
+            if (node is JsonObject map)
+            {
+                map["published"] = text;
+                project.Locations.Set(map["published"], at);
+                path.Add("published");
+            }
+            else
+            {
+                ports[index] = text;
+                project.Locations.Set(ports[index], at);
+            }
+
+            project.Values.Add(new ComposeRawValue(text, path, [new ComposeReference(param, ":-", host)], at));
+        }
+    }
+
+    /// <summary>Short port syntax with a literal host port: `[IP:]HOST:TARGET[/PROTOCOL]` (no ranges, no variables).</summary>
+    [GeneratedRegex(@"^(?<ip>(?:\[[0-9A-Fa-f:.]+\]|[0-9.]+):)?(?<host>[0-9]+):(?<rest>(?<target>[0-9]+)(?:/[a-z]+)?)$")]
+    private static partial Regex ShortPort();
 
     private static List<FidelityItem> Sorted(List<FidelityItem> items) =>
         items.Distinct()

@@ -522,6 +522,15 @@ internal sealed partial class KubernetesManifests(ImportSource project, IReadOnl
         foreach (var reference in service[section] as JsonArray ?? [])
         {
             var source = reference is JsonObject o ? o["source"]!.ToString() : reference!.ToString();
+            foreach (var (key, _) in reference as JsonObject ?? [])
+            {
+                if (key is not ("source" or "target"))
+                {
+                    report($"{section}[].{key}", FidelityItem.Dropped,
+                        "only source and target are kept: the file is mounted with Kubernetes' default mode (0644), owned by root", project.Locations.OfKey((JsonObject)reference!, key));
+                }
+            }
+
             var target = reference is JsonObject t && t["target"] is { } tt ? tt.ToString() : source;
             var path = target.StartsWith('/') ? target : section == "secrets" ? $"/run/secrets/{target}" : $"/{target}";
             var spec = project.Document[section]?[source] as JsonObject ?? [];
