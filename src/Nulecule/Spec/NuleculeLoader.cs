@@ -106,10 +106,19 @@ public static class NuleculeLoader
     /// <summary>The first key that is a list or a mapping (`? [a]: b`); the reader expects text keys only.</summary>
     private static TreeNode? FirstComplexKey(TreeNode root)
     {
+        // A node that aliases share is looked at once: walking each reference would take time
+        // exponential in the aliases of a "billion laughs" file.
+        var seen = new HashSet<TreeNode>(ReferenceEqualityComparer.Instance);
         var pending = new Stack<TreeNode>([root]);
         while (pending.Count > 0)
         {
-            switch (pending.Pop())
+            var node = pending.Pop();
+            if (!seen.Add(node))
+            {
+                continue;
+            }
+
+            switch (node)
             {
                 case TreeMapping map:
                     foreach (var (key, value) in map.Children)

@@ -7,6 +7,24 @@ public class NuleculeLoaderTests
     private static LoadResult Parse(string text) => NuleculeLoader.Parse(text, "/app/Nulecule", "Nulecule");
 
     [Fact]
+    public async Task Should_refuse_a_billion_laughs_file_after_reading_each_shared_node_once()
+    {
+        // 9^30 nodes if each alias were followed; a walk per node reads 31 lists.
+        var text = new System.Text.StringBuilder("specversion: 0.0.2\nid: laughs\nmetadata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var i = 1; i < 30; i++)
+        {
+            text.Append($"  a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 9))}]\n");
+        }
+
+        text.Append("graph:\n  - name: web\n    params:\n      - name: x\n        description: a list bomb\n        default: *a29\n");
+
+        // A guard against a walk that never ends, not a speed test: reading this takes milliseconds.
+        var result = await Task.Run(() => Parse(text.ToString())).WaitAsync(TimeSpan.FromMinutes(2));
+
+        result.Diagnostics.ShouldContain(d => d.IsError && d.Message.Contains("must be a scalar", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Should_load_the_legacy_map_form_into_the_same_model()
     {
         var result = Parse("""
