@@ -244,8 +244,8 @@ public sealed class ImportedAppsTests : IAsyncLifetime
         var (release, kube) = await RunOnKubernetesAsync("three-tier", ["db", "api", "proxy"], ThreeTierSets());
 
         (await kube.ReadyPodsAsync(release, "api")).ShouldBe(2);
-        (await kube.ExecAsync("proxy", "wget", "-q", "-O-", "http://api:8000/health")).ShouldBe("ok\n");
-        (await kube.ExecAsync("api", "wget", "-q", "-O-", "http://db:5432/health")).ShouldBe("ok\n");
+        (await kube.ReachAsync("proxy", "http://api:8000/health")).ShouldBe("ok\n");
+        (await kube.ReachAsync("api", "http://db:5432/health")).ShouldBe("ok\n");
         (await kube.ExecAsync("api", "sh", "-c", "echo $DATABASE_URL")).ShouldBe($"postgres://shop:{DbPassword}@db:5432/shop\n");
 
         await kube.StopAsync(release);
@@ -263,7 +263,7 @@ public sealed class ImportedAppsTests : IAsyncLifetime
         (await kube.ExecAsync("web", "cat", "/run/secrets/site.key")).ShouldBe(File.ReadAllText(Repo.Path("docs", "import", "secrets-configs", "tls.key")));
         (await kube.ExecAsync("app", "cat", "/run/secrets/db_password")).ShouldBe(DbPassword);
         (await kube.ExecAsync("app", "sh", "-c", "echo $API_KEY")).ShouldBe(ApiKey + "\n");
-        (await kube.ExecAsync("web", "wget", "-q", "-O-", "http://app:9000/health")).ShouldBe("ok\n");
+        (await kube.ReachAsync("web", "http://app:9000/health")).ShouldBe("ok\n");
 
         await kube.StopAsync(release);
         ShouldNotShowASecret();
@@ -275,8 +275,8 @@ public sealed class ImportedAppsTests : IAsyncLifetime
         // The report: "profiles dropped: the service always runs on Kubernetes". With no profile enabled, all three run.
         var (release, kube) = await RunOnKubernetesAsync("profiles", ["app", "debug", "mailcatcher"], ProfilesSets("APP_PORT=8081", NoProfile));
 
-        (await kube.ExecAsync("app", "wget", "-q", "-O-", "http://mailcatcher:1025/health")).ShouldBe("ok\n");
-        (await kube.ExecAsync("debug", "wget", "-q", "-O-", "http://app:8080/health")).ShouldBe("ok\n");
+        (await kube.ReachAsync("app", "http://mailcatcher:1025/health")).ShouldBe("ok\n");
+        (await kube.ReachAsync("debug", "http://app:8080/health")).ShouldBe("ok\n");
 
         await kube.StopAsync(release);
         ShouldNotShowASecret();
@@ -288,7 +288,7 @@ public sealed class ImportedAppsTests : IAsyncLifetime
         var (release, kube) = await RunOnKubernetesAsync("include", ["cache-db", "web"], IncludeSets());
 
         (await kube.KubectlAsync("get", "deployment", "cache-db", "-o", "jsonpath={.spec.template.spec.containers[0].args}")).ShouldBe("""["redis-server","--maxmemory","64mb"]""");
-        (await kube.ExecAsync("web", "wget", "-q", "-O-", "http://cache-db:6379/health")).ShouldBe("ok\n");
+        (await kube.ReachAsync("web", "http://cache-db:6379/health")).ShouldBe("ok\n");
 
         await kube.StopAsync(release);
         ShouldNotShowASecret();
@@ -518,6 +518,18 @@ internal sealed partial class KubeRelease(string ns, string volumes, Func<string
         var result = await Cli.ProgramAsync("kubectl", ["--kubeconfig", KubeCluster.Kubeconfig, "-n", ns, .. args]);
         result.ExitCode.ShouldBe(0, $"kubectl {string.Join(' ', args)}: {result.Stderr}");
         return result.Stdout;
+    }
+
+    /// <summary>
+    /// What `wget URL` prints in the deployment's first pod, asked until it answers (two minutes at
+    /// most): a Service answers a moment after its pods are ready, once the endpoints controller and
+    /// kube-proxy have caught up ("No route to host" until then), and `run --wait` waits for pods,
+    /// as `helm --wait` does, not for every node's rules.
+    /// </summary>
+    public async Task<string> ReachAsync(string deployment, string url)
+    {
+        var text = await Probes.EventuallyAsync(() => TryExecAsync(deployment, "wget", "-q", "-O-", url), text => text.Length > 0, TimeSpan.FromMinutes(2));
+        return text.Length > 0 ? text : await ExecAsync(deployment, "wget", "-q", "-O-", url);
     }
 
     /// <summary>As <see cref="ExecAsync"/>, for polling: what it printed, or "" when it failed.</summary>
