@@ -28,9 +28,6 @@ internal sealed class Applier
     /// <summary>How many requests the preflight and the apply have in flight at once.</summary>
     public const int Concurrency = 8;
 
-    /// <summary>A list of one kind is read in pages of this many objects.</summary>
-    private const int ListPage = 500;
-
     /// <summary>Objects as the preflight read them (path -> object, null: absent), so apply does not read them again.</summary>
     private readonly ConcurrentDictionary<string, JsonObject?> _live = new(StringComparer.Ordinal);
 
@@ -161,34 +158,22 @@ internal sealed class Applier
     /// </summary>
     private async Task<Dictionary<string, JsonObject>?> ListAsync(ApiResource resource, string? ns, CancellationToken cancellationToken)
     {
-        var byName = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        string? next = null;
-        do
+        if (await _api.ListAllAsync(resource.CollectionPath(ns), "", cancellationToken) is not { } items)
         {
-            JsonNode? page;
-            try
-            {
-                page = await _api.GetAsync($"{resource.CollectionPath(ns)}?limit={ListPage}{(next is null ? "" : "&continue=" + Uri.EscapeDataString(next))}", cancellationToken);
-            }
-            catch (KubeApiException e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.MethodNotAllowed)
-            {
-                return null;
-            }
-
-            foreach (var item in (page?["items"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                if ((string?)item["metadata"]?["name"] is { } name)
-                {
-                    // List items come without their own apiVersion and kind; a read object has them.
-                    item["apiVersion"] ??= resource.ApiVersion;
-                    item["kind"] ??= resource.Kind;
-                    byName[name] = item;
-                }
-            }
-
-            next = (string?)page?["metadata"]?["continue"] is { Length: > 0 } token ? token : null;
+            return null;
         }
-        while (next is not null);
+
+        var byName = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if ((string?)item["metadata"]?["name"] is { } name)
+            {
+                // List items come without their own apiVersion and kind; a read object has them.
+                item["apiVersion"] ??= resource.ApiVersion;
+                item["kind"] ??= resource.Kind;
+                byName[name] = item;
+            }
+        }
 
         return byName;
     }

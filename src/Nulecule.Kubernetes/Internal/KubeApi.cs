@@ -25,6 +25,37 @@ internal sealed class KubeApi
     public string Server => _base;
 
     /// <summary>GET a JSON document; null when the server answers 404.</summary>
+    /// <summary>
+    /// Every item of a collection, page by page (<paramref name="query"/> is added to each page's
+    /// `limit`/`continue`); null when the server does not let this user list it (403 or 405).
+    /// </summary>
+    public async Task<List<JsonObject>?> ListAllAsync(string collection, string query, CancellationToken cancellationToken)
+    {
+        var items = new List<JsonObject>();
+        string? next = null;
+        do
+        {
+            JsonNode? page;
+            try
+            {
+                page = await GetAsync($"{collection}?{query}{(query.Length > 0 ? "&" : "")}limit={ListPage}{(next is null ? "" : "&continue=" + Uri.EscapeDataString(next))}", cancellationToken);
+            }
+            catch (KubeApiException e) when (e.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.MethodNotAllowed)
+            {
+                return null;
+            }
+
+            items.AddRange((page?["items"] as JsonArray ?? []).OfType<JsonObject>());
+            next = (string?)page?["metadata"]?["continue"] is { Length: > 0 } token ? token : null;
+        }
+        while (next is not null);
+
+        return items;
+    }
+
+    /// <summary>How many items a list asks for at once.</summary>
+    private const int ListPage = 500;
+
     public async Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken)
     {
         try

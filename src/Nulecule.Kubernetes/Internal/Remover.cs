@@ -16,7 +16,6 @@ internal sealed class Remover
     /// <summary>A message names at most this many objects per list and counts the rest.</summary>
     internal const int NamesShown = 10;
 
-    private const int ListPage = 500;
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(500);
 
@@ -242,33 +241,10 @@ internal sealed class Remover
     }
 
     /// <summary>The identities of every object the selector matches; null when the server does not let this user list them.</summary>
-    private async Task<HashSet<string>?> ListAsync(string collection, string selector, CancellationToken cancellationToken)
-    {
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        string? next = null;
-        do
-        {
-            JsonNode? page;
-            try
-            {
-                page = await _api.GetAsync($"{collection}?{Selectors.Query(selector)}&limit={ListPage}{(next is null ? "" : "&continue=" + Uri.EscapeDataString(next))}", cancellationToken);
-            }
-            catch (KubeApiException e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.MethodNotAllowed)
-            {
-                return null;
-            }
-
-            foreach (var item in (page?["items"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                found.Add(Identity(item));
-            }
-
-            next = (string?)page?["metadata"]?["continue"] is { Length: > 0 } token ? token : null;
-        }
-        while (next is not null);
-
-        return found;
-    }
+    private async Task<HashSet<string>?> ListAsync(string collection, string selector, CancellationToken cancellationToken) =>
+        await _api.ListAllAsync(collection, Selectors.Query(selector), cancellationToken) is { } items
+            ? items.Select(Identity).ToHashSet(StringComparer.Ordinal)
+            : null;
 
     /// <summary>The uid (name when there is none): what tells the object deleted from one made again since.</summary>
     private static string Identity(JsonNode body) => (string?)body["metadata"]?["uid"] ?? "name:" + (string?)body["metadata"]?["name"];
