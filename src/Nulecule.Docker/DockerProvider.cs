@@ -64,12 +64,13 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
         if (options.DryRun)
         {
             var current = await ExistingForDryRunAsync(options, cancellationToken);
-            return DryRunPlan.Describe(WithScaledCounts(app, options, plan, current), masker, current);
+            return DryRunPlan.Describe(WithScaledCounts(app, options, plan, current).Plan, masker, current);
         }
 
         var client = await ClientAsync(cancellationToken);
         var reporter = options.Reporter;
         List<ContainerListResponse> existing;
+        IReadOnlyList<ScaledReplicas> held;
         bool firstRun;
         try
         {
@@ -82,7 +83,7 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
             }
 
             existing = OfRelease(all, options.Release).Where(c => !TransientNames.IsTransient(NameOf(c))).ToList();
-            plan = WithScaledCounts(app, options, plan, existing);
+            (plan, held) = WithScaledCounts(app, options, plan, existing);
             firstRun = existing.Count == 0;
             existing.AddRange(Ownership.ForeignContainers(all, plan, existing, options));
         }
@@ -118,7 +119,7 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
             var stale = existing.Where(c => !planned.Contains(NameOf(c))).OrderByDescending(OrderOf).ToList();
             objects.AddRange(await rollout.RunAsync(stale, existing.ToDictionary(NameOf, StringComparer.Ordinal), cancellationToken));
             await replacer.CommitAsync(cancellationToken);
-            return new DeployResult(objects);
+            return new DeployResult(objects) { Scaled = held };
         }
         catch (Exception e)
         {
@@ -360,13 +361,17 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
             "the docker provider scales compose services by running the deployed revision with the count",
             hint: "use `nulecule scale RELEASE COMPONENT[/SERVICE] --replicas N`");
 
-    /// <summary>The plan again when a compose service keeps a count `scale` gave it (<see cref="ScaledCounts"/>).</summary>
-    private ReleasePlan WithScaledCounts(RenderedApp app, RunOptions options, ReleasePlan plan, IReadOnlyList<ContainerListResponse>? existing)
+    /// <summary>
+    /// The plan again when a compose service keeps a count `scale` gave it (<see cref="ScaledCounts"/>),
+    /// and the services held at such a count, for the record.
+    /// </summary>
+    private (ReleasePlan Plan, IReadOnlyList<ScaledReplicas> Held) WithScaledCounts(RenderedApp app, RunOptions options, ReleasePlan plan, IReadOnlyList<ContainerListResponse>? existing)
     {
-        var kept = ScaledCounts.Kept(plan, existing ?? [], options.Scale);
+        var services = ScaledCounts.Own(app);
+        var kept = ScaledCounts.Kept(services, existing ?? [], options.Scale, options.Scaled);
         if (kept.Count == 0)
         {
-            return plan;
+            return (plan, ScaledCounts.Held(services, options.Scale));
         }
 
         var scale = new Dictionary<string, int>(kept, StringComparer.Ordinal);
@@ -380,7 +385,7 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
             scale[key] = count;
         }
 
-        return ReleasePlanner.Plan(app, options with { Scale = scale }, _environment);
+        return (ReleasePlanner.Plan(app, options with { Scale = scale }, _environment), ScaledCounts.Held(services, scale));
     }
 
     public void Dispose() => _engine.Dispose();

@@ -238,23 +238,45 @@ public sealed class ComposePlannerTests
     [Fact]
     public void Should_keep_a_scaled_count_while_the_artifacts_own_count_is_what_it_was()
     {
-        var plan = Plan(Scalable);
+        // web's artifact says 2, db's 1 (Scalable)
+        IReadOnlyList<(string, string, int)> services = [("stack", "web", 2), ("stack", "db", 1)];
 
         // web: artifact 2, scaled to 3; db runs its artifact's one
-        ScaledCounts.Kept(plan, [Running("web", 1, "2"), Running("web", 2, "2"), Running("web", 3, "2"), Running("db", 1, "1")], null)
+        ScaledCounts.Kept(services, [Running("web", 1, "2"), Running("web", 2, "2"), Running("web", 3, "2"), Running("db", 1, "1")], null, null)
             .ShouldBe(new Dictionary<string, int> { ["stack/web"] = 3 });
 
         // The artifact said 1 when web was scaled: its count changed since, and wins.
-        ScaledCounts.Kept(plan, [Running("web", 1, "1"), Running("web", 2, "1"), Running("web", 3, "1")], null).ShouldBeEmpty();
+        ScaledCounts.Kept(services, [Running("web", 1, "1"), Running("web", 2, "1"), Running("web", 3, "1"), Running("db", 1, "1")], null, null).ShouldBeEmpty();
 
         // A replica removed behind the tool's back is made again: the highest number counts.
-        ScaledCounts.Kept(plan, [Running("web", 1, "2"), Running("web", 4, "2")], null)["stack/web"].ShouldBe(4);
+        ScaledCounts.Kept(services, [Running("web", 1, "2"), Running("web", 4, "2"), Running("db", 1, "1")], null, null)["stack/web"].ShouldBe(4);
 
         // A count being set now is not kept, nor one a set-aside container of a replacement would give.
-        ScaledCounts.Kept(plan, [Running("web", 1, "2"), Running("web", 2, "2"), Running("web", 3, "2")], new Dictionary<string, int> { ["stack"] = 1 }).ShouldBeEmpty();
+        ScaledCounts.Kept(services, [Running("web", 1, "2"), Running("web", 2, "2"), Running("web", 3, "2"), Running("db", 1, "1")], new Dictionary<string, int> { ["stack"] = 1 }, null).ShouldBeEmpty();
         var transient = Running("web", 3, "2");
         transient.Names = ["/r1-web-3--prev"];
-        ScaledCounts.Kept(plan, [Running("web", 1, "2"), Running("web", 2, "2"), transient], null).ShouldBeEmpty();
+        ScaledCounts.Kept(services, [Running("web", 1, "2"), Running("web", 2, "2"), transient, Running("db", 1, "1")], null, null).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Should_keep_a_count_of_zero_from_the_record_while_the_artifacts_own_count_is_what_it_was()
+    {
+        IReadOnlyList<(string, string, int)> services = [("stack", "web", 2), ("stack", "db", 1)];
+        var db = Running("db", 1, "1");
+
+        // No web container: the record says web was scaled to 0 while its artifact said 2
+        ScaledCounts.Kept(services, [db], null, [new ScaledReplicas("stack/web", 0, 2)]).ShouldBe(new Dictionary<string, int> { ["stack/web"] = 0 });
+
+        // The artifact's count changed since (the record says 3): the artifact wins; no record: the artifact's count
+        ScaledCounts.Kept(services, [db], null, [new ScaledReplicas("stack/web", 0, 3)]).ShouldBeEmpty();
+        ScaledCounts.Kept(services, [db], null, null).ShouldBeEmpty();
+
+        // Containers that run say more than the record
+        ScaledCounts.Kept(services, [Running("web", 1, "2"), db], null, [new ScaledReplicas("stack/web", 0, 2)]).ShouldBe(new Dictionary<string, int> { ["stack/web"] = 1 });
+
+        // What the record keeps: the counts that differ from the artifact's, per service (a component's count for each of its services)
+        ScaledCounts.Held(services, new Dictionary<string, int> { ["stack"] = 1 }).ShouldBe([new ScaledReplicas("stack/web", 1, 2)]);
+        ScaledCounts.Held(services, new Dictionary<string, int> { ["stack/db"] = 0, ["stack/web"] = 2 }).ShouldBe([new ScaledReplicas("stack/db", 0, 1)]);
     }
 
     [Fact]

@@ -47,16 +47,20 @@ public sealed class ScaleAction(ProviderRegistry registry, IProvider provider)
         {
             // The deployed revision again, with the count: what already runs is left alone.
             var deployed = Store is null ? null : (await Store.HistoryAsync(Release, ct).ConfigureAwait(false)).LastOrDefault(r => r.State == ReleaseState.Deployed);
-            if (deployed is null || Key is null)
+            if (Store is null || deployed is null || Key is null)
             {
                 throw new NuleculeException($"release '{Release}' has no deployed revision to scale", null, $"see `nulecule history {Release}`");
             }
 
             var scaled = service is null ? component : $"{component}/{service}";
-            await provider.RunAsync(
+            var result = await provider.RunAsync(
                 Key.Open(deployed).ToRenderedApp(),
-                new RunOptions { Release = Release, Revision = deployed.Revision, Scale = new Dictionary<string, int> { [scaled] = Replicas }, Reporter = Reporter },
+                new RunOptions { Release = Release, Revision = deployed.Revision, Scale = new Dictionary<string, int> { [scaled] = Replicas }, Scaled = deployed.Scaled, Reporter = Reporter },
                 ct).ConfigureAwait(false);
+
+            // The revision's record says what runs now and which counts `scale` holds: a service
+            // scaled to 0 keeps its count on the next run, though no container is left to carry it.
+            await Store.UpdateAsync(deployed with { Objects = result.Objects, Scaled = result.Scaled.Count == 0 ? null : result.Scaled }, ct).ConfigureAwait(false);
             return scaled;
         }
 

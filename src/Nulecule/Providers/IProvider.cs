@@ -161,6 +161,12 @@ public sealed record RunOptions
 
     /// <summary>Replica counts that `scale` sets over a compose artifact's own: by "component" (each of its services) or "component/service".</summary>
     public IReadOnlyDictionary<string, int>? Scale { get; init; }
+
+    /// <summary>
+    /// The counts an earlier `scale` set, as the release's record holds them (<see cref="DeployResult.Scaled"/>
+    /// of the deployed revision): a service scaled to 0 has no container left to say so.
+    /// </summary>
+    public IReadOnlyList<ScaledReplicas>? Scaled { get; init; }
 }
 
 /// <summary>
@@ -240,7 +246,16 @@ public sealed record DeployResult(IReadOnlyList<DeployedObject> Objects)
 {
     /// <summary>For `--dry-run`: the operations that would be made, one line each, masked.</summary>
     public IReadOnlyList<string> PlannedOperations { get; init; } = [];
+
+    /// <summary>The compose services that run a count `scale` set instead of their artifact's own; the record keeps them.</summary>
+    public IReadOnlyList<ScaledReplicas> Scaled { get; init; } = [];
 }
+
+/// <summary>
+/// A compose service ("component/service") held at <paramref name="Replicas"/> by `scale` while its
+/// artifact says <paramref name="ArtifactReplicas"/>; a run keeps the count until the artifact's own changes.
+/// </summary>
+public sealed record ScaledReplicas(string Service, int Replicas, int ArtifactReplicas);
 
 /// <summary>
 /// <see cref="Revision"/> is the object's `io.nulecule.revision` label when the provider reports it;

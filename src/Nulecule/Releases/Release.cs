@@ -40,6 +40,9 @@ public sealed record Release
     /// <summary>The engine objects this revision created or kept, with their config hashes.</summary>
     public IReadOnlyList<DeployedObject> Objects { get; init; } = [];
 
+    /// <summary>Compose services that `scale` holds at another count than their artifact's (docker); null when none.</summary>
+    public IReadOnlyList<ScaledReplicas>? Scaled { get; init; }
+
     /// <summary>The <see cref="ReleaseManifest"/>, encrypted by <see cref="ReleaseKey.Seal"/>.</summary>
     public required string SealedManifest { get; init; }
 

@@ -151,7 +151,11 @@ internal sealed class ReleaseOperation : IAsyncDisposable
         try
         {
             // The history as it was before this pending record: which kinds the prune must look at.
-            result = await _config.Provider.RunAsync(app, RunOptionsFor(revision, settings) with { RecordedKinds = RecordedKinds.Before(history) }, cancellationToken);
+            result = await _config.Provider.RunAsync(app, RunOptionsFor(revision, settings) with
+            {
+                RecordedKinds = RecordedKinds.Before(history),
+                Scaled = history.LastOrDefault(r => r.State == ReleaseState.Deployed)?.Scaled,
+            }, cancellationToken);
         }
         catch (Exception ex) when (ex is OperationFailedException or NuleculeException or OperationCanceledException or TimeoutException or IOException or HttpRequestException)
         {
@@ -202,6 +206,7 @@ internal sealed class ReleaseOperation : IAsyncDisposable
             State = ReleaseState.Deployed,
             Updated = _config.Clock.GetUtcNow(),
             Objects = result.Objects,
+            Scaled = result.Scaled.Count == 0 ? null : result.Scaled,
             Description = description,
         };
         await _config.Store.UpdateAsync(deployed, CancellationToken.None);
