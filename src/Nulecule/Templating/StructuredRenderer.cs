@@ -39,10 +39,21 @@ public static partial class StructuredRenderer
     /// <summary>The YAML parser alone (what the JSON fast path must agree with).</summary>
     internal static StructuredResult RenderYaml(string file, string text, IReadOnlyDictionary<string, Spec.Scalar>? context)
     {
+        var outcome = TryRenderBlock(file, text, context, out var direct);
+        return outcome == BlockOutcome.Done ? direct! : RenderEvents(file, text, context, outcome == BlockOutcome.Unsure);
+    }
+
+    /// <summary>
+    /// The YAML parsing events, from the block reader or (<paramref name="parserOnly"/>, or when
+    /// it is unsure) YamlDotNet's parser, built into nodes: what the direct block path must agree
+    /// with, and where anything it refuses is read and reported.
+    /// </summary>
+    internal static StructuredResult RenderEvents(string file, string text, IReadOnlyDictionary<string, Spec.Scalar>? context, bool parserOnly = false)
+    {
         var builder = new Builder(file, context);
         try
         {
-            return builder.Build(Yaml.YamlFile.Events(text));
+            return builder.Build(parserOnly ? new YamlDotNet.Core.Parser(new StringReader(text)) : Yaml.YamlFile.Events(text));
         }
         catch (YamlException ex)
         {
@@ -296,7 +307,7 @@ public static partial class StructuredRenderer
                 && Substitution.TryGetSingleReference(text, out var name)
                 && context.TryGetValue(name, out var value))
             {
-                Substitute(text);
+                AddOnce(_used, name);
                 return ScalarValues.ToNode(value);
             }
 
@@ -306,34 +317,89 @@ public static partial class StructuredRenderer
                 return OriginalText.Read(text);
             }
 
-            var result = Apply(text);
-            return result.Changed ? JsonValue.Create(result.Text) : OriginalText.Read(text);
+            var substituted = Apply(text, out var changed);
+            return changed ? JsonValue.Create(substituted) : OriginalText.Read(text);
         }
 
-        public string Substitute(string text) => context is null ? text : Apply(text).Text;
+        public string Substitute(string text) => context is null ? text : Apply(text, out _);
 
         public StructuredResult Result(List<JsonNode> documents) => new(documents, _used, _unresolved);
 
-        private SubstitutionResult Apply(string text)
+        // Substitution.Apply's text and names (safe_substitute's rules, the same reference reader),
+        // without its per-call lists and spans: the names go straight into this document's lists.
+        // Changed: a reference was replaced or `$$` unescaped; otherwise the text is returned as is.
+        private string Apply(string text, out bool changed)
         {
-            var result = Substitution.Apply(text, context!);
-            foreach (var name in result.Used)
+            changed = false;
+            var dollar = text.IndexOf('$', StringComparison.Ordinal);
+            if (dollar < 0)
             {
-                if (!_used.Contains(name, StringComparer.Ordinal))
+                return text;
+            }
+
+            var output = SubstitutionBuilder ?? new System.Text.StringBuilder(256);
+            SubstitutionBuilder = null;
+            output.Clear().Append(text, 0, dollar);
+            var i = dollar;
+            while (i < text.Length)
+            {
+                if (text[i] != '$')
                 {
-                    _used.Add(name);
+                    var next = text.IndexOf('$', i);
+                    var end = next < 0 ? text.Length : next;
+                    output.Append(text, i, end - i);
+                    i = end;
+                    continue;
+                }
+
+                if (Substitution.TryReadReference(text, i, out var name, out var length))
+                {
+                    if (context!.TryGetValue(name, out var value))
+                    {
+                        output.Append(ScalarValues.TextOf(value));
+                        AddOnce(_used, name);
+                        changed = true;
+                    }
+                    else
+                    {
+                        output.Append(text, i, length);
+                        AddOnce(_unresolved, name);
+                    }
+
+                    i += length;
+                }
+                else if (i + 1 < text.Length && text[i + 1] == '$')
+                {
+                    output.Append('$');
+                    changed = true;
+                    i += 2;
+                }
+                else
+                {
+                    // A lone `$` or an unterminated `${`: left alone.
+                    output.Append('$');
+                    i++;
                 }
             }
 
-            foreach (var name in result.Unresolved)
+            var result = changed ? output.ToString() : text;
+            if (output.Capacity <= 64 * 1024)
             {
-                if (!_unresolved.Contains(name, StringComparer.Ordinal))
-                {
-                    _unresolved.Add(name);
-                }
+                SubstitutionBuilder = output;
             }
 
             return result;
+        }
+
+        [ThreadStatic]
+        private static System.Text.StringBuilder? SubstitutionBuilder;
+
+        private static void AddOnce(List<string> names, string name)
+        {
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
         }
 
         private JsonNode? Remember(NodeEvent node, JsonNode? value)

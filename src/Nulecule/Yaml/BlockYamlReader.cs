@@ -92,6 +92,17 @@ internal sealed class BlockYamlReader
         return new BlockYamlReader(text, tree).ReadStream() && !tree.Refused ? tree.Documents : null;
     }
 
+    /// <summary>
+    /// Reads <paramref name="text"/> into <paramref name="sink"/> as it goes; false when unsure,
+    /// and then what the sink was given is to be dropped (the reader may stop anywhere).
+    /// </summary>
+    public static bool TryReadInto(string text, EventSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(sink);
+        return text.Length > 0 && text.AsSpan().IndexOfAny(Unsure) < 0 && new BlockYamlReader(text, sink).ReadStream();
+    }
+
     private static string UnsureChars()
     {
         var chars = new List<char>();
@@ -743,7 +754,7 @@ internal sealed class BlockYamlReader
     }
 
     /// <summary>Where the reader puts what it reads: YamlDotNet's events, or nodes.</summary>
-    private abstract class EventSink
+    internal abstract class EventSink
     {
         public abstract void StreamStart(Mark at);
 
