@@ -99,10 +99,14 @@ public static class TemplateOutput
 
     private static string Plain(RenderedArtifact artifact) => artifact.Format switch
     {
-        ArtifactFormat.Json => artifact.Text.TrimEnd('\n') + "\n",
+        ArtifactFormat.Json => EndingInOneBreak(artifact.Text),
         ArtifactFormat.DockerRun => string.Concat(artifact.Commands.Select(c => "docker run " + string.Join(' ', c.Arguments.Select(ShellQuote)) + "\n")),
         _ => artifact.Text,
     };
+
+    // The text with its trailing line breaks made one; written JSON mostly has exactly one already.
+    private static string EndingInOneBreak(string text) =>
+        text.Length >= 2 && text[^1] == '\n' && text[^2] != '\n' ? text : text.TrimEnd('\n') + "\n";
 
     /// <summary>A copy of <paramref name="node"/> with every scalar that holds a secret masked.</summary>
     public static JsonNode? Masked(JsonNode? node, SecretMasker masker)

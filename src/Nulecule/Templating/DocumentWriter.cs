@@ -1,4 +1,5 @@
 using Nulecule.Yaml;
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -30,13 +31,10 @@ public static class DocumentWriter
         // those are written directly. A document with anything else (line breaks, escapes, quotes,
         // non-ASCII, long keys, a scalar root) goes through YamlDotNet's emitter, whose choices the
         // direct writer reproduces byte for byte (DocumentWriterTests compares the two).
-        var builder = new StringBuilder(256 * documents.Count);
-        if (TryWriteYaml(documents, builder))
-        {
-            return builder.ToString();
-        }
-
-        return ToYamlWithEmitter(documents);
+        var builder = RentBuilder();
+        var written = TryWriteYaml(documents, builder) ? builder.ToString() : null;
+        ReturnBuilder(builder);
+        return written ?? ToYamlWithEmitter(documents);
     }
 
     /// <summary>The YAML text as YamlDotNet's emitter writes it: the reference for the direct writer.</summary>
@@ -314,26 +312,69 @@ public static class DocumentWriter
 
     public static string ToJson(JsonNode? document)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions
+        // The buffer and writer are the thread's own, reused from artifact to artifact.
+        var buffer = JsonBuffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        var writer = JsonWriter ??= new Utf8JsonWriter(buffer, JsonOptions);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        if (document is null)
         {
-            Indented = true,
-
-            // Artifacts are not embedded in HTML; keep `<`, `&`, `'` and non-ASCII readable.
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }))
+            writer.WriteNullValue();
+        }
+        else
         {
-            if (document is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                document.WriteTo(writer);
-            }
+            document.WriteTo(writer);
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        writer.Flush();
+        var utf8 = buffer.WrittenSpan;
+        var text = string.Create(Encoding.UTF8.GetCharCount(utf8) + 1, utf8.Length, static (chars, length) =>
+        {
+            var written = Encoding.UTF8.GetChars(JsonBuffer!.WrittenSpan[..length], chars);
+            chars[written] = '\n';
+        });
+
+        // A buffer grown by one huge document is not kept for the rest of the run.
+        if (buffer.Capacity > 1024 * 1024)
+        {
+            JsonBuffer = null;
+            JsonWriter = null;
+        }
+
+        return text;
+    }
+
+    private static readonly JsonWriterOptions JsonOptions = new()
+    {
+        Indented = true,
+
+        // Artifacts are not embedded in HTML; keep `<`, `&`, `'` and non-ASCII readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? JsonBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? JsonWriter;
+
+    [ThreadStatic]
+    private static StringBuilder? YamlBuilder;
+
+    // The thread's builder for YAML text, cleared; one that grew past 1 MiB is not kept.
+    private static StringBuilder RentBuilder()
+    {
+        var builder = YamlBuilder ?? new StringBuilder(16 * 1024);
+        YamlBuilder = null;
+        return builder.Clear();
+    }
+
+    private static void ReturnBuilder(StringBuilder builder)
+    {
+        if (builder.Capacity <= 1024 * 1024)
+        {
+            YamlBuilder = builder.Clear();
+        }
     }
 
     private static void Emit(IEmitter emitter, JsonNode? node)
