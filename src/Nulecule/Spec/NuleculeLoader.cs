@@ -128,14 +128,21 @@ public static class NuleculeLoader
                             return key;
                         }
 
-                        pending.Push(value);
+                        // Scalars hold no keys: only collections are walked (and remembered).
+                        if (value is not TreeScalar)
+                        {
+                            pending.Push(value);
+                        }
                     }
 
                     break;
                 case TreeSequence list:
                     foreach (var item in list.Children)
                     {
-                        pending.Push(item);
+                        if (item is not TreeScalar)
+                        {
+                            pending.Push(item);
+                        }
                     }
 
                     break;
