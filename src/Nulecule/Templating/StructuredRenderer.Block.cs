@@ -66,22 +66,6 @@ public static partial class StructuredRenderer
 
         public bool Refused { get; private set; }
 
-        public override void StreamStart(Mark at)
-        {
-        }
-
-        public override void DocumentStart(bool isImplicit, Mark start, Mark end)
-        {
-        }
-
-        public override void DocumentEnd(Mark at)
-        {
-        }
-
-        public override void StreamEnd(Mark at)
-        {
-        }
-
         public override void MappingStart(MappingStyle style, Mark start)
         {
             var mapping = new JsonObject();

@@ -96,7 +96,7 @@ public static partial class StructuredRenderer
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex MarkPrefix();
 
-    private sealed class Builder(string file, IReadOnlyDictionary<string, Spec.Scalar>? context)
+    private sealed class Builder(string file, IReadOnlyDictionary<string, Spec.Scalar>? context) : Substitution.ISink
     {
         private const string StrTag = "tag:yaml.org,2002:str";
         private const string IntTag = "tag:yaml.org,2002:int";
@@ -307,7 +307,7 @@ public static partial class StructuredRenderer
                 && Substitution.TryGetSingleReference(text, out var name)
                 && context.TryGetValue(name, out var value))
             {
-                AddOnce(_used, name);
+                Substitution.AddOnce(_used, name);
                 return ScalarValues.ToNode(value);
             }
 
@@ -325,63 +325,23 @@ public static partial class StructuredRenderer
 
         public StructuredResult Result(List<JsonNode> documents) => new(documents, _used, _unresolved);
 
-        // Substitution.Apply's text and names (safe_substitute's rules, the same reference reader),
-        // without its per-call lists and spans: the names go straight into this document's lists.
-        // Changed: a reference was replaced or `$$` unescaped; otherwise the text is returned as is.
+        // Substitution.Apply's text and names, without its per-call lists and spans: the names go
+        // straight into this document's lists. Changed: a reference was replaced or `$$`
+        // unescaped; otherwise the text is returned as is.
         private string Apply(string text, out bool changed)
         {
             changed = false;
-            var dollar = text.IndexOf('$', StringComparison.Ordinal);
-            if (dollar < 0)
+            if (text.IndexOf('$', StringComparison.Ordinal) < 0)
             {
                 return text;
             }
 
             var output = SubstitutionBuilder ?? new System.Text.StringBuilder(256);
             SubstitutionBuilder = null;
-            output.Clear().Append(text, 0, dollar);
-            var i = dollar;
-            while (i < text.Length)
-            {
-                if (text[i] != '$')
-                {
-                    var next = text.IndexOf('$', i);
-                    var end = next < 0 ? text.Length : next;
-                    output.Append(text, i, end - i);
-                    i = end;
-                    continue;
-                }
-
-                if (Substitution.TryReadReference(text, i, out var name, out var length))
-                {
-                    if (context!.TryGetValue(name, out var value))
-                    {
-                        output.Append(ScalarValues.TextOf(value));
-                        AddOnce(_used, name);
-                        changed = true;
-                    }
-                    else
-                    {
-                        output.Append(text, i, length);
-                        AddOnce(_unresolved, name);
-                    }
-
-                    i += length;
-                }
-                else if (i + 1 < text.Length && text[i + 1] == '$')
-                {
-                    output.Append('$');
-                    changed = true;
-                    i += 2;
-                }
-                else
-                {
-                    // A lone `$` or an unterminated `${`: left alone.
-                    output.Append('$');
-                    i++;
-                }
-            }
-
+            output.Clear();
+            _changed = false;
+            Substitution.Write(text, context!, output, this);
+            changed = _changed;
             var result = changed ? output.ToString() : text;
             if (output.Capacity <= 64 * 1024)
             {
@@ -391,16 +351,20 @@ public static partial class StructuredRenderer
             return result;
         }
 
+        private bool _changed;
+
+        void Substitution.ISink.Replaced(string name, int sourceStart, int sourceLength, int outputStart, string text)
+        {
+            Substitution.AddOnce(_used, name);
+            _changed = true;
+        }
+
+        void Substitution.ISink.Unresolved(string name) => Substitution.AddOnce(_unresolved, name);
+
+        void Substitution.ISink.Escaped() => _changed = true;
+
         [ThreadStatic]
         private static System.Text.StringBuilder? SubstitutionBuilder;
-
-        private static void AddOnce(List<string> names, string name)
-        {
-            if (!names.Contains(name, StringComparer.Ordinal))
-            {
-                names.Add(name);
-            }
-        }
 
         private JsonNode? Remember(NodeEvent node, JsonNode? value)
         {

@@ -20,19 +20,40 @@ public static class Substitution
             return new SubstitutionResult(template, [], [], [], 0);
         }
 
+        var collector = new Collector();
         var output = new StringBuilder(template.Length + 16);
-        var used = new List<string>();
-        var unresolved = new List<string>();
-        var spans = new List<SubstitutionSpan>();
-        var escapes = 0;
+        Write(template, context, output, collector);
+        return new SubstitutionResult(output.ToString(), collector.Used, collector.Unresolved, collector.Spans, collector.Escapes);
+    }
+
+    /// <summary>What <see cref="Write"/> met on the way, besides the text.</summary>
+    internal interface ISink
+    {
+        /// <summary>`$name` with a value, written at <paramref name="outputStart"/> as <paramref name="text"/>.</summary>
+        void Replaced(string name, int sourceStart, int sourceLength, int outputStart, string text);
+
+        /// <summary>`$name` with no value, left as written.</summary>
+        void Unresolved(string name);
+
+        /// <summary>`$$` written as `$`.</summary>
+        void Escaped();
+    }
+
+    /// <summary>
+    /// Appends the substituted <paramref name="template"/> to <paramref name="output"/> (which may
+    /// hold text already) and tells <paramref name="sink"/> each reference and escape.
+    /// </summary>
+    internal static void Write(string template, IReadOnlyDictionary<string, Scalar> context, StringBuilder output, ISink sink)
+    {
         var i = 0;
         while (i < template.Length)
         {
-            var c = template[i];
-            if (c != '$')
+            if (template[i] != '$')
             {
-                output.Append(c);
-                i++;
+                var next = template.IndexOf('$', i);
+                var end = next < 0 ? template.Length : next;
+                output.Append(template, i, end - i);
+                i = end;
                 continue;
             }
 
@@ -41,14 +62,13 @@ public static class Substitution
                 if (context.TryGetValue(name, out var value))
                 {
                     var text = ScalarValues.TextOf(value);
-                    spans.Add(new SubstitutionSpan(name, i, length, output.Length, text.Length));
+                    sink.Replaced(name, i, length, output.Length, text);
                     output.Append(text);
-                    AddOnce(used, name);
                 }
                 else
                 {
                     output.Append(template, i, length);
-                    AddOnce(unresolved, name);
+                    sink.Unresolved(name);
                 }
 
                 i += length;
@@ -56,7 +76,7 @@ public static class Substitution
             else if (i + 1 < template.Length && template[i + 1] == '$')
             {
                 output.Append('$');
-                escapes++;
+                sink.Escaped();
                 i += 2;
             }
             else
@@ -66,8 +86,28 @@ public static class Substitution
                 i++;
             }
         }
+    }
 
-        return new SubstitutionResult(output.ToString(), used, unresolved, spans, escapes);
+    /// <summary>Names distinct in order of first use, every span, the escapes: <see cref="SubstitutionResult"/>'s parts.</summary>
+    private sealed class Collector : ISink
+    {
+        public List<string> Used { get; } = [];
+
+        public List<string> Unresolved { get; } = [];
+
+        public List<SubstitutionSpan> Spans { get; } = [];
+
+        public int Escapes { get; private set; }
+
+        public void Replaced(string name, int sourceStart, int sourceLength, int outputStart, string text)
+        {
+            Spans.Add(new SubstitutionSpan(name, sourceStart, sourceLength, outputStart, text.Length));
+            AddOnce(Used, name);
+        }
+
+        void ISink.Unresolved(string name) => AddOnce(Unresolved, name);
+
+        public void Escaped() => Escapes++;
     }
 
     /// <summary>True when <paramref name="text"/> is exactly one reference (`$name` or `${name}`).</summary>
@@ -132,7 +172,7 @@ public static class Substitution
 
     internal static bool IsNamePart(char c) => c == '_' || char.IsAsciiLetterOrDigit(c);
 
-    private static void AddOnce(List<string> names, string name)
+    internal static void AddOnce(List<string> names, string name)
     {
         if (!names.Contains(name, StringComparer.Ordinal))
         {

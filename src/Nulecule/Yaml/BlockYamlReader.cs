@@ -756,13 +756,22 @@ internal sealed class BlockYamlReader
     /// <summary>Where the reader puts what it reads: YamlDotNet's events, or nodes.</summary>
     internal abstract class EventSink
     {
-        public abstract void StreamStart(Mark at);
+        // Sinks that build nodes have nothing to do at the stream's and documents' edges.
+        public virtual void StreamStart(Mark at)
+        {
+        }
 
-        public abstract void DocumentStart(bool isImplicit, Mark start, Mark end);
+        public virtual void DocumentStart(bool isImplicit, Mark start, Mark end)
+        {
+        }
 
-        public abstract void DocumentEnd(Mark at);
+        public virtual void DocumentEnd(Mark at)
+        {
+        }
 
-        public abstract void StreamEnd(Mark at);
+        public virtual void StreamEnd(Mark at)
+        {
+        }
 
         public abstract void MappingStart(MappingStyle style, Mark start);
 
@@ -820,22 +829,6 @@ internal sealed class BlockYamlReader
 
         /// <summary>A mapping repeats a key: YamlDotNet's loader refuses it, with its own message.</summary>
         public bool Refused { get; private set; }
-
-        public override void StreamStart(Mark at)
-        {
-        }
-
-        public override void DocumentStart(bool isImplicit, Mark start, Mark end)
-        {
-        }
-
-        public override void DocumentEnd(Mark at)
-        {
-        }
-
-        public override void StreamEnd(Mark at)
-        {
-        }
 
         public override void MappingStart(MappingStyle style, Mark start)
         {
