@@ -35,11 +35,14 @@ public static class TemplateOutput
             }
         }
 
-        // Artifacts rendered with RenderOptions.Print carry their text already; writing the others
-        // out is independent per artifact: use every core, keep the order.
-        return named.AsParallel().AsOrdered()
-            .Select(n => new RenderedFile(n.Component, n.Artifact.Source, n.Path, n.Artifact.Printed ?? Text(n.Artifact, masker)))
-            .ToList();
+        // Artifacts rendered with RenderOptions.Print carry their text already (then there is
+        // nothing to share out); writing the others out is independent per artifact: use every
+        // core, keep the order.
+        RenderedFile ToFile((string Component, RenderedArtifact Artifact, string Path) n) =>
+            new(n.Component, n.Artifact.Source, n.Path, n.Artifact.Printed ?? Text(n.Artifact, masker));
+        return named.TrueForAll(n => n.Artifact.Printed is not null)
+            ? named.ConvertAll(ToFile)
+            : named.AsParallel().AsOrdered().Select(ToFile).ToList();
     }
 
     /// <summary>The whole app as one stream: each document headed by its component and source.</summary>
