@@ -42,6 +42,11 @@ public sealed class KubernetesConnection : IDisposable
 
     internal KubernetesClientConfiguration Configuration { get; }
 
+    /// <summary>What to check when the server's certificate is refused: where its authority comes from.</summary>
+    private string TlsHint => Configuration.SslCaCerts is { Count: > 0 }
+        ? $"the server's certificate is checked against the certificate authority of {Source} alone (as kubectl does): fix certificate-authority(-data) there or provider-cafile, or set provider-tlsverify false to skip the check"
+        : $"{Source} names no certificate authority, so the server's certificate must be signed by one the system trusts: add certificate-authority-data (or provider-cafile), or set provider-tlsverify false to skip the check";
+
     internal KubeApi Api
     {
         get
@@ -51,9 +56,11 @@ public sealed class KubernetesConnection : IDisposable
                 // Streams (logs --follow, watches) must not be cut by the client-wide timeout;
                 // every other call carries its own deadline.
                 Configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
+                SystemTrustStore.SkipLoadingIf(SystemTrustStore.Unneeded(
+                    Server, Configuration.SkipTlsVerify, Configuration.SslCaCerts is { Count: > 0 }, Environment.GetEnvironmentVariable));
                 // Every call is timed for `-v` (method, path, status; never a body or a header).
                 _client = new k8s.Kubernetes(Configuration, new Nulecule.Providers.EngineCallHandler("kubernetes"));
-                _api = new KubeApi(_client);
+                _api = new KubeApi(_client, TlsHint);
             }
 
             return _api;
@@ -168,6 +175,16 @@ public sealed class KubernetesConnection : IDisposable
             var merged = Merge(files.Select(f => KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(f), useRelativePaths: true)).ToList());
             config = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, settings.Context);
             var context = settings.Context ?? merged.CurrentContext;
+            if (config.SkipTlsVerify && config.SslCaCerts is { Count: > 0 })
+            {
+                // kubectl's rule (client-go's transport): a cluster entry that skips verification
+                // must not also name an authority.
+                var cluster = merged.Contexts.FirstOrDefault(c => c.Name == context)?.ContextDetails?.Cluster;
+                throw new NuleculeException(
+                    $"cluster '{cluster}' of {source} sets both insecure-skip-tls-verify and a certificate authority (kubectl refuses this too)",
+                    hint: "remove insecure-skip-tls-verify to verify the server against that authority, or remove certificate-authority(-data) to skip the check");
+            }
+
             ApplyTls(config, settings);
             return new KubernetesConnection(config, settings.Namespace ?? NonEmpty(config.Namespace) ?? "default", context is null ? source : $"{source} (context {context})", context);
         }

@@ -15,10 +15,13 @@ internal sealed class KubeApi
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
     private readonly k8s.Kubernetes _client;
     private readonly string _base;
+    private readonly string? _tlsHint;
 
-    public KubeApi(k8s.Kubernetes client)
+    /// <param name="tlsHint">What to check when the server's certificate is refused (where its authority comes from).</param>
+    public KubeApi(k8s.Kubernetes client, string? tlsHint = null)
     {
         _client = client;
+        _tlsHint = tlsHint;
         _base = client.BaseUri.ToString().TrimEnd('/');
     }
 
@@ -114,6 +117,11 @@ internal sealed class KubeApi
         try
         {
             return await _client.HttpClient.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException)
+        {
+            // Not "gone": the server answered and its certificate (or ours) was refused.
+            throw new NuleculeException($"the TLS handshake with the Kubernetes API server at {_base} failed: {e.InnerException.Message}", hint: _tlsHint);
         }
         catch (HttpRequestException e)
         {
