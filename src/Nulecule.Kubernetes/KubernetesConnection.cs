@@ -57,7 +57,7 @@ public sealed class KubernetesConnection : IDisposable
                 // every other call carries its own deadline.
                 Configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
                 SystemTrustStore.SkipLoadingIf(SystemTrustStore.Unneeded(
-                    Server, Configuration.SkipTlsVerify, Configuration.SslCaCerts is { Count: > 0 }, Environment.GetEnvironmentVariable));
+                    Server, Configuration.SkipTlsVerify, Configuration.SslCaCerts is { Count: > 0 }));
                 // Every call is timed for `-v` (method, path, status; never a body or a header).
                 _client = new k8s.Kubernetes(Configuration, new Nulecule.Providers.EngineCallHandler("kubernetes"));
                 _api = new KubeApi(_client, TlsHint);

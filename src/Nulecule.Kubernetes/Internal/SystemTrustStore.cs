@@ -13,11 +13,10 @@ namespace Nulecule.Kubernetes.Internal;
 /// once) for the life of the process. When the cluster's certificate is checked against the
 /// kubeconfig's authority alone (kubectl's rule when it names one) or not at all, the system
 /// roots are never used: that first build is then made with both variables pointing at nothing,
-/// and the variables are removed again at once. Child processes (exec credential plugins) never
+/// and the variables are put back at once. Child processes (exec credential plugins) never
 /// see them: .NET starts them with its own copy of the environment.
 /// The cost: a later connection in the same process that needs the system roots finds none (the
-/// CLI makes one Kubernetes connection per command; a user's own SSL_CERT_FILE or SSL_CERT_DIR
-/// turns this off).
+/// CLI makes one Kubernetes connection per command, after any https artifact was fetched).
 /// </summary>
 internal static class SystemTrustStore
 {
@@ -35,14 +34,10 @@ internal static class SystemTrustStore
 
     /// <summary>
     /// Whether a connection to <paramref name="server"/> can do without the system roots: https,
-    /// and the server's certificate is checked against the kubeconfig's authority or not checked;
-    /// never when the user points OpenSSL somewhere (SSL_CERT_FILE, SSL_CERT_DIR).
+    /// and the server's certificate is checked against the kubeconfig's authority or not checked.
     /// </summary>
-    public static bool Unneeded(string server, bool skipVerify, bool hasAuthority, Func<string, string?> getEnv) =>
-        server.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-        && (skipVerify || hasAuthority)
-        && string.IsNullOrEmpty(getEnv(FileVariable))
-        && string.IsNullOrEmpty(getEnv(DirectoryVariable));
+    public static bool Unneeded(string server, bool skipVerify, bool hasAuthority) =>
+        server.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && (skipVerify || hasAuthority);
 
     /// <summary>
     /// Decides once per process, before its first TLS handshake: when <paramref name="unneeded"/>,
@@ -63,29 +58,26 @@ internal static class SystemTrustStore
                 return;
             }
 
-            if (setenv(FileVariable, Nothing, 1) != 0 || setenv(DirectoryVariable, Nothing, 1) != 0)
-            {
-                Restore();
-                return;
-            }
-
+            // What the process started with (.NET's copy of the environment is taken at start).
+            var file = Environment.GetEnvironmentVariable(FileVariable);
+            var directory = Environment.GetEnvironmentVariable(DirectoryVariable);
             try
             {
-                BuildAnyChain();
-                Skipped = true;
+                if (setenv(FileVariable, Nothing, 1) == 0 && setenv(DirectoryVariable, Nothing, 1) == 0)
+                {
+                    BuildAnyChain();
+                    Skipped = true;
+                }
             }
             finally
             {
-                Restore();
+                Restore(FileVariable, file);
+                Restore(DirectoryVariable, directory);
             }
         }
     }
 
-    private static void Restore()
-    {
-        _ = unsetenv(FileVariable);
-        _ = unsetenv(DirectoryVariable);
-    }
+    private static void Restore(string name, string? value) => _ = value is null ? unsetenv(name) : setenv(name, value, 1);
 
     /// <summary>A chain for a throwaway self-signed certificate: what makes .NET read the store locations.</summary>
     private static void BuildAnyChain()
