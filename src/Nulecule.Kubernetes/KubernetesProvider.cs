@@ -233,7 +233,7 @@ public class KubernetesProvider : IProvider
 
         if (options.DryRun)
         {
-            var plan = doomed.Select(o => $"DELETE {o.Resource.Display} {(o.Namespace is null ? o.Name : $"{o.Namespace}/{o.Name}")} (propagationPolicy=Foreground)").ToList();
+            var plan = doomed.Select(o => $"DELETE {o.Resource.Display} {(o.Namespace is null ? o.Name : $"{o.Namespace}/{o.Name}")} (propagationPolicy={Remover.Propagation(o.Resource)})").ToList();
             return new DeployResult(doomed.Select(o => ToDeployed(o, ObjectAction.Planned)).ToList()) { PlannedOperations = plan };
         }
 

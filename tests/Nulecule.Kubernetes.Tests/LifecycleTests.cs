@@ -64,7 +64,7 @@ public sealed class LifecycleTests : IClassFixture<TestNamespace>
         // When: stop
         var stopped = await provider.StopAsync("shop", new StopOptions { Timeout = TimeSpan.FromMinutes(3) }, CancellationToken.None);
 
-        // Then: reverse order, everything gone, pods too (foreground deletion)
+        // Then: reverse order, everything gone, pods too (the Deployments' foreground deletion)
         stopped.Objects.Select(o => $"{o.Component}/{o.Kind}").ShouldBe(["web/Deployment", "web/Service", "db/Deployment", "db/ConfigMap"]);
         stopped.Objects.ShouldAllBe(o => o.Action == ObjectAction.Deleted);
         (await _ns.ListAsync($"/api/v1/namespaces/{_ns.Name}/pods?labelSelector={Labels.Release}%3Dshop")).ShouldBeEmpty();
@@ -103,13 +103,17 @@ public sealed class LifecycleTests : IClassFixture<TestNamespace>
     [ClusterFact]
     public async Task Should_plan_the_deletes_of_a_dry_run_stop()
     {
-        var app = TestApps.App("keep", [("c", [TestApps.ConfigMap("keep-me", "v")])]);
+        var app = TestApps.App("keep", [("c", [TestApps.ConfigMap("keep-me", "v"), TestApps.Deployment("keep-web", "sleep 3600", replicas: 0)])]);
         var provider = new KubernetesProvider(Cluster.Settings(_ns.Name));
         await provider.RunAsync(app, TestApps.Options("keep", wait: false), CancellationToken.None);
 
         var result = await provider.StopAsync("keep", new StopOptions { DryRun = true }, CancellationToken.None);
 
-        result.PlannedOperations.ShouldBe([$"DELETE v1 configmaps {_ns.Name}/keep-me (propagationPolicy=Foreground)"]);
+        // (a workload in the foreground: stop waits for its pods; a ConfigMap, which owns nothing, in the background)
+        result.PlannedOperations.ShouldBe([
+            $"DELETE apps/v1 deployments {_ns.Name}/keep-web (propagationPolicy=Foreground)",
+            $"DELETE v1 configmaps {_ns.Name}/keep-me (propagationPolicy=Background)",
+        ]);
         (await _ns.GetAsync($"/api/v1/namespaces/{_ns.Name}/configmaps/keep-me")).ShouldNotBeNull();
     }
 }

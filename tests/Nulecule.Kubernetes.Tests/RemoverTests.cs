@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Nulecule.Kubernetes.Internal;
 using Nulecule.Kubernetes.Tests.Support;
 using Nulecule.Providers;
 
@@ -8,8 +9,9 @@ namespace Nulecule.Kubernetes.Tests;
 /// <summary>
 /// `stop` on the real API server: a later component's objects are gone before an earlier
 /// component's are deleted (a finalizer holds them, so the order shows without timing anything),
-/// errors name at most ten objects per list, and many objects are waited for by one labelled list
-/// per kind instead of a GET each.
+/// errors name at most ten objects per list, many objects are waited for by one labelled list
+/// per kind instead of a GET each, workloads are deleted in the foreground (stop returns when
+/// their pods are gone) and what owns nothing in the background.
 /// </summary>
 public sealed class RemoverTests : IClassFixture<TestNamespace>
 {
@@ -92,6 +94,159 @@ public sealed class RemoverTests : IClassFixture<TestNamespace>
         (await _ns.ListAsync($"/api/v1/namespaces/{_ns.Name}/pods?labelSelector={Labels.Release}%3Dmany")).ShouldBeEmpty();
         (await _ns.ListAsync($"/api/v1/namespaces/{_ns.Name}/configmaps?labelSelector={Labels.Release}%3Dmany")).ShouldBeEmpty();
     }
+
+    [Theory]
+    [InlineData("", "ConfigMap", "Background")]
+    [InlineData("", "Secret", "Background")]
+    [InlineData("", "Service", "Background")]
+    [InlineData("", "ServiceAccount", "Background")]
+    [InlineData("", "PersistentVolumeClaim", "Background")]
+    [InlineData("networking.k8s.io", "Ingress", "Background")]
+    [InlineData("networking.k8s.io", "NetworkPolicy", "Background")]
+    [InlineData("policy", "PodDisruptionBudget", "Background")]
+    [InlineData("autoscaling", "HorizontalPodAutoscaler", "Background")]
+    [InlineData("rbac.authorization.k8s.io", "ClusterRoleBinding", "Background")]
+    [InlineData("route.openshift.io", "Route", "Background")]
+    [InlineData("apps", "Deployment", "Foreground")]
+    [InlineData("apps", "ReplicaSet", "Foreground")]
+    [InlineData("apps", "StatefulSet", "Foreground")]
+    [InlineData("apps", "DaemonSet", "Foreground")]
+    [InlineData("batch", "Job", "Foreground")]
+    [InlineData("batch", "CronJob", "Foreground")]
+    [InlineData("", "ReplicationController", "Foreground")]
+    [InlineData("", "Pod", "Foreground")]
+    [InlineData("apps.openshift.io", "DeploymentConfig", "Foreground")]
+    [InlineData("build.openshift.io", "BuildConfig", "Foreground")]
+    [InlineData("", "Namespace", "Foreground")]
+    [InlineData("apiextensions.k8s.io", "CustomResourceDefinition", "Foreground")]
+    [InlineData("example.com", "Widget", "Foreground")]
+    [InlineData("example.com", "ConfigMap", "Foreground")]
+    public void Should_choose_the_propagation_by_kind_and_group(string group, string kind, string expected)
+    {
+        // A custom resource is deleted in the foreground even when it shares a built-in kind's name: its operator may own things
+        var resource = new ApiResource(group, "v1", kind, kind.ToLowerInvariant() + "s", true, ["delete"], false);
+
+        Remover.Propagation(resource).ShouldBe(expected);
+    }
+
+    [ClusterFact]
+    public async Task Should_delete_a_workload_in_the_foreground_and_a_config_map_in_the_background()
+    {
+        // Given: a ConfigMap and a Deployment (no pods), each the owner of an object outside the
+        // release that a finalizer holds: an owner deleted in the foreground stays until it is gone
+        var app = TestApps.App("owners", [("web", [TestApps.ConfigMap("owners-config", "v"), TestApps.Deployment("owners-web", "sleep 3600", replicas: 0)])]);
+        var provider = new KubernetesProvider(Cluster.Settings(_ns.Name));
+        await provider.RunAsync(app, TestApps.Options("owners", wait: false), CancellationToken.None);
+        var configPath = $"/api/v1/namespaces/{_ns.Name}/configmaps/owners-config";
+        var webPath = $"/apis/apps/v1/namespaces/{_ns.Name}/deployments/owners-web";
+        await HeldDependentAsync("owners-config-dependent", "v1", "ConfigMap", (await _ns.GetAsync(configPath))!);
+        await HeldDependentAsync("owners-web-dependent", "apps/v1", "Deployment", (await _ns.GetAsync(webPath))!);
+
+        try
+        {
+            // When: stop, with a timeout the held dependent outlives whatever it is
+            var error = await Should.ThrowAsync<OperationFailedException>(() =>
+                provider.StopAsync("owners", new StopOptions { Timeout = TimeSpan.FromSeconds(5) }, CancellationToken.None));
+
+            // Then: the Deployment waits for what it owns (its DELETE asked for foreground
+            // propagation: the server marked it foregroundDeletion), the ConfigMap did not (background:
+            // gone although its dependent is still there)
+            error.Message.ShouldStartWith($"still present after the timeout: Deployment {_ns.Name}/owners-web (deletion is under way;");
+            var web = (await _ns.GetAsync(webPath)).ShouldNotBeNull();
+            web["metadata"]!["finalizers"]!.AsArray().Select(f => (string?)f).ShouldContain("foregroundDeletion");
+            (await _ns.GetAsync(configPath)).ShouldBeNull();
+            (await _ns.GetAsync($"/api/v1/namespaces/{_ns.Name}/configmaps/owners-config-dependent")).ShouldNotBeNull();
+        }
+        finally
+        {
+            await ReleaseAsync("owners-");
+        }
+
+        // When: the dependents may go; Then: stop finishes with the Deployment gone (it may
+        // have gone already, the garbage collector finishing the first stop's deletion)
+        await provider.StopAsync("owners", new StopOptions { Timeout = TimeSpan.FromMinutes(3) }, CancellationToken.None);
+        (await _ns.GetAsync(webPath)).ShouldBeNull();
+    }
+
+    [ClusterFact]
+    public async Task Should_return_from_stop_only_when_no_pod_of_the_release_is_left()
+    {
+        // Given: a Deployment, a Job and a bare Pod whose containers take seconds to exit on SIGTERM,
+        // beside a Service and ConfigMaps (deleted in the background); all three pods running
+        const string Linger = "trap 'sleep 3; exit 0' TERM; while sleep 1; do :; done";
+        var documents = Enumerable.Range(0, 5).Select(i => TestApps.ConfigMap($"pods-config-{i}", "v"))
+            .Append(TestApps.Service("pods-web"))
+            .Append(Lingering("apps/v1", "Deployment", "pods-web", Linger))
+            .Append(Lingering("batch/v1", "Job", "pods-job", Linger))
+            .Append(BarePod("pods-bare", Linger))
+            .ToArray();
+        var provider = new KubernetesProvider(Cluster.Settings(_ns.Name));
+        await provider.RunAsync(TestApps.App("pods", [("web", documents)]), TestApps.Options("pods", wait: false), CancellationToken.None);
+        var podsOfRelease = $"/api/v1/namespaces/{_ns.Name}/pods?labelSelector={Labels.Release}%3Dpods";
+        for (var i = 0; i < 360 && (await _ns.ListAsync(podsOfRelease)).Count(p => (string?)p["status"]?["phase"] == "Running") < 3; i++)
+        {
+            await Task.Delay(500);
+        }
+
+        (await _ns.ListAsync(podsOfRelease)).Count(p => (string?)p["status"]?["phase"] == "Running").ShouldBe(3);
+
+        // When
+        var stopped = await provider.StopAsync("pods", new StopOptions { Timeout = TimeSpan.FromMinutes(3) }, CancellationToken.None);
+
+        // Then: every object deleted, and not one pod of the release left, not even a terminating one
+        stopped.Objects.Count.ShouldBe(9);
+        (await _ns.ListAsync(podsOfRelease)).Select(p => (string?)p["metadata"]?["name"]).ShouldBeEmpty();
+        (await _ns.ListAsync($"/api/v1/namespaces/{_ns.Name}/configmaps?labelSelector={Labels.Release}%3Dpods")).ShouldBeEmpty();
+    }
+
+    /// <summary>A ConfigMap outside any release, owned by <paramref name="owner"/> (blocking its foreground deletion) and held by a finalizer.</summary>
+    private async Task HeldDependentAsync(string name, string apiVersion, string kind, JsonObject owner) =>
+        await _ns.Api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{_ns.Name}/configmaps", JsonNode.Parse($$"""
+            {
+              "apiVersion": "v1", "kind": "ConfigMap",
+              "metadata": {
+                "name": "{{name}}", "finalizers": ["{{Hold}}"],
+                "ownerReferences": [ { "apiVersion": "{{apiVersion}}", "kind": "{{kind}}", "name": "{{owner["metadata"]!["name"]}}",
+                                       "uid": "{{owner["metadata"]!["uid"]}}", "blockOwnerDeletion": true } ]
+              }
+            }
+            """), null, CancellationToken.None);
+
+    /// <summary>A one-pod Deployment or Job of local/busybox running <paramref name="script"/>, with time to finish it.</summary>
+    private static string Lingering(string apiVersion, string kind, string name, string script)
+    {
+        var spec = kind == "Deployment" ? $$"""
+            "replicas": 1, "selector": { "matchLabels": { "app": "{{name}}" } },
+            """ : "\"backoffLimit\": 0,";
+        var restart = kind == "Job" ? "\"restartPolicy\": \"Never\"," : "";
+        return $$"""
+            {
+              "apiVersion": "{{apiVersion}}", "kind": "{{kind}}",
+              "metadata": { "name": "{{name}}" },
+              "spec": {
+                {{spec}}
+                "template": {
+                  "metadata": { "labels": { "app": "{{name}}" } },
+                  "spec": {
+                    "terminationGracePeriodSeconds": 30, {{restart}}
+                    "containers": [ { "name": "main", "image": "{{Cluster.Image}}", "imagePullPolicy": "Never", "command": ["sh", "-c", "{{script}}"] } ]
+                  }
+                }
+              }
+            }
+            """;
+    }
+
+    private static string BarePod(string name, string script) => $$"""
+        {
+          "apiVersion": "v1", "kind": "Pod",
+          "metadata": { "name": "{{name}}" },
+          "spec": {
+            "terminationGracePeriodSeconds": 30, "restartPolicy": "Never",
+            "containers": [ { "name": "main", "image": "{{Cluster.Image}}", "imagePullPolicy": "Never", "command": ["sh", "-c", "{{script}}"] } ]
+          }
+        }
+        """;
 
     private async Task ReleaseAsync(string prefix)
     {

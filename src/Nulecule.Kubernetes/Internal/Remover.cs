@@ -5,7 +5,9 @@ using Nulecule.Providers;
 namespace Nulecule.Kubernetes.Internal;
 
 /// <summary>
-/// Deletes objects with foreground propagation and waits until they are gone. The DELETEs go out
+/// Deletes objects and waits until they are gone: workloads and kinds it does not know with
+/// foreground propagation (the object stays until what it owns, pods included, is gone), kinds
+/// that own nothing to wait for in the background (<see cref="Propagation"/>). The DELETEs go out
 /// side by side, at most <see cref="Applier.Concurrency"/> at once, in the apply's steps reversed
 /// (<see cref="ParallelApply.Step(string)"/>): workloads first, then what they refer to, then
 /// Namespaces and CustomResourceDefinitions one by one. The wait reads one labelled list per kind
@@ -18,6 +20,33 @@ internal sealed class Remover
 
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Kinds (by API group) that own nothing <c>stop</c> waits for: no controller makes objects
+    /// with an ownerReference to them that must be gone before the release is, so deleting them
+    /// in the background removes them at once instead of waiting for the garbage collector to take
+    /// a foregroundDeletion finalizer off each (a few objects a second on a busy cluster). A
+    /// Service's EndpointSlices (owned by it) and a ServiceAccount's token Secrets are removed by
+    /// their controllers afterwards; neither is an object of the release. Every other kind,
+    /// workloads (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob,
+    /// ReplicationController, Pod, OpenShift's DeploymentConfig and BuildConfig), Namespaces,
+    /// CustomResourceDefinitions and custom resources an operator may own things through, is
+    /// deleted in the foreground.
+    /// </summary>
+    private static readonly HashSet<(string Group, string Kind)> OwnNothing =
+    [
+        ("", "ConfigMap"), ("", "Secret"), ("", "Service"), ("", "Endpoints"), ("", "ServiceAccount"),
+        ("", "PersistentVolumeClaim"), ("", "PersistentVolume"), ("", "LimitRange"), ("", "ResourceQuota"), ("", "PodTemplate"),
+        ("networking.k8s.io", "Ingress"), ("networking.k8s.io", "IngressClass"), ("networking.k8s.io", "NetworkPolicy"),
+        ("extensions", "Ingress"), ("extensions", "NetworkPolicy"),
+        ("discovery.k8s.io", "EndpointSlice"),
+        ("policy", "PodDisruptionBudget"), ("policy", "PodSecurityPolicy"),
+        ("autoscaling", "HorizontalPodAutoscaler"),
+        ("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "RoleBinding"),
+        ("rbac.authorization.k8s.io", "ClusterRole"), ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ("storage.k8s.io", "StorageClass"), ("scheduling.k8s.io", "PriorityClass"),
+        ("route.openshift.io", "Route"),
+    ];
 
     private readonly KubeApi _api;
 
@@ -110,9 +139,13 @@ internal sealed class Remover
         }
     }
 
+    /// <summary>The DELETE's propagationPolicy for objects of <paramref name="resource"/>: "Background" for <see cref="OwnNothing"/>, else "Foreground".</summary>
+    internal static string Propagation(ApiResource resource) =>
+        OwnNothing.Contains((resource.Group, resource.Kind)) ? "Background" : "Foreground";
+
     private async Task<(Outcome, Exception?)> DeleteOneAsync(LiveObject item)
     {
-        var options = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "DeleteOptions", ["propagationPolicy"] = "Foreground" };
+        var options = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "DeleteOptions", ["propagationPolicy"] = Propagation(item.Resource) };
         try
         {
             await _api.SendAsync(HttpMethod.Delete, item.Path, options, "application/json", CancellationToken.None);
@@ -163,7 +196,7 @@ internal sealed class Remover
             {
                 throw new OperationFailedException(
                     $"still present after the timeout: {Names(remaining)} "
-                    + "(deletion is under way with foreground propagation; finalizers or terminating pods may hold it; run stop again or raise --timeout)"
+                    + "(deletion is under way; finalizers or terminating pods may hold it; run stop again or raise --timeout)"
                     + (later.Count > 0 ? $"; not deleted: {Names(later)}" : ""));
             }
 
