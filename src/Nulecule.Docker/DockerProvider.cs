@@ -221,7 +221,7 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
             if (!options.DryRun)
             {
                 options.Reporter.Info($"removing network {network.Name}");
-                await client.Networks.DeleteNetworkAsync(network.ID, cancellationToken);
+                await EngineResources.DeleteNetworkAsync(client, network.ID, containers.Select(NameOf).ToList(), cancellationToken);
             }
 
             objects.Add(new DeployedObject("", "network", network.Name, null, "", options.DryRun ? ObjectAction.Planned : ObjectAction.Deleted));

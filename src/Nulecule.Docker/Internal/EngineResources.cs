@@ -221,6 +221,95 @@ internal static class EngineResources
         return left;
     }
 
+    /// <summary>
+    /// Deletes a release network whose containers were just removed (<paramref name="removed"/>,
+    /// by name). A Docker 20.10 engine can refuse with "has active endpoints" after the last
+    /// container is gone: for a moment while the endpoint is released, and sometimes for good, a
+    /// stale endpoint that only a restart of dockerd clears (moby/moby#42119). The delete is tried
+    /// again for up to 15 s, and between tries an endpoint whose container no longer exists (one
+    /// removed here, or one the network still lists) is disconnected with force, as
+    /// `docker network disconnect -f` does. A container that exists is never disconnected: the
+    /// engine's refusal is then the answer.
+    /// </summary>
+    internal static async Task DeleteNetworkAsync(IDockerClient client, string id, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(15);
+        var pause = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await client.Networks.DeleteNetworkAsync(id, cancellationToken);
+                return;
+            }
+            catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return;
+            }
+            catch (DockerApiException e) when (HasActiveEndpoints(e) && DateTimeOffset.UtcNow < deadline)
+            {
+            }
+
+            await DisconnectStaleEndpointsAsync(client, id, removed, cancellationToken);
+            await Task.Delay(pause, cancellationToken);
+            pause = pause * 2 > TimeSpan.FromSeconds(2) ? TimeSpan.FromSeconds(2) : pause * 2;
+        }
+    }
+
+    private static bool HasActiveEndpoints(DockerApiException e) =>
+        (e.ResponseBody ?? e.Message).Contains("active endpoints", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task DisconnectStaleEndpointsAsync(IDockerClient client, string id, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
+    {
+        var candidates = new HashSet<string>(removed, StringComparer.Ordinal);
+        try
+        {
+            var network = await client.Networks.InspectNetworkAsync(id, cancellationToken);
+            foreach (var (container, endpoint) in network.Containers ?? new Dictionary<string, EndpointResource>())
+            {
+                candidates.Add(string.IsNullOrEmpty(endpoint?.Name) ? container : endpoint.Name);
+            }
+        }
+        catch (DockerApiException)
+        {
+            return;
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (await ContainerExistsAsync(client, candidate, cancellationToken))
+            {
+                continue;
+            }
+
+            try
+            {
+                await client.Networks.DisconnectNetworkAsync(id, new NetworkDisconnectParameters { Container = candidate, Force = true }, cancellationToken);
+            }
+            catch (DockerApiException)
+            {
+                // No such endpoint (already released) or the engine would not: the next try says.
+            }
+        }
+    }
+
+    private static async Task<bool> ContainerExistsAsync(IDockerClient client, string nameOrId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.Containers.InspectContainerAsync(nameOrId, cancellationToken);
+            return true;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return false;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     /// <summary>False, after a warning, when the engine refused or did not answer.</summary>
     internal static async Task<bool> TryAsync(Func<Task> action, IReporter reporter)
     {
