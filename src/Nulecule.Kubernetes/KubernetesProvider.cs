@@ -238,23 +238,51 @@ public class KubernetesProvider : IProvider
         }
 
         var deadline = DateTimeOffset.UtcNow + options.Timeout;
-        var remover = new Remover(api);
-        var deleted = new List<LiveObject>();
+        using var requests = new SemaphoreSlim(Applier.Concurrency);
+        var remover = new Remover(api, requests);
 
-        // Component by component, last first, so what a component depends on outlives it.
-        var components = doomed.GroupBy(o => o.Component).ToList();
-        for (var i = 0; i < components.Count; i++)
+        // Last component first; components whose objects do not refer to each other side by side
+        // (StopOrder), at most --parallel at once; the requests of all of them share 8 slots.
+        var components = doomed.GroupBy(o => o.Component).Select(g => (IReadOnlyList<LiveObject>)g.ToList()).ToList();
+        var prerequisites = StopOrder.Prerequisites(components);
+        IEnumerable<int> Before(int c) => prerequisites[c];
+        var deleted = new List<LiveObject>?[components.Count];
+        var failures = await ParallelScheduler.RunEachAsync(components.Count, Before, options.Parallel, async (c, ct) =>
         {
-            var later = components.Skip(i + 1).SelectMany(c => c).ToList();
-            var component = components[i].Key;
-            var count = components[i].Count();
+            var component = components[c][0].Component;
+            var count = components[c].Count;
             var objects = $"{count} object{(count == 1 ? "" : "s")}";
+            // What a failure here keeps from being deleted: the components that wait for this one.
+            var later = ParallelScheduler.Blocked(components.Count, Before, c).SelectMany(b => components[b]).ToList();
             options.Reporter.Progress(new ProgressEvent(component, ProgressState.Removing) { Detail = $"deleting {objects}", Message = $"removing {component} ({objects})" });
-            deleted.AddRange(await remover.DeleteAsync(components[i].ToList(), deadline, options.Reporter, cancellationToken, later));
+            deleted[c] = await remover.DeleteAsync(components[c], deadline, options.Reporter, ct, later);
             options.Reporter.Progress(new ProgressEvent(component, ProgressState.Removed) { Detail = objects, Message = $"{component} removed" });
+        }, cancellationToken);
+
+        if (failures.Count > 0)
+        {
+            throw StopFailed(failures);
         }
 
-        return new DeployResult(deleted.Select(o => ToDeployed(o, ObjectAction.Deleted)).ToList());
+        return new DeployResult(deleted.SelectMany(d => d ?? []).Select(o => ToDeployed(o, ObjectAction.Deleted)).ToList());
+    }
+
+    /// <summary>
+    /// The failure of a stop: one component's error as it is; several components' errors joined
+    /// in stop order (each already says what it deleted and left), the first three in full.
+    /// </summary>
+    private static Exception StopFailed(IReadOnlyDictionary<int, Exception> failures)
+    {
+        const int Shown = 3;
+        var ordered = failures.OrderBy(f => f.Key).Select(f => f.Value).ToList();
+        if (ordered is [var only])
+        {
+            return only;
+        }
+
+        var message = string.Join("; also: ", ordered.Take(Shown).Select(e => e.Message))
+            + (ordered.Count > Shown ? $"; and {ordered.Count - Shown} more components failed" : "");
+        return new OperationFailedException(message, ordered[0]);
     }
 
     /// <summary>`kubectl get` of the release's objects (of every kind) and pods, grouped by component.</summary>

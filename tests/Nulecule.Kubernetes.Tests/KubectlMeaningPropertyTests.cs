@@ -130,6 +130,19 @@ internal static class Kubectl
         }
     }
 
+    /// <summary>Runs kubectl with <paramref name="arguments"/> against the test cluster; its stdout (it must succeed).</summary>
+    public static string Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Binary!, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["KUBECONFIG"] = Cluster.Kubeconfig;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.ShouldBe(0, stderr);
+        return stdout.Result;
+    }
+
     private static string? Find()
     {
         var candidates = new[] { Environment.GetEnvironmentVariable("KUBECTL"), "/opt/nulecule-kube/bin/kubectl" }

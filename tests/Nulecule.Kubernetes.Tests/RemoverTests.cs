@@ -24,11 +24,12 @@ public sealed class RemoverTests : IClassFixture<TestNamespace>
     }
 
     [ClusterFact]
-    public async Task Should_not_delete_an_earlier_component_while_a_later_ones_objects_are_still_there()
+    public async Task Should_not_delete_a_component_while_a_later_one_that_names_it_is_still_there_and_stop_the_others()
     {
-        // Given: db first, web after it; web's 12 ConfigMaps carry a finalizer nobody removes
-        var held = Enumerable.Range(0, 12).Select(i => Held($"order-web-{i:00}")).ToArray();
-        var app = TestApps.App("order", [("db", [TestApps.ConfigMap("order-db", "x")]), ("web", held)]);
+        // Given: db, side, web in graph order; web's 12 ConfigMaps name db's (so web depends on it)
+        // and carry a finalizer nobody removes; side names nothing of the others
+        var held = Enumerable.Range(0, 12).Select(i => Held($"order-web-{i:00}", "host order-db")).ToArray();
+        var app = TestApps.App("order", [("db", [TestApps.ConfigMap("order-db", "x")]), ("side", [TestApps.ConfigMap("order-side", "x")]), ("web", held)]);
         var provider = new KubernetesProvider(Cluster.Settings(_ns.Name));
         await provider.RunAsync(app, TestApps.Options("order", wait: false), CancellationToken.None);
 
@@ -38,12 +39,14 @@ public sealed class RemoverTests : IClassFixture<TestNamespace>
             var error = await Should.ThrowAsync<OperationFailedException>(() =>
                 provider.StopAsync("order", new StopOptions { Timeout = TimeSpan.FromSeconds(3) }, CancellationToken.None));
 
-            // Then: web's objects are reported still there (ten named, two counted), db's not deleted, and db's ConfigMap is untouched
+            // Then: web's objects are reported still there (ten named, two counted), db's not
+            // deleted and untouched; side, which web does not name, was stopped beside web
             error.Message.ShouldStartWith($"still present after the timeout: ConfigMap {_ns.Name}/order-web-");
             error.Message.ShouldContain(" and 2 more (12 in all) (deletion is under way");
             error.Message.ShouldEndWith($"; not deleted: ConfigMap {_ns.Name}/order-db");
             var db = (await _ns.GetAsync($"/api/v1/namespaces/{_ns.Name}/configmaps/order-db")).ShouldNotBeNull();
             db["metadata"]!["deletionTimestamp"].ShouldBeNull();
+            (await _ns.GetAsync($"/api/v1/namespaces/{_ns.Name}/configmaps/order-side")).ShouldBeNull();
             var web = await _ns.ListAsync($"/api/v1/namespaces/{_ns.Name}/configmaps?labelSelector={Labels.Component}%3Dweb");
             web.Count.ShouldBe(12);
             web.ShouldAllBe(o => o["metadata"]!["deletionTimestamp"] != null);
@@ -59,6 +62,33 @@ public sealed class RemoverTests : IClassFixture<TestNamespace>
         // Then: db went too (web's were gone already or are waited for again), nothing is left
         stopped.Objects.ShouldContain(o => o.Name == "order-db" && o.Action == ObjectAction.Deleted);
         (await _ns.ListAsync($"/api/v1/namespaces/{_ns.Name}/configmaps?labelSelector={Labels.Release}%3Dorder")).ShouldBeEmpty();
+    }
+
+    [KubectlFact]
+    public async Task Should_stop_an_app_of_several_components_side_by_side_and_leave_nothing()
+    {
+        // Given: four components with a running pod each; web reaches db by its Service's name,
+        // cache and worker name nothing of the others
+        const string Linger = "trap 'sleep 2; exit 0' TERM; while sleep 1; do :; done";
+        var components = new[] { "db", "cache", "worker", "web" }.Select(c => (c, new[]
+        {
+            TestApps.Service($"multi-{c}"),
+            TestApps.ConfigMap($"multi-{c}-config", c == "web" ? "mysql://multi-db:3306/app" : "x"),
+            Lingering("apps/v1", "Deployment", $"multi-{c}", Linger),
+        })).ToArray();
+        var provider = new KubernetesProvider(Cluster.Settings(_ns.Name));
+        await provider.RunAsync(TestApps.App("multi", components), TestApps.Options("multi", wait: true, timeoutSeconds: 180), CancellationToken.None);
+        var ofRelease = $"labelSelector={Labels.Release}%3Dmulti";
+        (await _ns.ListAsync($"/api/v1/namespaces/{_ns.Name}/pods?{ofRelease}")).Count.ShouldBe(4);
+
+        // When
+        var stopped = await provider.StopAsync("multi", new StopOptions { Timeout = TimeSpan.FromMinutes(3) }, CancellationToken.None);
+
+        // Then: every object reported deleted, in stop order (web before db), and kubectl finds nothing of the release, not even a pod
+        stopped.Objects.Count.ShouldBe(12);
+        var names = stopped.Objects.Select(o => o.Name).ToList();
+        names.IndexOf("multi-web").ShouldBeLessThan(names.IndexOf("multi-db"));
+        Kubectl.Run("get", "all,configmaps", "-n", _ns.Name, "-l", $"{Labels.Release}=multi", "-o", "name").Trim().ShouldBeEmpty();
     }
 
     [ClusterFact]
@@ -257,7 +287,7 @@ public sealed class RemoverTests : IClassFixture<TestNamespace>
         }
     }
 
-    private static string Held(string name) => $$"""
-        { "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": "{{name}}", "finalizers": ["{{Hold}}"] }, "data": { "key": "v" } }
+    private static string Held(string name, string value = "v") => $$"""
+        { "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": "{{name}}", "finalizers": ["{{Hold}}"] }, "data": { "key": "{{value}}" } }
         """;
 }

@@ -49,10 +49,14 @@ internal sealed class Remover
     ];
 
     private readonly KubeApi _api;
+    private readonly SemaphoreSlim? _requests;
 
-    public Remover(KubeApi api)
+    /// <param name="requests">Shared by removers working side by side: each DELETE and each read of
+    /// the wait holds one of its slots while in flight (a wait between reads holds none).</param>
+    public Remover(KubeApi api, SemaphoreSlim? requests = null)
     {
         _api = api;
+        _requests = requests;
     }
 
     private enum Outcome
@@ -115,12 +119,26 @@ internal sealed class Remover
             var bound = new ParallelOptions { MaxDegreeOfParallelism = step.Key == 0 ? 1 : Applier.Concurrency };
             await Parallel.ForEachAsync(step, bound, async (i, _) =>
             {
-                if (Volatile.Read(ref stopped) != 0 || cancellationToken.IsCancellationRequested)
+                if (Volatile.Read(ref stopped) != 0 || !await EnterAsync(cancellationToken))
                 {
                     return;
                 }
 
-                (outcomes[i], errors[i]) = await DeleteOneAsync(objects[i]);
+                try
+                {
+                    // A failure beside it or an interruption may have come while this one waited for a slot.
+                    if (Volatile.Read(ref stopped) != 0 || cancellationToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    (outcomes[i], errors[i]) = await DeleteOneAsync(objects[i]);
+                }
+                finally
+                {
+                    _requests?.Release();
+                }
+
                 if (outcomes[i] is Outcome.Refused or Outcome.NoAnswer or Outcome.NotReached)
                 {
                     Interlocked.Exchange(ref stopped, 1);
@@ -136,6 +154,30 @@ internal sealed class Remover
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Takes a request slot; false when interrupted before one was free.</summary>
+    private async Task<bool> EnterAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (_requests is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _requests.WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -213,6 +255,11 @@ internal sealed class Remover
         var errors = new OperationFailedException?[groups.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, groups.Count), new ParallelOptions { MaxDegreeOfParallelism = Applier.Concurrency }, async (g, _) =>
         {
+            if (_requests is not null)
+            {
+                await _requests.WaitAsync(cancellationToken);
+            }
+
             try
             {
                 present[g] = await PresentOfKindAsync(groups[g].ToList(), cancellationToken);
@@ -220,6 +267,10 @@ internal sealed class Remover
             catch (OperationFailedException e) when (KubeApi.IsUnreachable(e))
             {
                 errors[g] = e;
+            }
+            finally
+            {
+                _requests?.Release();
             }
         });
 

@@ -31,6 +31,60 @@ public static class ParallelScheduler
         Func<int, CancellationToken, Task> work,
         CancellationToken cancellationToken)
     {
+        var failures = await RunCoreAsync(count, dependencies, bound, work, keepGoing: false, cancellationToken);
+        failures.Values.FirstOrDefault()?.Throw();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Runs the steps as <see cref="RunAsync"/> does, except that a failure stops only the steps
+    /// that depend on the failed one (directly or through others): every other step still runs,
+    /// and the steps running beside it are not cancelled. Returns each failed step's exception;
+    /// a step that is neither failed nor in the answer finished, unless it depends on a failed
+    /// one (see <see cref="Blocked"/>). Cancelling the caller's token starts nothing new, awaits
+    /// the running steps and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<int, Exception>> RunEachAsync(
+        int count,
+        Func<int, IEnumerable<int>> dependencies,
+        int bound,
+        Func<int, CancellationToken, Task> work,
+        CancellationToken cancellationToken)
+    {
+        var failures = await RunCoreAsync(count, dependencies, bound, work, keepGoing: true, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return failures.ToDictionary(f => f.Key, f => f.Value.SourceException);
+    }
+
+    /// <summary>
+    /// The steps that depend on <paramref name="step"/>, directly or through other steps (in
+    /// ascending order): those a failure of it keeps from running under <see cref="RunEachAsync"/>.
+    /// </summary>
+    public static IReadOnlyList<int> Blocked(int count, Func<int, IEnumerable<int>> dependencies, int step)
+    {
+        var blocked = new bool[count];
+        blocked[step] = true;
+        var found = new List<int>();
+        for (var later = step + 1; later < count; later++)
+        {
+            if (dependencies(later).Any(before => before >= 0 && before < later && blocked[before]))
+            {
+                blocked[later] = true;
+                found.Add(later);
+            }
+        }
+
+        return found;
+    }
+
+    private static async Task<SortedDictionary<int, ExceptionDispatchInfo>> RunCoreAsync(
+        int count,
+        Func<int, IEnumerable<int>> dependencies,
+        int bound,
+        Func<int, CancellationToken, Task> work,
+        bool keepGoing,
+        CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(bound, 1);
         var waitingFor = new int[count];
         var dependents = new List<int>[count];
@@ -56,10 +110,10 @@ public static class ParallelScheduler
         var ready = new SortedSet<int>(Enumerable.Range(0, count).Where(step => waitingFor[step] == 0));
         var running = new Dictionary<Task, int>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ExceptionDispatchInfo? failure = null;
+        var failures = new SortedDictionary<int, ExceptionDispatchInfo>();
         while (true)
         {
-            while (failure is null && !cancellationToken.IsCancellationRequested && running.Count < bound && ready.Count > 0)
+            while ((keepGoing || failures.Count == 0) && !cancellationToken.IsCancellationRequested && running.Count < bound && ready.Count > 0)
             {
                 var next = ready.Min;
                 ready.Remove(next);
@@ -100,15 +154,17 @@ public static class ParallelScheduler
             }
 
             // A step cancelled because another failed, or because the caller cancelled, is no failure of its own.
-            if (failure is null && !(error is OperationCanceledException && stop.IsCancellationRequested))
+            if ((keepGoing || failures.Count == 0) && !(error is OperationCanceledException && stop.IsCancellationRequested))
             {
-                failure = ExceptionDispatchInfo.Capture(error);
+                failures[finished] = ExceptionDispatchInfo.Capture(error);
             }
 
-            await stop.CancelAsync();
+            if (!keepGoing)
+            {
+                await stop.CancelAsync();
+            }
         }
 
-        failure?.Throw();
-        cancellationToken.ThrowIfCancellationRequested();
+        return failures;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CsCheck;
 using Nulecule.Providers;
 
 namespace Nulecule.Tests.Providers;
@@ -238,5 +239,88 @@ public class ParallelSchedulerTests
     public async Task No_steps_is_done_at_once()
     {
         await ParallelScheduler.RunAsync(0, _ => [], 4, (_, _) => throw new InvalidOperationException(), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Keeping_on_a_failed_step_stops_only_the_steps_that_depend_on_it()
+    {
+        // 0 fails; 1 needs 0 and 3 needs 1 (both blocked); 2 and 4 are independent of 0 and run.
+        var recorder = new Recorder();
+        var graph = new Dictionary<int, int[]> { [1] = [0], [3] = [1, 2], [4] = [2] };
+        var failures = await ParallelScheduler.RunEachAsync(5, Deps(graph), 2, recorder.Step(async (step, _) =>
+        {
+            await Task.Yield();
+            if (step == 0)
+            {
+                throw new InvalidOperationException("held");
+            }
+        }), CancellationToken.None);
+
+        failures.Keys.ShouldBe([0]);
+        failures[0].Message.ShouldBe("held");
+        recorder.Times.Keys.Order().ShouldBe([0, 2, 4]);
+        recorder.Cancelled.ShouldBeEmpty();
+        ParallelScheduler.Blocked(5, Deps(graph), 0).ShouldBe([1, 3]);
+        ParallelScheduler.Blocked(5, Deps(graph), 2).ShouldBe([3, 4]);
+    }
+
+    /// <summary>A random graph of up to 12 steps (each may depend on earlier ones), the steps that fail, and a bound.</summary>
+    private static readonly Gen<(int[][] Graph, bool[] Fails, int Bound)> Graphs =
+        Gen.Int[1, 12].SelectMany(count => Gen.Select(
+            Gen.Int[0, 99].Array[count * count].Select(coins => Enumerable.Range(0, count)
+                .Select(step => Enumerable.Range(0, step).Where(before => coins[(step * count) + before] < 25).ToArray()).ToArray()),
+            Gen.Int[0, 99].Array[count].Select(coins => coins.Select(c => c < 15).ToArray()),
+            Gen.Int[1, 4]));
+
+    [Fact]
+    public void Keeping_on_runs_a_step_after_its_dependencies_and_exactly_when_none_of_them_failed()
+    {
+        Graphs.Sample(sample =>
+        {
+            var (graph, fails, bound) = sample;
+            var count = graph.Length;
+            IEnumerable<int> Before(int step) => graph[step];
+            var recorder = new Recorder();
+
+            // When
+            var failures = ParallelScheduler.RunEachAsync(count, Before, bound, recorder.Step(async (step, _) =>
+            {
+                await Task.Yield();
+                if (fails[step])
+                {
+                    throw new InvalidOperationException($"step {step}");
+                }
+            }), CancellationToken.None).GetAwaiter().GetResult();
+
+            // Then: a step ran only after every step it depends on ended, and it ran exactly when
+            // no step it depends on, directly or not, failed (reachability computed here by hand)
+            var blocked = new bool[count];
+            for (var step = 0; step < count; step++)
+            {
+                blocked[step] = graph[step].Any(before => blocked[before] || fails[before]);
+            }
+
+            for (var step = 0; step < count; step++)
+            {
+                recorder.Times.ContainsKey(step).ShouldBe(!blocked[step], $"step {step}");
+                foreach (var before in graph[step].Where(_ => recorder.Times.ContainsKey(step)))
+                {
+                    recorder.Times[step].Start.ShouldBeGreaterThan(recorder.Times[before].End);
+                }
+            }
+
+            failures.Keys.Order().ShouldBe(Enumerable.Range(0, count).Where(step => fails[step] && !blocked[step]));
+            recorder.MostAtOnce.ShouldBeLessThanOrEqualTo(bound);
+            for (var failed = 0; failed < count; failed++)
+            {
+                var reached = new bool[count];
+                for (var step = failed + 1; step < count; step++)
+                {
+                    reached[step] = graph[step].Any(before => before == failed || reached[before]);
+                }
+
+                ParallelScheduler.Blocked(count, Before, failed).ShouldBe(Enumerable.Range(0, count).Where(step => reached[step]));
+            }
+        }, iter: 300);
     }
 }
