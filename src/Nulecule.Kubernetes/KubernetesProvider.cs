@@ -271,7 +271,7 @@ public class KubernetesProvider : IProvider
     /// The failure of a stop: one component's error as it is; several components' errors joined
     /// in stop order (each already says what it deleted and left), the first three in full.
     /// </summary>
-    private static Exception StopFailed(IReadOnlyDictionary<int, Exception> failures)
+    internal static Exception StopFailed(IReadOnlyDictionary<int, Exception> failures)
     {
         const int Shown = 3;
         var ordered = failures.OrderBy(f => f.Key).Select(f => f.Value).ToList();

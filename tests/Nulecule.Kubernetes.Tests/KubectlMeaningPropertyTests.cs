@@ -101,21 +101,11 @@ internal static class Kubectl
         File.WriteAllText(file, yaml);
         try
         {
-            var start = new ProcessStartInfo(Binary!, ["create", "--dry-run=client", "--validate=false", "-o", "json", "-f", file])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["KUBECONFIG"] = Cluster.Kubeconfig;
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            process.ExitCode.ShouldBe(0, stderr);
+            var stdout = Run("create", "--dry-run=client", "--validate=false", "-o", "json", "-f", file);
 
             // kubectl prints one JSON object after another (or a List).
             var objects = new List<JsonNode?>();
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(stdout.Result), new JsonReaderOptions { AllowMultipleValues = true });
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(stdout), new JsonReaderOptions { AllowMultipleValues = true });
             while (reader.Read())
             {
                 var node = JsonNode.Parse(ref reader)!;

@@ -97,6 +97,18 @@ public sealed class StopOrderTests
         words.Contains("mariadb").ShouldBe(names);
     }
 
+    [Fact]
+    public void Should_report_one_failed_component_as_it_is_and_several_in_stop_order_the_first_three_in_full()
+    {
+        var one = new OperationFailedException("still present after the timeout: ConfigMap shop/a");
+        KubernetesProvider.StopFailed(new Dictionary<int, Exception> { [2] = one }).ShouldBeSameAs(one);
+
+        var five = Enumerable.Range(0, 5).Reverse().ToDictionary(i => i, i => (Exception)new OperationFailedException($"component {i} held"));
+        var error = KubernetesProvider.StopFailed(five).ShouldBeOfType<OperationFailedException>();
+        error.Message.ShouldBe("component 0 held; also: component 1 held; also: component 2 held; and 2 more components failed");
+        error.InnerException.ShouldBeSameAs(five[0]);
+    }
+
     private static IReadOnlyList<LiveObject> Component(params LiveObject[] objects) => objects;
 
     private static LiveObject Object(string group, string kind, string name, string? spec, string component, string? data = null, bool namespaced = true)
