@@ -201,10 +201,11 @@ internal static class EngineResources
     internal static async Task<List<string>> CleanUpAsync(IDockerClient client, Created created, IReporter reporter)
     {
         // Not the caller's token: clean-up must finish even when the run was cancelled.
+        // The run's containers were just removed: the network can meet the same stale endpoint as stop.
         var left = new List<string>();
         foreach (var (name, id) in created.Networks)
         {
-            if (!await TryAsync(() => client.Networks.DeleteNetworkAsync(id, CancellationToken.None), reporter))
+            if (!await TryAsync(() => DeleteNetworkAsync(client, id, [], CancellationToken.None), reporter))
             {
                 left.Add($"network {name}");
             }
@@ -299,10 +300,6 @@ internal static class EngineResources
         {
             await client.Containers.InspectContainerAsync(nameOrId, cancellationToken);
             return true;
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return false;
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
