@@ -24,12 +24,16 @@ public sealed record Diagnostic(Severity Severity, string Message, SourceLocatio
 
     public bool IsError => Severity == Severity.Error;
 
-    public override string ToString()
+    public override string ToString() => Format(IsError ? "error: " : "warning: ");
+
+    /// <summary>Where, what and the hint without the "error:" word, for a line that has its own prefix.</summary>
+    public string Describe() => Format("");
+
+    private string Format(string kind)
     {
         var where = Location?.ToString() ?? Subject;
         var head = where is null ? "" : where + ": ";
-        var kind = IsError ? "error" : "warning";
-        return Hint is null ? $"{head}{kind}: {Message}" : $"{head}{kind}: {Message} ({Hint})";
+        return Hint is null ? $"{head}{kind}{Message}" : $"{head}{kind}{Message} ({Hint})";
     }
 }
 

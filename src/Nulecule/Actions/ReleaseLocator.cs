@@ -148,7 +148,9 @@ public sealed class ReleaseLocator(ProviderRegistry registry, IReleaseStore loca
             }
             catch (Exception e) when (e is OperationFailedException or HttpRequestException or IOException or NuleculeException)
             {
-                reporter.Warn($"the releases kept by {home.Name} are not listed: {e.Message}");
+                // A NuleculeException's message says "error:" itself; the warning line carries its own prefix.
+                var why = e is NuleculeException invalid ? string.Join("; ", invalid.Diagnostics.Where(d => d.IsError).Select(d => d.Describe())) : e.Message;
+                reporter.Warn($"the releases kept by {home.Name} are not listed: {why}");
             }
         }
 

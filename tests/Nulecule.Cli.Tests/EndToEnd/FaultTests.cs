@@ -395,8 +395,8 @@ public sealed class FaultTests : IDisposable
     /// The controllers list and watch again after the API server restarts, but those that asked
     /// before its authorizer was ready back off for a while (their lists were forbidden), and
     /// until then the garbage collector does not delete dependents: a foreground deletion (as
-    /// `stop` does) waits. Returns once a ConfigMap deleted with foreground propagation, which owns
-    /// another, is gone (at most 3 minutes).
+    /// `stop` does for workloads) waits. Returns once a ConfigMap deleted here with foreground
+    /// propagation, which owns another, is gone (at most 3 minutes).
     /// </summary>
     private async Task GarbageCollectorWorksAsync()
     {

@@ -167,6 +167,19 @@ public sealed class ReleaseLocatorTests
     }
 
     [Fact]
+    public async Task Should_list_the_local_history_with_one_warning_line_when_an_engine_store_is_refused()
+    {
+        await RecordAsync(_local, "local", ReleaseState.Deployed);
+        _cluster.ListFails = new NuleculeException("cluster 'c' of ~/.kube/config sets both insecure-skip-tls-verify and a certificate authority", hint: "remove one");
+        var reporter = new RecordingReporter();
+
+        var all = await Locator().ListAsync(ProviderSettings.Empty, all: true, reporter, default);
+
+        all.Select(r => r.Provider).ShouldBe(["local"]);
+        reporter.Lines.ShouldBe(["warn: the releases kept by cluster are not listed: cluster 'c' of ~/.kube/config sets both insecure-skip-tls-verify and a certificate authority (remove one)"]);
+    }
+
+    [Fact]
     public void Should_refuse_an_unknown_provider_with_a_suggestion_and_a_render_only_one_with_what_deploys()
     {
         var registry = Registry();
@@ -244,6 +257,8 @@ public sealed class ReleaseLocatorTests
 
         public bool Fail { get; set; }
 
+        public Exception? ListFails { get; set; }
+
         public string Location => "fake cluster";
 
         public Task CreateAsync(Release release, CancellationToken cancellationToken = default) => _inner.CreateAsync(release, cancellationToken);
@@ -260,7 +275,8 @@ public sealed class ReleaseLocatorTests
 
         public Task<IReadOnlyList<Release>> HistoryAsync(string release, CancellationToken cancellationToken = default) => _inner.HistoryAsync(release, cancellationToken);
 
-        public Task<IReadOnlyList<Release>> ListAsync(CancellationToken cancellationToken = default) => _inner.ListAsync(cancellationToken);
+        public Task<IReadOnlyList<Release>> ListAsync(CancellationToken cancellationToken = default) =>
+            ListFails is { } e ? throw e : _inner.ListAsync(cancellationToken);
 
         public Task DeleteAsync(string release, int? revision = null, CancellationToken cancellationToken = default) => _inner.DeleteAsync(release, revision, cancellationToken);
 
