@@ -10,6 +10,14 @@ namespace Nulecule.Kubernetes.Internal;
 /// client certificates, token refresh). Raw because the objects are arbitrary kinds: no typed
 /// model and no reflection, so it stays NativeAOT-clean.
 /// </summary>
+/// <remarks>
+/// Calls that complete ask for HTTP/2 (falling back to HTTP/1.1 when the server does not offer
+/// it), as kubectl does: requests sent side by side then share one TLS connection instead of
+/// each opening its own, and each handshake costs both sides several milliseconds of CPU.
+/// Streams (logs, watches) stay on HTTP/1.1 connections of their own: a server caps the streams
+/// of one HTTP/2 connection (Go's default: 250), and `logs --follow` of many containers must not
+/// queue behind that cap.
+/// </remarks>
 internal sealed class KubeApi
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
@@ -75,7 +83,7 @@ internal sealed class KubeApi
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(CallTimeout);
-        using var response = await SendRawAsync(method, path, body, contentType, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        using var response = await SendRawAsync(method, path, body, contentType, HttpCompletionOption.ResponseContentRead, HttpVersion.Version20, timeout.Token);
         var text = await response.Content.ReadAsStringAsync(timeout.Token);
         if (!response.IsSuccessStatusCode)
         {
@@ -88,7 +96,7 @@ internal sealed class KubeApi
     /// <summary>A streamed GET (logs); the caller disposes the response.</summary>
     public async Task<HttpResponseMessage> StreamAsync(string path, CancellationToken cancellationToken)
     {
-        var response = await SendRawAsync(HttpMethod.Get, path, null, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var response = await SendRawAsync(HttpMethod.Get, path, null, null, HttpCompletionOption.ResponseHeadersRead, HttpVersion.Version11, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -99,9 +107,10 @@ internal sealed class KubeApi
         return response;
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, JsonNode? body, string? contentType, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, JsonNode? body, string? contentType, HttpCompletionOption completion, Version version, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, _base + path);
+        // Or lower: HTTP/1.1 where TLS does not agree on h2, and always over plain http.
+        using var request = new HttpRequestMessage(method, _base + path) { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {
