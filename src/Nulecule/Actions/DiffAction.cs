@@ -49,9 +49,12 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
     /// <summary>The release's provider, to look for drift; null compares manifests only.</summary>
     public Nulecule.Providers.IProvider? Engine { get; init; }
 
+    /// <summary>The release's history when the caller has just read it (under the release's lock): not read again.</summary>
+    public IReadOnlyList<Release>? History { get; init; }
+
     public async Task<DiffResult> RunAsync(RenderedApp app, CancellationToken cancellationToken = default)
     {
-        var history = await store.HistoryAsync(Release, cancellationToken);
+        var history = History ?? await store.HistoryAsync(Release, cancellationToken);
         var deployed = history.LastOrDefault(r => r.State == ReleaseState.Deployed);
         var after = ReleaseManifest.From(Engine?.CaptureInputs(app) ?? app);
         var before = deployed is null ? null : key.Open(deployed);
@@ -70,9 +73,20 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
         var newObjects = Objects(after, key.Digests);
         var changes = new List<ObjectChange>();
         var label = deployed is null ? "(none)" : $"(revision {deployed.Revision})";
+        var byKey = new Dictionary<string, DiffObject>(StringComparer.Ordinal);
+        foreach (var n in newObjects)
+        {
+            byKey.TryAdd(n.Key, n);
+        }
+
         foreach (var old in oldObjects)
         {
-            var current = newObjects.FirstOrDefault(n => n.Key == old.Key);
+            var current = byKey.GetValueOrDefault(old.Key);
+            if (current?.Text is not null && current.Text == old.Text)
+            {
+                continue; // the same document text makes the same lines: nothing to show
+            }
+
             var hunks = LineDiff.Unified(old.Lines, current?.Lines ?? [], masker.Mask);
             if (hunks.Count == 0)
             {
@@ -88,7 +102,8 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
             lines.AddRange(hunks);
         }
 
-        foreach (var added in newObjects.Where(n => oldObjects.All(o => o.Key != n.Key)))
+        var oldKeys = oldObjects.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var added in newObjects.Where(n => !oldKeys.Contains(n.Key)))
         {
             changes.Add(new ObjectChange(added.Component, added.Kind, added.Name, ObjectChangeKind.Added));
             lines.Add($"--- {masker.Mask(added.Key)} (absent)");
@@ -98,7 +113,7 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
 
         if (Engine is not null && deployed is not null)
         {
-            var health = await new StatusAction(Engine, store) { Release = Release }.RunAsync(cancellationToken);
+            var health = await new StatusAction(Engine, store) { Release = Release, History = history }.RunAsync(cancellationToken);
             foreach (var component in health.Components)
             {
                 foreach (var o in component.Objects.Where(Drifted))
@@ -126,9 +141,28 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
         o.State == StatusAction.Missing
         || o.Kind == "container" && o.State is not ("running" or "restarting") && !ReleaseHealth.Completed(o);
 
-    private sealed record DiffObject(string Component, string Kind, string Name, IReadOnlyList<string> Lines)
+    /// <summary>One object's lines, made only when they are compared (YAML for 200 objects is most of an unchanged diff).</summary>
+    private sealed class DiffObject(string component, string kind, string name, Func<IReadOnlyList<string>> lines)
     {
-        public string Key => $"{Component} {Kind}/{Name}";
+        private IReadOnlyList<string>? _lines;
+
+        public DiffObject(string component, string kind, string name, IReadOnlyList<string> lines)
+            : this(component, kind, name, () => lines)
+        {
+        }
+
+        public string Component => component;
+
+        public string Kind => kind;
+
+        public string Name => name;
+
+        public string Key { get; } = $"{component} {kind}/{name}";
+
+        public IReadOnlyList<string> Lines => _lines ??= lines();
+
+        /// <summary>The stored JSON the lines are made from, when there is one: equal texts give equal lines.</summary>
+        public string? Text { get; init; }
 
         /// <summary>The object as a node, when it is one part of a compose file (for <see cref="ObjectChange.Fields"/>).</summary>
         public JsonObject? Node { get; init; }
@@ -206,7 +240,7 @@ public sealed class DiffAction(IReleaseStore store, ReleaseKey key)
                     var node = JsonNode.Parse(artifact.Documents[i]);
                     var kind = (node as JsonObject)?["kind"]?.ToString() ?? "document";
                     var name = ((node as JsonObject)?["metadata"] as JsonObject)?["name"]?.ToString() ?? $"{artifact.Source}#{i + 1}";
-                    objects.Add(new DiffObject(component.Scope, kind, name, SplitLines(DocumentWriter.ToYaml(node))));
+                    objects.Add(new DiffObject(component.Scope, kind, name, () => SplitLines(DocumentWriter.ToYaml(node))) { Text = artifact.Documents[i] });
                 }
 
                 for (var i = 0; i < artifact.Commands.Count; i++)

@@ -54,11 +54,11 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
 
         await using var operation = await ReleaseOperation.BeginAsync(config, Release, "run", ForceUnlock, cancellationToken);
         await operation.RecoverAsync(settings, cancellationToken);
-        var history = await config.Store.HistoryAsync(Release, cancellationToken);
+        var history = await operation.HistoryAsync(cancellationToken);
         var previous = history.LastOrDefault(r => r.State == ReleaseState.Deployed);
         CheckSamePlace(previous, app);
 
-        if (previous is not null && await UpToDateAsync(previous, app, cancellationToken))
+        if (previous is not null && await UpToDateAsync(previous, history, app, cancellationToken))
         {
             config.Reporter.Info($"release '{Release}' is up to date at revision {previous.Revision}: nothing to change, no revision recorded");
             var kept = previous.Objects.Select(o => o with { Action = ObjectAction.Unchanged }).ToList();
@@ -123,7 +123,7 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
     /// given; `upgrade` is the verb that reuses earlier ones), and whether nothing would change:
     /// same values, same manifest, and every recorded object running on the engine.
     /// </summary>
-    private async Task<bool> UpToDateAsync(Release previous, RenderedApp app, CancellationToken cancellationToken)
+    private async Task<bool> UpToDateAsync(Release previous, IReadOnlyList<Release> history, RenderedApp app, CancellationToken cancellationToken)
     {
         var before = previous.Values.ToDictionary(v => (v.Scope, v.Name));
         var changed = 0;
@@ -145,7 +145,7 @@ public sealed class InstallOrUpgradeAction(ReleaseConfiguration config)
         }
 
         changed += before.Count;
-        var diff = await new DiffAction(config.Store, config.Key) { Release = Release, Engine = config.Provider }.RunAsync(app, cancellationToken);
+        var diff = await new DiffAction(config.Store, config.Key) { Release = Release, Engine = config.Provider, History = history }.RunAsync(app, cancellationToken);
         return changed == 0 && !diff.HasChanges;
 
         static string Show(string? value) => value is null ? "(none)" : $"'{value}'";

@@ -23,7 +23,7 @@ public sealed class RollbackAction(ReleaseConfiguration config)
         var settings = new DeploySettings(Wait, Timeout, KeepFailed: false);
         await using var operation = await ReleaseOperation.BeginAsync(config, Release, "rollback", ForceUnlock, cancellationToken);
         await operation.RecoverAsync(settings, cancellationToken);
-        var history = await config.Store.HistoryAsync(Release, cancellationToken);
+        var history = await operation.HistoryAsync(cancellationToken);
         if (history.Count == 0)
         {
             throw ReleaseNotFoundException.In(Release, config.Store.Location);

@@ -31,9 +31,12 @@ public sealed class StatusAction(IProvider provider, IReleaseStore? store)
 
     public required string Release { get; init; }
 
+    /// <summary>The release's history when the caller has just read it: not read again.</summary>
+    public IReadOnlyList<Release>? History { get; init; }
+
     public async Task<ReleaseHealth> RunAsync(CancellationToken cancellationToken = default)
     {
-        var history = store is null ? [] : await store.HistoryAsync(Release, cancellationToken);
+        var history = History ?? (store is null ? [] : await store.HistoryAsync(Release, cancellationToken));
         var engine = RecordedKinds.Of(history) is { } kinds
             ? await provider.StatusAsync(Release, kinds, cancellationToken)
             : await provider.StatusAsync(Release, cancellationToken);

@@ -20,6 +20,9 @@ internal sealed class ReleaseOperation : IAsyncDisposable
     private readonly ReleaseConfiguration _config;
     private readonly ReleaseLock _lock;
 
+    /// <summary>The release's records, oldest first, once read; kept current by this operation's own writes.</summary>
+    private List<Release>? _history;
+
     private ReleaseOperation(ReleaseConfiguration config, string release, ReleaseLock held)
     {
         _config = config;
@@ -79,13 +82,45 @@ internal sealed class ReleaseOperation : IAsyncDisposable
     }
 
     /// <summary>
+    /// Every revision of the release, oldest first: read from the store once, then kept as this
+    /// operation writes. Nobody else writes while it holds the lock (whoever writes a release's
+    /// records holds its lock), so reading again would only return what it already knows; on
+    /// Kubernetes each read is a list of Secrets that each hold a whole record.
+    /// </summary>
+    public async Task<IReadOnlyList<Release>> HistoryAsync(CancellationToken cancellationToken)
+    {
+        _history ??= (await _config.Store.HistoryAsync(Release, cancellationToken)).ToList();
+        return _history.ToList();
+    }
+
+    /// <summary>What was just written, in place of the revision's earlier record in the kept history.</summary>
+    private void Wrote(Release record)
+    {
+        if (_history is null)
+        {
+            return;
+        }
+
+        var at = _history.FindIndex(r => r.Revision == record.Revision);
+        if (at >= 0)
+        {
+            _history[at] = record;
+        }
+        else
+        {
+            _history.Add(record);
+            _history.Sort((a, b) => a.Revision.CompareTo(b.Revision));
+        }
+    }
+
+    /// <summary>
     /// A pending revision seen under our lock was left by a command that died (whoever writes a
     /// pending record holds the lock). Go forward when that revision reached the engine and all of
     /// the release is running (a converge finishes it), else back to the last deployed revision.
     /// </summary>
     public async Task RecoverAsync(DeploySettings settings, CancellationToken cancellationToken)
     {
-        var pending = await _config.Store.LatestAsync(Release, cancellationToken);
+        var pending = (await HistoryAsync(cancellationToken)).LastOrDefault();
         if (pending is null || pending.State != ReleaseState.Pending)
         {
             return;
@@ -110,7 +145,7 @@ internal sealed class ReleaseOperation : IAsyncDisposable
             }
         }
 
-        var history = await _config.Store.HistoryAsync(Release, cancellationToken);
+        var history = await HistoryAsync(cancellationToken);
         var lastDeployed = history.LastOrDefault(r => r.State == ReleaseState.Deployed);
         if (lastDeployed is null)
         {
@@ -139,7 +174,7 @@ internal sealed class ReleaseOperation : IAsyncDisposable
     /// </summary>
     public async Task<DeployAttempt> DeployAsync(RenderedApp app, string description, DeploySettings settings, CancellationToken cancellationToken)
     {
-        var history = await _config.Store.HistoryAsync(Release, cancellationToken);
+        var history = await HistoryAsync(cancellationToken);
         var revision = (history.LastOrDefault()?.Revision ?? 0) + 1;
         var now = _config.Clock.GetUtcNow();
         var masker = app.Values.Masker;
@@ -147,6 +182,7 @@ internal sealed class ReleaseOperation : IAsyncDisposable
 
         // Written before the engine is touched: if we die from here on, the next command finds it.
         await _config.Store.CreateAsync(pending, cancellationToken);
+        Wrote(pending);
         DeployResult result;
         try
         {
@@ -169,6 +205,7 @@ internal sealed class ReleaseOperation : IAsyncDisposable
             try
             {
                 await _config.Store.UpdateAsync(failed, CancellationToken.None);
+                Wrote(failed);
             }
             catch (OperationFailedException store)
             {
@@ -196,8 +233,12 @@ internal sealed class ReleaseOperation : IAsyncDisposable
         Digest = _config.Key.Digests,
     };
 
-    public async Task UpdateAsync(Release record, CancellationToken cancellationToken) =>
-        await _config.Store.UpdateAsync(record with { Updated = _config.Clock.GetUtcNow() }, cancellationToken);
+    public async Task UpdateAsync(Release record, CancellationToken cancellationToken)
+    {
+        var updated = record with { Updated = _config.Clock.GetUtcNow() };
+        await _config.Store.UpdateAsync(updated, cancellationToken);
+        Wrote(updated);
+    }
 
     private async Task<Release> MarkDeployedAsync(Release pending, DeployResult result, string description, CancellationToken cancellationToken)
     {
@@ -210,7 +251,8 @@ internal sealed class ReleaseOperation : IAsyncDisposable
             Description = description,
         };
         await _config.Store.UpdateAsync(deployed, CancellationToken.None);
-        foreach (var earlier in await _config.Store.HistoryAsync(Release, CancellationToken.None))
+        Wrote(deployed);
+        foreach (var earlier in await HistoryAsync(CancellationToken.None))
         {
             if (earlier.Revision != deployed.Revision && earlier.State == ReleaseState.Deployed)
             {
