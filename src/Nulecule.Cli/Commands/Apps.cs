@@ -12,8 +12,10 @@ internal static class Apps
     /// The directory of APP. An image is fetched (with its nested apps) into the state
     /// directory; a directory whose nested apps are missing gets them fetched into external/.
     /// The IMAGE environment variable names the app when APP is omitted (Atomic App's habit).
+    /// Also returns the tree of a directory loaded on the way when nothing had to be fetched, so
+    /// the render need not read it again.
     /// </summary>
-    public static async Task<string> LocateAsync(CommandContext context, string app, Output output, CancellationToken ct)
+    public static async Task<(string Path, AppTreeLoader.Result? Loaded)> LocateAsync(CommandContext context, string app, Output output, CancellationToken ct)
     {
         if (app == "." && !File.Exists(NuleculeLoader.FileName) && context.Environment.TryGetValue("IMAGE", out var image) && image.Length > 0)
         {
@@ -22,14 +24,15 @@ internal static class Apps
 
         if (Directory.Exists(app) || File.Exists(app))
         {
-            var missing = AppTreeLoader.Load(app, requireNested: false).Missing;
-            if (missing.Count > 0)
+            var loaded = AppTreeLoader.Load(app, requireNested: false);
+            if (loaded.Missing.Count > 0)
             {
-                output.Info($"fetching {missing.Count} nested application(s) into {Path.Combine(app, AppTreeLoader.ExternalDirectory)}/");
+                output.Info($"fetching {loaded.Missing.Count} nested application(s) into {Path.Combine(app, AppTreeLoader.ExternalDirectory)}/");
                 await FetchDependenciesAsync(context, app, ct);
+                return (app, null);
             }
 
-            return app;
+            return (app, loaded);
         }
 
         if (app.StartsWith('-'))
@@ -56,7 +59,7 @@ internal static class Apps
             throw new NuleculeException(hostPaths);
         }
 
-        return destination;
+        return (destination, null);
     }
 
     public static async Task FetchImageAsync(CommandContext context, string image, string destination, bool withDependencies, bool replace, CancellationToken ct)

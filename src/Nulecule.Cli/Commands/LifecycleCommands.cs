@@ -50,8 +50,8 @@ internal static class LifecycleCommands
         flags.AddTo(command);
         context.Action(command, async (parse, output, ct) =>
         {
-            var appPath = await Apps.LocateAsync(context, parse.GetValue(app)!, output, ct);
-            var options = Render.Options(context, parse, app, flags.Provider, flags.Values, flags.Engine.Settings(parse)) with { AppPath = appPath };
+            var (appPath, loaded) = await Apps.LocateAsync(context, parse.GetValue(app)!, output, ct);
+            var options = Render.Options(context, parse, app, flags.Provider, flags.Values, flags.Engine.Settings(parse)) with { AppPath = appPath, Loaded = loaded };
             return await DeployAsync(context, parse, output, flags, options, parse.GetValue(name), ct);
         });
         return command;

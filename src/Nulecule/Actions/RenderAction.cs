@@ -55,6 +55,13 @@ public sealed record RenderOptions
 
     /// <summary>`params`: a required param nothing answers is listed without value instead of failing.</summary>
     public bool AllowMissing { get; init; }
+
+    /// <summary>
+    /// The app tree of <see cref="AppPath"/> when the caller has just loaded it (`run` looks for
+    /// nested apps to fetch first): used instead of reading and parsing the files again, unless a
+    /// nested app was missing from it.
+    /// </summary>
+    public AppTreeLoader.Result? Loaded { get; init; }
 }
 
 /// <summary>How <see cref="RenderOptions.Print"/> treats hidden values.</summary>
@@ -76,7 +83,8 @@ public static class RenderAction
 
     public static async Task<RenderOutcome> RunAsync(RenderOptions options, CancellationToken cancellationToken = default)
     {
-        var loaded = AppTreeLoader.Load(options.AppPath, requireNested: true);
+        // Nothing missing: loading with requireNested would give the same tree and diagnostics.
+        var loaded = options.Loaded is { Missing.Count: 0 } given ? given : AppTreeLoader.Load(options.AppPath, requireNested: true);
         if (!loaded.Succeeded)
         {
             throw new NuleculeException(loaded.Diagnostics);
