@@ -46,6 +46,14 @@ internal static class TemplateCommand
 
                 output.Info($"wrote {files.Count} file(s) under {dir}");
             }
+            else if (output.Out is StandardWriter standard)
+            {
+                // Standard output itself (UTF-8, no byte-order mark): the rendered bytes go to the
+                // descriptor as they are, after whatever the writer holds.
+                await standard.FlushAsync(ct);
+                TemplateOutput.WriteStream(outcome.App, secrets, standard.BaseStream);
+                await standard.BaseStream.FlushAsync(ct);
+            }
             else
             {
                 TemplateOutput.WriteStream(outcome.App, secrets, output.Out);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Nulecule.Templating;
@@ -40,7 +41,7 @@ public static class TemplateOutput
         // core, keep the order.
         RenderedFile ToFile((string Component, RenderedArtifact Artifact, string Path) n) =>
             new(n.Component, n.Artifact.Source, n.Path, n.Artifact.Printed ?? Text(n.Artifact, masker));
-        return named.TrueForAll(n => n.Artifact.Printed is not null)
+        return named.TrueForAll(n => n.Artifact.PrintedUtf8 is not null || n.Artifact.Printed is not null)
             ? named.ConvertAll(ToFile)
             : named.AsParallel().AsOrdered().Select(ToFile).ToList();
     }
@@ -82,11 +83,90 @@ public static class TemplateOutput
     }
 
     /// <summary>
+    /// <see cref="WriteStream(RenderedApp, bool, TextWriter)"/>'s bytes (UTF-8) onto
+    /// <paramref name="stream"/>, in writes of about 64 KiB: artifacts rendered for printing are
+    /// copied as the bytes they were written in, with no text decoded or encoded on the way.
+    /// </summary>
+    public static void WriteStream(RenderedApp app, bool showSecrets, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(stream);
+        const int Chunk = 64 * 1024;
+        var masker = showSecrets ? SecretMasker.None : app.Values.Masker;
+        var pending = new ArrayBufferWriter<byte>(Chunk + 4096);
+        foreach (var component in app.Components)
+        {
+            foreach (var artifact in component.Artifacts)
+            {
+                AppendUtf8(pending, "---\n# component: ");
+                AppendUtf8(pending, component.Scope);
+                AppendUtf8(pending, "\n# source: ");
+                AppendUtf8(pending, artifact.Source);
+                AppendUtf8(pending, "\n");
+                var text = artifact.PrintedUtf8 ?? Utf8(artifact, masker);
+                if (text.Length >= Chunk)
+                {
+                    // A large artifact goes out as it is, after what is pending.
+                    stream.Write(pending.WrittenSpan);
+                    pending.ResetWrittenCount();
+                    stream.Write(text);
+                }
+                else
+                {
+                    pending.Write(text);
+                }
+
+                if (text.Length == 0 || text[^1] != (byte)'\n')
+                {
+                    pending.Write("\n"u8);
+                }
+
+                if (pending.WrittenCount >= Chunk)
+                {
+                    stream.Write(pending.WrittenSpan);
+                    pending.ResetWrittenCount();
+                }
+            }
+        }
+
+        stream.Write(pending.WrittenSpan);
+    }
+
+    private static void AppendUtf8(ArrayBufferWriter<byte> buffer, string text)
+    {
+        var written = Encoding.UTF8.GetBytes(text, buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        buffer.Advance(written);
+    }
+
+    /// <summary>
     /// The artifact reduced to its printed text (<see cref="RenderedArtifact.Printed"/>), its
     /// documents and commands dropped: what `template` keeps of each artifact while the others render.
     /// </summary>
     public static RenderedArtifact PrintedOnly(RenderedArtifact artifact, SecretMasker masker) =>
-        artifact.Printed is not null ? artifact : artifact with { Printed = Text(artifact, masker), Documents = [], Commands = [] };
+        artifact.PrintedUtf8 is not null ? artifact : artifact with { PrintedUtf8 = Utf8(artifact, masker), Documents = [], Commands = [] };
+
+    /// <summary>
+    /// <see cref="Text"/> as UTF-8. JSON and YAML documents with nothing to mask are written
+    /// straight into bytes (the same bytes as the text encoded); anything else is the text encoded.
+    /// </summary>
+    public static byte[] Utf8(RenderedArtifact artifact, SecretMasker masker)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        ArgumentNullException.ThrowIfNull(masker);
+        if (masker.IsEmpty && !artifact.HasText && artifact.Documents.Count > 0)
+        {
+            switch (artifact.Format)
+            {
+                // Every document's JSON ends in one line break, as EndingInOneBreak leaves it.
+                case ArtifactFormat.Json:
+                    return DocumentWriter.ToJsonUtf8(artifact.Documents);
+                case ArtifactFormat.Yaml or ArtifactFormat.Compose:
+                    return DocumentWriter.ToYamlUtf8(artifact.Documents);
+            }
+        }
+
+        return Encoding.UTF8.GetBytes(Text(artifact, masker));
+    }
 
     /// <summary>
     /// The artifact as text with secrets masked inside values (before writing), so the mask can

@@ -43,7 +43,7 @@ public static class ParamResolver
         var resolved = new List<ResolvedParam>();
         foreach (var (scope, param) in tree.Params)
         {
-            var candidate = Lookup(layers, scope, param.Name) ?? DefaultOf(param) ?? Prompted(sources.Prompt, scope, param);
+            var candidate = Lookup(layers, tree.ChainOf(scope), param.Name) ?? DefaultOf(param) ?? Prompted(sources.Prompt, scope, param);
             if (candidate is null)
             {
                 switch (sources.Missing)
@@ -94,17 +94,21 @@ public static class ParamResolver
         $"give it in the answers file as `[{scope}] {name} = ...`, on the command line as `--set {(scope == AnswerSection.General ? name : $"{scope}.{name}")}=...`, " +
         $"or in the environment as {EnvironmentAnswers.VariableFor(scope, name)}";
 
-    private sealed record Candidate(Scalar? Value, ValueOrigin Origin, SourceLocation? From, string Described);
+    private sealed record Candidate(Scalar? Value, ValueOrigin Origin, SourceLocation? From, string? Source)
+    {
+        /// <summary>Where the value comes from, for messages (a default's is worked out only when a message needs it).</summary>
+        public string Described => Source ?? (From is { Line: > 0 } at ? $"the default at {at}" : "the default");
+    }
 
     private sealed class Layer : Dictionary<(string Section, string Key), Candidate>;
 
-    private static Candidate? Lookup(Layer[] layers, string scope, string name)
+    private static Candidate? Lookup(Layer[] layers, IReadOnlyList<string> chain, string name)
     {
         foreach (var layer in layers)
         {
-            foreach (var section in ScopeTree.Chain(scope))
+            for (var i = 0; i < chain.Count; i++)
             {
-                if (layer.TryGetValue((section, name), out var candidate) && candidate.Value is not null)
+                if (layer.TryGetValue((chain[i], name), out var candidate) && candidate.Value is not null)
                 {
                     return candidate;
                 }
@@ -114,11 +118,12 @@ public static class ParamResolver
         return null;
     }
 
+    private static readonly string[] GeneralChain = [AnswerSection.General];
+
     private static Candidate? DefaultOf(Param param) =>
         param.Default is null or { IsNull: true }
             ? null
-            : new Candidate(param.Default, ValueOrigin.Default, param.Location,
-                param.Location.Line > 0 ? $"the default at {param.Location}" : "the default");
+            : new Candidate(param.Default, ValueOrigin.Default, param.Location, null);
 
     private static Candidate? Prompted(Func<PromptRequest, string?>? prompt, string scope, Param param)
     {
@@ -272,7 +277,7 @@ public static class ParamResolver
         foreach (var key in GeneralSettings.All)
         {
             var global = resolved.FirstOrDefault(p => p.Scope == AnswerSection.General && p.Name == key);
-            var value = global is not null ? global.Value : Lookup(layers, AnswerSection.General, key)?.Value;
+            var value = global is not null ? global.Value : Lookup(layers, GeneralChain, key)?.Value;
             if (value is not null)
             {
                 general[key] = value.Text;
@@ -304,7 +309,7 @@ public static class ParamResolver
         foreach (var scope in tree.Scopes)
         {
             var context = new Dictionary<string, Scalar>(general, StringComparer.Ordinal);
-            foreach (var section in ScopeTree.Chain(scope).Reverse())
+            foreach (var section in tree.ChainOf(scope).Reverse())
             {
                 foreach (var param in byScope[section])
                 {

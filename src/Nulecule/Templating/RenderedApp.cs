@@ -59,7 +59,7 @@ public sealed record RenderedArtifact
     /// </summary>
     public string Text
     {
-        get => _text ??= Printed is not null
+        get => _text ??= PrintedUtf8 is not null || _printed is not null
             ? throw new InvalidOperationException($"{Source} was rendered for printing only; its documents were not kept")
             : Format switch
         {
@@ -76,9 +76,23 @@ public sealed record RenderedArtifact
     /// was asked to print as it went (<c>RenderOptions.Print</c>); <see cref="Documents"/> and
     /// <see cref="Commands"/> are then empty.
     /// </summary>
-    public string? Printed { get; init; }
+    public string? Printed
+    {
+        get => _printed ??= PrintedUtf8 is { } utf8 ? System.Text.Encoding.UTF8.GetString(utf8) : null;
+        init => _printed = value;
+    }
+
+    /// <summary>
+    /// <see cref="Printed"/> as UTF-8, when the render kept the bytes it writes (`template`): the
+    /// stream is written from them as they are, and the text is decoded only if asked for.
+    /// </summary>
+    public byte[]? PrintedUtf8 { get; init; }
+
+    /// <summary>Whether <see cref="Text"/> was given or already written (else it is written from the documents or commands).</summary>
+    internal bool HasText => _text is not null;
 
     private string? _text;
+    private string? _printed;
 }
 
 public sealed record RenderedComponent(string Scope, string Name, AppNode Owner, IReadOnlyList<RenderedArtifact> Artifacts);

@@ -748,7 +748,7 @@ internal sealed class BlockYamlReader
             }
         }
 
-        _sink.Scalar(_text[start..end], ScalarStyle.Plain, MarkAt(start), MarkAt(end), isKey);
+        _sink.Scalar(isKey ? Key(_text.AsSpan(start, end - start)) : _text[start..end], ScalarStyle.Plain, MarkAt(start), MarkAt(end), isKey);
         _pos = end;
         return true;
     }

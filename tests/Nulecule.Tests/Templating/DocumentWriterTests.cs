@@ -145,6 +145,7 @@ public class DocumentWriterTests
             {
                 var expected = DocumentWriter.ToYamlWithEmitter(docs);
                 DocumentWriter.ToYaml(docs).ShouldBe(expected);
+                DocumentWriter.ToYamlUtf8(docs).ShouldBe(System.Text.Encoding.UTF8.GetBytes(expected));
                 var builder = new System.Text.StringBuilder();
                 if (DocumentWriter.TryWriteYaml(docs, builder))
                 {
@@ -156,6 +157,45 @@ public class DocumentWriterTests
 
         // The comparison means something only if the direct writer took a fair share of the samples.
         direct.ShouldBeGreaterThan(1000);
+    }
+
+    [Fact]
+    public void Should_write_json_bytes_as_the_serializer_writes_each_document()
+    {
+        // The serializer's own indented text of each document, a line break after each.
+        var options = new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        NodeGen(3).Array[0, 3].Sample(
+            docs =>
+            {
+                var expected = string.Concat(docs.Select(d => (d?.ToJsonString(options) ?? "null") + "\n"));
+                DocumentWriter.ToJsonUtf8(docs).ShouldBe(System.Text.Encoding.UTF8.GetBytes(expected));
+                DocumentWriter.ToJson(docs).ShouldBe(expected);
+            },
+            iter: 5000);
+    }
+
+    [Fact]
+    public void Should_write_huge_and_deep_documents_as_bytes_equal_to_the_text()
+    {
+        // An 8 MB scalar (past the thread's kept buffers), non-ASCII (the emitter's path) and
+        // 300 levels of nesting: the bytes are the text's, whichever writer took the document.
+        var huge = new JsonObject { ["data"] = new JsonObject { ["blob"] = new string('x', 8 * 1024 * 1024) } };
+        var accents = new JsonObject { ["note"] = "gr\u00fc\u00dfe \u2603" };
+        JsonNode deep = new JsonObject { ["leaf"] = "v" };
+        for (var i = 0; i < 300; i++)
+        {
+            deep = i % 2 == 0 ? new JsonArray(deep) : new JsonObject { ["k"] = deep };
+        }
+
+        foreach (var docs in new List<JsonNode?>[] { [huge], [accents], [deep], [huge, accents, deep] })
+        {
+            DocumentWriter.ToYamlUtf8(docs).ShouldBe(System.Text.Encoding.UTF8.GetBytes(DocumentWriter.ToYaml(docs)));
+            DocumentWriter.ToJsonUtf8(docs).ShouldBe(System.Text.Encoding.UTF8.GetBytes(DocumentWriter.ToJson(docs)));
+        }
+
+        // And a small document after the huge one is written from a fresh buffer, not the grown one.
+        DocumentWriter.ToJsonUtf8([accents]).ShouldBe(System.Text.Encoding.UTF8.GetBytes("{\n  \"note\": \"gr\u00fc\u00dfe \u2603\"\n}\n"));
+        DocumentWriter.ToYamlUtf8([]).ShouldBeEmpty();
     }
 
     [Fact]

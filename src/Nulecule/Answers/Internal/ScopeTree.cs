@@ -48,6 +48,20 @@ internal sealed class ScopeTree
 
     public bool IsScope(string section) => KeysOf.ContainsKey(section);
 
+    private readonly Dictionary<string, IReadOnlyList<string>> _chains = new(StringComparer.Ordinal);
+
+    /// <summary><see cref="Chain"/> of <paramref name="scope"/>, worked out once per scope of this tree (a scope has many params).</summary>
+    public IReadOnlyList<string> ChainOf(string scope)
+    {
+        if (!_chains.TryGetValue(scope, out var chain))
+        {
+            chain = Chain(scope);
+            _chains[scope] = chain;
+        }
+
+        return chain;
+    }
+
     /// <summary>The sections that can answer a param of <paramref name="scope"/>, most specific first.</summary>
     public static IReadOnlyList<string> Chain(string scope)
     {
