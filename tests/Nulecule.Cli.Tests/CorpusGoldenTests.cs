@@ -74,6 +74,44 @@ public class CorpusGoldenTests
         }
     }
 
+    /// <summary>
+    /// The built binary with its standard output a pipe, where `template` copies the rendered
+    /// bytes to the descriptor as they are (in-process runs print through a text writer): the
+    /// same bytes as committed.
+    /// </summary>
+    [CorpusBinaryTheory]
+    [MemberData(nameof(Cases))]
+    public async Task Should_print_the_committed_bytes_from_the_binary_to_a_pipe(string app, string provider)
+    {
+        var work = Path.Combine(Path.GetTempPath(), $"nulecule-golden-{app}-{provider}-{Guid.NewGuid():N}"[..60]);
+        try
+        {
+            CopyWithNested(Path.Combine(Repo.Corpus!, app), work);
+            var root = AppTreeLoader.LoadOrThrow(work);
+            var args = new List<string> { "template", work, "--provider", provider };
+            foreach (var (scope, name) in RequiredParams(root))
+            {
+                args.AddRange(["--set", scope == "general" ? $"{name}=test-{name}" : $"{scope}.{name}=test-{name}"]);
+            }
+
+            var start = new System.Diagnostics.ProcessStartInfo(Terminal.Nulecule, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["NO_COLOR"] = "1";
+            using var process = System.Diagnostics.Process.Start(start)!;
+            using var stdout = new MemoryStream();
+            var copied = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            await copied;
+
+            process.ExitCode.ShouldBe(0, await stderr);
+            stdout.ToArray().ShouldBe(await File.ReadAllBytesAsync(Path.Combine(GoldenDir, $"{app}.{provider}.txt")));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     private static IEnumerable<(string Scope, string Name)> RequiredParams(AppNode root)
     {
         foreach (var app in root.Apps())
@@ -114,4 +152,13 @@ public class CorpusGoldenTests
             File.Copy(file, target);
         }
     }
+}
+
+/// <summary>A corpus test that runs the built binary; skipped without either.</summary>
+public sealed class CorpusBinaryTheoryAttribute : TheoryAttribute
+{
+    public CorpusBinaryTheoryAttribute() =>
+        Skip = Repo.Corpus is null ? "the Nulecule corpus (../shared/corpus beside the repository) is not present"
+            : !File.Exists(Terminal.Nulecule) ? $"the nulecule binary is not built at {Terminal.Nulecule}"
+            : null;
 }
