@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -76,25 +77,38 @@ public static partial class SafeFiles
             throw new UnsafeFileException($"{path} changed while it was opened");
         }
 
-        // Never trust the size: read at most one byte more than allowed.
-        var buffer = new byte[Math.Min(size, maxBytes) + 1];
-        var length = 0;
-        int read;
-        while ((read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+        // Never trust the size: read at most one byte more than allowed. The bytes only live until
+        // they are decoded: a pooled buffer (of at least `capacity` bytes), not one per file.
+        var capacity = (int)Math.Min(size, maxBytes) + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        try
         {
-            length += read;
-            if (length == buffer.Length)
+            var length = 0;
+            int read;
+            while ((read = stream.Read(buffer, length, capacity - length)) > 0)
             {
-                if (length > maxBytes)
+                length += read;
+                if (length == capacity)
                 {
-                    throw new UnsafeFileException($"{path} is larger than the limit of {Limit(maxBytes)}");
+                    if (length > maxBytes)
+                    {
+                        throw new UnsafeFileException($"{path} is larger than the limit of {Limit(maxBytes)}");
+                    }
+
+                    capacity = (int)Math.Min(maxBytes + 1, (long)capacity * 2);
+                    var larger = ArrayPool<byte>.Shared.Rent(capacity);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
                 }
-
-                Array.Resize(ref buffer, (int)Math.Min(maxBytes + 1, (long)buffer.Length * 2));
             }
-        }
 
-        return Decode(buffer.AsSpan(0, length));
+            return Decode(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>

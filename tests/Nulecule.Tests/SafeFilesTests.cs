@@ -81,6 +81,31 @@ public sealed class SafeFilesTests : IDisposable
     }
 
     [Fact]
+    public void Should_read_files_of_every_size_through_the_pooled_buffer()
+    {
+        Directory.CreateDirectory(App);
+
+        // Sizes around the pool's buckets, one after another (a buffer handed back and taken
+        // again must not leak a longer file's tail into a shorter one), non-ASCII included.
+        var random = new Random(14);
+        foreach (var length in new[] { 0, 1, 15, 16, 17, 4095, 4096, 4097, 70_000, 3, 1_100_000, 5 })
+        {
+            var text = new string([.. Enumerable.Range(0, length).Select(_ => "ab\nc\u00e9\u2603"[random.Next(6)])]);
+            var file = Path.Combine(App, $"f{length}");
+            File.WriteAllText(file, text);
+            SafeFiles.ReadText(file, 4 * 1024 * 1024).ShouldBe(text);
+        }
+
+        // A file whose size says 0 (as /proc files do) is read on past its size, up to the limit.
+        if (File.Exists("/proc/self/mountinfo"))
+        {
+            var mounts = SafeFiles.ReadText("/proc/self/mountinfo", 16 * 1024 * 1024);
+            mounts.ShouldContain(" / ");
+            Should.Throw<UnsafeFileException>(() => SafeFiles.ReadText("/proc/self/mountinfo", 10)).Message.ShouldBe("/proc/self/mountinfo is larger than the limit of 10 bytes");
+        }
+    }
+
+    [Fact]
     public async Task Should_refuse_a_fifo_without_opening_it()
     {
         Directory.CreateDirectory(App);
