@@ -70,9 +70,10 @@ public static class NuleculeLoader
     {
         var reader = new Reader(display ?? file);
         IReadOnlyList<TreeNode> documents;
+        bool direct;
         try
         {
-            documents = YamlTree.Parse(text, reader.File);
+            documents = YamlTree.Parse(text, reader.File, out direct);
         }
         catch (NuleculeException ex)
         {
@@ -84,7 +85,8 @@ public static class NuleculeLoader
             return Fail(Diagnostic.Error("the Nulecule file is empty", new SourceLocation(reader.File, 1, 1), "it needs at least `specversion`, `id` and `graph`"));
         }
 
-        if (FirstComplexKey(documents[0]) is { } complex)
+        // Nodes the block reader built have text keys only (and share nothing): nothing to walk.
+        if (!direct && FirstComplexKey(documents[0]) is { } complex)
         {
             return Fail(Diagnostic.Error("a mapping key must be a plain text key, not a list or a mapping", complex.Locate(reader.File), "write `key: value` with a plain key"));
         }

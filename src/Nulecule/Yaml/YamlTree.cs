@@ -74,12 +74,22 @@ internal static class YamlTree
     /// is sure of the text, else through YamlDotNet (<see cref="YamlFile.Parse"/>, whose errors
     /// carry file:line:column) and converted.
     /// </summary>
-    public static IReadOnlyList<TreeNode> Parse(string text, string file)
+    public static IReadOnlyList<TreeNode> Parse(string text, string file) => Parse(text, file, out _);
+
+    /// <summary>
+    /// <see cref="Parse(string, string)"/>; <paramref name="direct"/> says the block reader built
+    /// the nodes, and then every key is a scalar and no node is shared (the reader knows no complex
+    /// keys, anchors or aliases, and makes a new node for everything it reads).
+    /// </summary>
+    public static IReadOnlyList<TreeNode> Parse(string text, string file, out bool direct)
     {
         if (BlockYamlReader.TryReadTree(text) is { } documents)
         {
+            direct = true;
             return documents;
         }
+
+        direct = false;
 
         var converted = new Dictionary<YamlNode, TreeNode>(ReferenceEqualityComparer.Instance);
         return [.. YamlFile.Parse(text, file).Select(d => From(d.RootNode, converted))];

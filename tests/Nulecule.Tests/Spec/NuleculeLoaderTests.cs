@@ -24,6 +24,22 @@ public class NuleculeLoaderTests
         result.Diagnostics.ShouldContain(d => d.IsError && d.Message.Contains("must be a scalar", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("? [a, b]\n  : c\n", 4, 5)]
+    [InlineData("{k: 1}: c\n", 4, 3)]
+    [InlineData("[a]: c\n", 4, 3)]
+    public void Should_refuse_a_list_or_mapping_as_a_key_at_its_place(string key, int line, int column)
+    {
+        // YamlDotNet reads these (the block reader leaves them to it); the loader refuses them.
+        var text = "specversion: 0.0.2\nid: keys\nmetadata:\n  " + key + "graph:\n  - name: web\n    artifacts:\n      docker: [file://run]\n";
+
+        var result = Parse(text);
+
+        var error = result.Diagnostics.ShouldHaveSingleItem();
+        error.Message.ShouldBe("a mapping key must be a plain text key, not a list or a mapping");
+        (error.Location!.Line, error.Location.Column).ShouldBe((line, column));
+    }
+
     [Fact]
     public void Should_load_the_legacy_map_form_into_the_same_model()
     {

@@ -47,6 +47,51 @@ public class YamlTreeTests
         duplicates.ShouldBeGreaterThan(0, "no generated text repeated a key: the refusal went untested");
     }
 
+    [Fact]
+    public void Should_build_text_keys_only_and_share_no_node_when_reading_directly()
+    {
+        // What lets the loader skip its complex-key walk for the nodes the block reader built.
+        var taken = 0;
+        BlockYamlReaderTests.Document.Sample(
+            text =>
+            {
+                if (BlockYamlReader.TryReadTree(text) is not { } documents)
+                {
+                    return;
+                }
+
+                taken++;
+                var seen = new HashSet<TreeNode>(ReferenceEqualityComparer.Instance);
+                var pending = new Stack<TreeNode>(documents);
+                while (pending.Count > 0)
+                {
+                    var node = pending.Pop();
+                    seen.Add(node).ShouldBeTrue(Show(text));
+                    switch (node)
+                    {
+                        case TreeMapping map:
+                            foreach (var (key, value) in map.Children)
+                            {
+                                key.ShouldBeOfType<TreeScalar>(Show(text));
+                                pending.Push(key);
+                                pending.Push(value);
+                            }
+
+                            break;
+                        case TreeSequence list:
+                            list.Children.ForEach(pending.Push);
+                            break;
+                    }
+                }
+
+                YamlTree.Parse(text, "Nulecule", out var direct);
+                direct.ShouldBeTrue();
+            },
+            iter: 5000);
+
+        taken.ShouldBeGreaterThan(1000);
+    }
+
     [Theory]
     [InlineData("a: 1\na: 2\n", 2, 1)]
     [InlineData("a: 1\n\"a\": 2\n", 2, 1)]
