@@ -46,13 +46,7 @@ public class CorpusGoldenTests
         var work = Path.Combine(Path.GetTempPath(), $"nulecule-golden-{app}-{provider}-{Guid.NewGuid():N}"[..60]);
         try
         {
-            CopyWithNested(Path.Combine(Repo.Corpus!, app), work);
-            var root = AppTreeLoader.LoadOrThrow(work);
-            var args = new List<string> { "template", work, "--provider", provider };
-            foreach (var (scope, name) in RequiredParams(root))
-            {
-                args.AddRange(["--set", scope == "general" ? $"{name}=test-{name}" : $"{scope}.{name}=test-{name}"]);
-            }
+            var args = TemplateArgs(app, provider, work);
 
             // When
             var result = await Cli.RunAsync(args);
@@ -86,13 +80,7 @@ public class CorpusGoldenTests
         var work = Path.Combine(Path.GetTempPath(), $"nulecule-golden-{app}-{provider}-{Guid.NewGuid():N}"[..60]);
         try
         {
-            CopyWithNested(Path.Combine(Repo.Corpus!, app), work);
-            var root = AppTreeLoader.LoadOrThrow(work);
-            var args = new List<string> { "template", work, "--provider", provider };
-            foreach (var (scope, name) in RequiredParams(root))
-            {
-                args.AddRange(["--set", scope == "general" ? $"{name}=test-{name}" : $"{scope}.{name}=test-{name}"]);
-            }
+            var args = TemplateArgs(app, provider, work);
 
             var start = new System.Diagnostics.ProcessStartInfo(Terminal.Nulecule, args) { RedirectStandardOutput = true, RedirectStandardError = true };
             start.Environment["NO_COLOR"] = "1";
@@ -110,6 +98,21 @@ public class CorpusGoldenTests
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    // `template` of a copy of the app at `work`, with its nested apps "fetched" from the corpus and
+    // `--set scope.name=test-name` for each required param without a default.
+    private static List<string> TemplateArgs(string app, string provider, string work)
+    {
+        CopyWithNested(Path.Combine(Repo.Corpus!, app), work);
+        var root = AppTreeLoader.LoadOrThrow(work);
+        var args = new List<string> { "template", work, "--provider", provider };
+        foreach (var (scope, name) in RequiredParams(root))
+        {
+            args.AddRange(["--set", scope == "general" ? $"{name}=test-{name}" : $"{scope}.{name}=test-{name}"]);
+        }
+
+        return args;
     }
 
     private static IEnumerable<(string Scope, string Name)> RequiredParams(AppNode root)
