@@ -107,6 +107,8 @@ public sealed class FaultTests : IDisposable
                       image: local/busybox:latest
                       imagePullPolicy: Never
                       command: [httpd, -f, -p, "8080"]
+                      # Names the slow component, so stop keeps graph order (slow gone before web is touched).
+                      env: [{name: SLOW_HOST, value: slow}]
             """);
         // Never ready (no /tmp/ready), and 20 s to stop (busybox sleep ignores SIGTERM): a run
         // with --wait waits for it, and a stop waits for its pods.
@@ -221,7 +223,8 @@ public sealed class FaultTests : IDisposable
     [ApiServerFaultFact]
     public async Task Should_recover_a_kubernetes_stop_whose_api_server_was_killed_while_it_deleted()
     {
-        // Given: a deployed release whose slow component's pod runs (it takes 20 s to stop)
+        // Given: a deployed release whose slow component's pod runs (it takes 20 s to stop); web names
+        // slow, so stop waits for slow to be gone before it touches web (docs/releases.md)
         await CreateNamespaceAsync();
         var run = await RunAsync("run", _app, "--provider", "kubernetes", "-n", _namespace, "--name", _release, "--timeout", "2m");
         run.Code.ShouldBe(0, run.Output);
