@@ -221,7 +221,17 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
             if (!options.DryRun)
             {
                 options.Reporter.Info($"removing network {network.Name}");
-                await EngineResources.DeleteNetworkAsync(client, network.ID, containers.Select(NameOf).ToList(), cancellationToken);
+                try
+                {
+                    await EngineResources.DeleteNetworkAsync(client, network.ID, containers.Select(NameOf).ToList(), cancellationToken);
+                }
+                catch (StaleEndpointException e)
+                {
+                    // The release's containers are gone and nothing is attached: the stop did what was
+                    // asked, and failing it would leave the release recorded as running.
+                    options.Reporter.Warn(e.Message);
+                    continue;
+                }
             }
 
             objects.Add(new DeployedObject("", "network", network.Name, null, "", options.DryRun ? ObjectAction.Planned : ObjectAction.Deleted));

@@ -225,47 +225,60 @@ internal static class EngineResources
     /// <summary>
     /// Deletes a release network whose containers were just removed (<paramref name="removed"/>,
     /// by name). A Docker 20.10 engine can refuse with "has active endpoints" after the last
-    /// container is gone: for a moment while the endpoint is released, and sometimes for good, a
-    /// stale endpoint that only a restart of dockerd clears (moby/moby#42119). The delete is tried
-    /// again for up to 15 s, and between tries an endpoint whose container no longer exists (one
-    /// removed here, or one the network still lists) is disconnected with force, as
-    /// `docker network disconnect -f` does. A container that exists is never disconnected: the
-    /// engine's refusal is then the answer.
+    /// container is gone: for a moment while the endpoint is released, and sometimes for good, when
+    /// it has lost count of the network's endpoints under concurrent container exits and still
+    /// counts one that no longer exists (moby/moby#42119; only a restart of dockerd recounts). The
+    /// delete is tried again for up to 15 s, and between tries an endpoint whose container no
+    /// longer exists (one removed here, or one the network still lists) is disconnected with force,
+    /// as `docker network disconnect -f` does. A container that exists is never disconnected: the
+    /// engine's refusal is then the answer. When the refusal persists for
+    /// <see cref="NetworkRemoval.Settled"/> with no container attached and none of the removed ones
+    /// left, the network is reported as kept by that engine fault (<see cref="StaleEndpointException"/>).
     /// </summary>
     internal static async Task DeleteNetworkAsync(IDockerClient client, string id, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(15);
-        var pause = TimeSpan.FromMilliseconds(250);
-        while (true)
-        {
-            try
+        string? name = null;
+        await NetworkRemoval.RunAsync(
+            async () =>
             {
-                await client.Networks.DeleteNetworkAsync(id, cancellationToken);
-                return;
-            }
-            catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                try
+                {
+                    await client.Networks.DeleteNetworkAsync(id, cancellationToken);
+                    return null;
+                }
+                catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return null;
+                }
+                catch (DockerApiException e) when (HasActiveEndpoints(e))
+                {
+                    return e;
+                }
+            },
+            async () =>
             {
-                return;
-            }
-            catch (DockerApiException e) when (HasActiveEndpoints(e) && DateTimeOffset.UtcNow < deadline)
-            {
-            }
-
-            await DisconnectStaleEndpointsAsync(client, id, removed, cancellationToken);
-            await Task.Delay(pause, cancellationToken);
-            pause = pause * 2 > TimeSpan.FromSeconds(2) ? TimeSpan.FromSeconds(2) : pause * 2;
-        }
+                var (networkName, attached) = await DisconnectStaleEndpointsAsync(client, id, removed, cancellationToken);
+                name ??= networkName;
+                return attached;
+            },
+            () => new StaleEndpointException(name ?? id),
+            () => DateTimeOffset.UtcNow,
+            Task.Delay,
+            cancellationToken);
     }
 
-    private static bool HasActiveEndpoints(DockerApiException e) =>
-        (e.ResponseBody ?? e.Message).Contains("active endpoints", StringComparison.OrdinalIgnoreCase);
-
-    private static async Task DisconnectStaleEndpointsAsync(IDockerClient client, string id, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a refusal: disconnects with force each endpoint whose container is gone; returns the
+    /// network's name and how many containers that exist are still attached (-1: not known).
+    /// </summary>
+    private static async Task<(string? Name, int Attached)> DisconnectStaleEndpointsAsync(IDockerClient client, string id, IReadOnlyCollection<string> removed, CancellationToken cancellationToken)
     {
         var candidates = new HashSet<string>(removed, StringComparer.Ordinal);
+        string name;
         try
         {
             var network = await client.Networks.InspectNetworkAsync(id, cancellationToken);
+            name = network.Name;
             foreach (var (container, endpoint) in network.Containers ?? new Dictionary<string, EndpointResource>())
             {
                 candidates.Add(string.IsNullOrEmpty(endpoint?.Name) ? container : endpoint.Name);
@@ -273,13 +286,15 @@ internal static class EngineResources
         }
         catch (DockerApiException)
         {
-            return;
+            return (null, -1);
         }
 
+        var attached = 0;
         foreach (var candidate in candidates)
         {
             if (await ContainerExistsAsync(client, candidate, cancellationToken))
             {
+                attached++;
                 continue;
             }
 
@@ -292,7 +307,12 @@ internal static class EngineResources
                 // No such endpoint (already released) or the engine would not: the next try says.
             }
         }
+
+        return (name, attached);
     }
+
+    private static bool HasActiveEndpoints(DockerApiException e) =>
+        (e.ResponseBody ?? e.Message).Contains("active endpoints", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<bool> ContainerExistsAsync(IDockerClient client, string nameOrId, CancellationToken cancellationToken)
     {
@@ -320,6 +340,11 @@ internal static class EngineResources
         catch (DockerApiException e)
         {
             reporter.Warn($"clean-up: {Describe(e)}");
+            return false;
+        }
+        catch (StaleEndpointException e)
+        {
+            reporter.Warn($"clean-up: {e.Message}");
             return false;
         }
         catch (Exception e) when (DockerProvider.Unreachable(e))
