@@ -242,10 +242,10 @@ public class KubernetesProvider : IProvider
         var remover = new Remover(api, requests);
 
         // Last component first; components whose objects do not refer to each other side by side
-        // (StopOrder), all at once: most of a component's time is the wait for its pods to go,
+        // (LiveStopOrder), all at once: most of a component's time is the wait for its pods to go,
         // which holds no slot; the requests of all of them (DELETEs, reads of the wait) share 8.
         var components = doomed.GroupBy(o => o.Component).Select(g => (IReadOnlyList<LiveObject>)g.ToList()).ToList();
-        var prerequisites = StopOrder.Prerequisites(components);
+        var prerequisites = LiveStopOrder.Prerequisites(components);
         IEnumerable<int> Before(int c) => prerequisites[c];
         var deleted = new List<LiveObject>?[components.Count];
         var failures = await ParallelScheduler.RunEachAsync(components.Count, Before, Math.Max(1, components.Count), async (c, ct) =>

@@ -22,11 +22,11 @@ public sealed class StopOrderTests
             Object("", "ConfigMap", $"{c}-000", null, c, data: $$"""{ "index": "0" }"""))).ToList();
 
         // When
-        var prerequisites = StopOrder.Prerequisites(components);
+        var prerequisites = LiveStopOrder.Prerequisites(components);
 
         // Then
         prerequisites.ShouldAllBe(p => p.Length == 0);
-        StopOrder.Waves(prerequisites).ShouldBe([[0, 1, 2]]);
+        StopWaves.Of(prerequisites).ShouldBe([[0, 1, 2]]);
     }
 
     [Fact]
@@ -47,12 +47,12 @@ public sealed class StopOrderTests
         };
 
         // When
-        var prerequisites = StopOrder.Prerequisites(components);
+        var prerequisites = LiveStopOrder.Prerequisites(components);
 
         // Then: mariadb after etherpad, the config after the worker, api after the config (its
         // file names api's host); the lonely one waits for nothing and nothing waits for it
         prerequisites.ShouldBe([[], [], [], [1], [0], [3]]);
-        StopOrder.Waves(prerequisites).ShouldBe([[0, 1, 2], [3, 4], [5]]);
+        StopWaves.Of(prerequisites).ShouldBe([[0, 1, 2], [3, 4], [5]]);
         IEnumerable<int> Before(int c) => prerequisites[c];
 
         // A held worker keeps the config and, through it, api; etherpad and mariadb still go
@@ -74,11 +74,11 @@ public sealed class StopOrderTests
         };
 
         // When
-        var prerequisites = StopOrder.Prerequisites(components);
+        var prerequisites = LiveStopOrder.Prerequisites(components);
 
         // Then
         prerequisites.ShouldBe([[], [], [0, 1], [0, 1, 2]]);
-        StopOrder.Waves(prerequisites).ShouldBe([[0, 1], [2], [3]]);
+        StopWaves.Of(prerequisites).ShouldBe([[0, 1], [2], [3]]);
     }
 
     [Theory]
