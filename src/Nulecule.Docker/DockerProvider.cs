@@ -177,7 +177,7 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
     public async Task<DeployResult> StopAsync(string release, StopOptions options, CancellationToken cancellationToken)
     {
         var client = await ClientAsync(cancellationToken);
-        var containers = (await AllReleaseContainersAsync(client, release, cancellationToken)).OrderByDescending(OrderOf).ToList();
+        var containers = ContainerStop.InStopOrder(await AllReleaseContainersAsync(client, release, cancellationToken));
         var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = ReleaseFilter(release) }, cancellationToken);
         var volumes = options.RemoveVolumes
             ? (await client.Volumes.ListAsync(new VolumesListParameters { Filters = ReleaseFilter(release) }, cancellationToken)).Volumes ?? []
@@ -189,9 +189,6 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
             options.Reporter.Warn($"no Docker objects labelled with release {release} were found");
         }
 
-        // Like `docker stop`: each container gets up to 10 s to exit after SIGTERM, and all of them
-        // together no more than --timeout (a process that ignores SIGTERM must not cost the whole timeout).
-        var deadline = DateTimeOffset.UtcNow + options.Timeout;
         foreach (var container in containers)
         {
             planned.Add($"POST /containers/{NameOf(container)}/stop");
@@ -201,18 +198,9 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
 
         if (!options.DryRun)
         {
-            // Reverse graph order; components are independent and stop concurrently, a compose
-            // component's containers one after another (its dependents before what they depend on).
-            await ParallelScheduler.RunAsync(containers.Count, StopDependencies(containers), options.Parallel, async (step, ct) =>
-            {
-                var container = containers[step];
-                var containerObject = $"container {NameOf(container)}";
-                options.Reporter.Progress(new ProgressEvent(ComponentOf(container), ProgressState.Removing) { Object = containerObject, Detail = "stopping", Message = $"stopping {NameOf(container)}" });
-                var left = deadline - DateTimeOffset.UtcNow;
-                var grace = left > StopGrace ? StopGrace : left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left;
-                await RemoveContainerAsync(client, container.ID, grace, ct);
-                options.Reporter.Progress(new ProgressEvent(ComponentOf(container), ProgressState.Removed) { Object = containerObject, Message = $"{NameOf(container)} removed" });
-            }, cancellationToken);
+            // Components whose containers name each other later-first, the others side by side
+            // (StopOrder, as on Kubernetes); networks and volumes once every container is gone.
+            await ContainerStop.RunAsync(client, release, containers, options, StopGrace, cancellationToken);
         }
 
         foreach (var network in networks)
@@ -251,26 +239,6 @@ public sealed class DockerProvider : IProvider, IScalesByRun, IDisposable
 
         return new DeployResult(objects) { PlannedOperations = options.DryRun ? planned : [] };
     }
-
-    /// <summary>What a container (listed in reverse graph order) waits for when stopping: the compose container of its component listed just before it.</summary>
-    private static Func<int, IEnumerable<int>> StopDependencies(IReadOnlyList<ContainerListResponse> containers) => step =>
-    {
-        var container = containers[step];
-        if (Label(container, ComposeServices.ProjectLabel) is null)
-        {
-            return [];
-        }
-
-        for (var before = step - 1; before >= 0; before--)
-        {
-            if (ComponentOf(containers[before]) == ComponentOf(container) && Label(containers[before], ComposeServices.ProjectLabel) is not null)
-            {
-                return [before];
-            }
-        }
-
-        return [];
-    };
 
     public async Task<ReleaseStatus> StatusAsync(string release, CancellationToken cancellationToken)
     {
