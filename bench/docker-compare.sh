@@ -4,6 +4,8 @@
 #   nulecule      `nulecule run APP --provider docker --name R` with the JIT build
 #                 (APP: N components, one docker run line each; default --parallel)
 #   nulecule-aot  the same with the NativeAOT binary (scripts/publish-aot.sh; skipped if absent)
+#   nulecule-base the same with another binary, BASE_BIN (e.g. main's AOT build: before and after
+#                 a change, side by side; only when WAYS names it)
 #   compose       `docker-compose -p P up -d` on the same N services
 #   floor-par     bench/Nulecule.DockerFloor --parallel: one network, then create+start of every
 #                 container all at once, straight against the Engine API with Docker.DotNet
@@ -12,11 +14,14 @@
 # for each size of the sweep; then times taking them down again (`nulecule stop R`, `docker-compose
 # down`; the floor is removed untimed), and prints per size the medians and the ratios of medians.
 # The containers' shell exits on SIGTERM, so a stop measures the tools and the engine, not a grace period.
+# SHAPE=pairs makes the N containers N/2 pairs that depend on each other: aNNN, whose environment
+# names dNNN (DB_HOST=dNNN), after dNNN in the graph; in the compose file aNNN depends_on dNNN.
 #
 #   bench/docker-compare.sh [RESULTS_DIR]
 # Environment: SIZES (default "10 30 100"), RUNS (default 5), IMAGE (default local/busybox:latest),
 #   WAYS (default "nulecule nulecule-aot compose floor-par"), PARALLEL (nulecule's --parallel; default its own),
-#   STOP (default 1: time the stops too; 0: remove untimed),
+#   STOP (default 1: time the stops too; 0: remove untimed), SHAPE (default independent; pairs),
+#   BASE_BIN (the binary of nulecule-base),
 #   NULECULE_BIN (default the Release build), AOT_BIN (default out/aot/nulecule), REPORT_ONLY (1: only
 #   print the tables of RESULTS_DIR's samples),
 #   FLOOR_BIN (default out/bench/floor-bin/Nulecule.DockerFloor), TIME_LIMIT (seconds a compose run may take; 300).
@@ -34,6 +39,7 @@ time_stop="${STOP:-1}"
 payload='trap "exit 0" TERM; sleep 3600 & wait'
 jit="${NULECULE_BIN:-$root/src/Nulecule.Cli/bin/Release/net10.0/nulecule}"
 aot="${AOT_BIN:-$root/out/aot/nulecule}"
+base="${BASE_BIN:-}" shape="${SHAPE:-independent}"
 floor="${FLOOR_BIN:-$root/out/bench/floor-bin/Nulecule.DockerFloor}"
 read -r -a ways <<<"${WAYS:-nulecule nulecule-aot compose floor-par}"
 parallel=()
@@ -48,6 +54,9 @@ if [ ! -x "$aot" ]; then
   echo "no AOT binary at $aot (scripts/publish-aot.sh): nulecule-aot is left out" >&2
   ways=("${ways[@]/nulecule-aot/}")
 fi
+if [[ " ${ways[*]} " == *" nulecule-base "* ]] && [ ! -x "$base" ]; then
+  echo "nulecule-base needs BASE_BIN, an executable nulecule" >&2; exit 2
+fi
 read -r -a ways <<<"${ways[*]}"
 
 work="$(mktemp -d)"
@@ -55,6 +64,7 @@ app="$work/app" compose="$work/compose" n=0
 cleanup() {
   "$jit" stop bench-nul --timeout 1s -q >/dev/null 2>&1 || true
   "$jit" stop bench-aot --timeout 1s -q >/dev/null 2>&1 || true
+  "$jit" stop bench-base --timeout 1s -q >/dev/null 2>&1 || true
   [ -f "$compose/docker-compose.yml" ] && docker-compose -p benchcmp -f "$compose/docker-compose.yml" down -t 0 >/dev/null 2>&1 || true
   [ "$n" -gt 0 ] && "$floor" down bench-floor "$n" >/dev/null 2>&1 || true
 }
@@ -112,6 +122,10 @@ check() {
 generate() {
   rm -rf "$app" "$compose"
   mkdir -p "$app/artifacts" "$compose"
+  if [ "$shape" = pairs ]; then
+    generate_pairs
+    return
+  fi
   {
     printf 'specversion: 0.0.2\nid: bench-docker\nmetadata:\n  name: bench-docker\ngraph:\n'
     for ((i = 0; i < n; i++)); do
@@ -124,6 +138,27 @@ generate() {
     printf 'version: "2.4"\nservices:\n'
     for ((i = 0; i < n; i++)); do
       printf '  s%03d:\n    image: %s\n    command: ["sh", "-c", %s]\n' "$i" "$image" "'$payload'"
+    done
+  } >"$compose/docker-compose.yml"
+}
+
+# N/2 pairs: dNNN, then aNNN naming it in its environment (compose: aNNN depends_on dNNN).
+generate_pairs() {
+  {
+    printf 'specversion: 0.0.2\nid: bench-docker\nmetadata:\n  name: bench-docker\ngraph:\n'
+    for ((i = 0; i < n / 2; i++)); do
+      for s in $(printf 'd%03d a%03d' "$i" "$i"); do
+        printf '  - name: %s\n    artifacts:\n      docker:\n        - file://artifacts/%s\n' "$s" "$s"
+      done
+      printf "docker run -d --name d%03d %s sh -c '%s'\n" "$i" "$image" "$payload" >"$app/artifacts/$(printf 'd%03d' "$i")"
+      printf "docker run -d --name a%03d -e DB_HOST=d%03d %s sh -c '%s'\n" "$i" "$i" "$image" "$payload" >"$app/artifacts/$(printf 'a%03d' "$i")"
+    done
+  } >"$app/Nulecule"
+  {
+    printf 'version: "2.4"\nservices:\n'
+    for ((i = 0; i < n / 2; i++)); do
+      printf '  d%03d:\n    image: %s\n    command: ["sh", "-c", %s]\n' "$i" "$image" "'$payload'"
+      printf '  a%03d:\n    image: %s\n    command: ["sh", "-c", %s]\n    environment: ["DB_HOST=d%03d"]\n    depends_on: [d%03d]\n' "$i" "$image" "'$payload'" "$i" "$i"
     done
   } >"$compose/docker-compose.yml"
 }
@@ -148,6 +183,9 @@ for size in $sizes; do
         nulecule-aot)
           timed "$way" "$aot" run "$app" --provider docker --name bench-aot -q "${parallel[@]}"; check bench-aot
           [ "$time_stop" = 1 ] && { stop_once "$way stop" "$aot" stop bench-aot -q "${parallel[@]}" && gone bench-aot; } ;;
+        nulecule-base)
+          timed "$way" "$base" run "$app" --provider docker --name bench-base -q "${parallel[@]}"; check bench-base
+          [ "$time_stop" = 1 ] && { stop_once "$way stop" "$base" stop bench-base -q "${parallel[@]}" && gone bench-base; } ;;
         compose)
           # docker-compose 1.29.2 can hang on many services (seen at 100 here): a time limit, and the
           # hang is reported instead of timed.
@@ -185,11 +223,15 @@ for size in $sizes; do
         'BEGIN { printf "| %s / %s | %.2f |\n", w, b, a / f }'
     done
   done
-  for way in nulecule nulecule-aot; do
+  for way in nulecule nulecule-aot nulecule-base; do
     grep -q "^$way stop	" "$samples" && grep -q "^compose stop	" "$samples" || continue
     awk -v w="$way" -v a="$(median_ms "$samples" "$way stop")" -v c="$(median_ms "$samples" "compose stop")" \
       'BEGIN { printf "| %s stop / compose down | %.2f |\n", w, a / c }'
   done
+  if grep -q "^nulecule-aot stop	" "$samples" && grep -q "^nulecule-base stop	" "$samples"; then
+    awk -v a="$(median_ms "$samples" "nulecule-aot stop")" -v b="$(median_ms "$samples" "nulecule-base stop")" \
+      'BEGIN { printf "| nulecule-aot stop / nulecule-base stop | %.2f |\n", a / b }'
+  fi
   if grep -q "^compose	" "$samples" && grep -q "^floor-par	" "$samples"; then
     awk -v a="$(median_ms "$samples" compose)" -v f="$(median_ms "$samples" floor-par)" 'BEGIN { printf "| compose / floor-par | %.2f |\n", a / f }'
   fi
