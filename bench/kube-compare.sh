@@ -19,6 +19,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . bench/lib/timing.sh
+. bench/lib/kube_app.sh
 results="${1:-$root/out/bench/kube}"
 sizes="${SIZES:-${COMPONENTS:-10 40 120}}" runs="${RUNS:-3}"
 export KUBECONFIG="${KUBECONFIG:-/opt/nulecule-kube/admin.kubeconfig}"
@@ -33,43 +34,10 @@ mkdir -p "$results"
 work="$(mktemp -d)"
 app="$work/app" rendered="$work/rendered"
 
-# The app of $components components, and the same objects rendered for kubectl.
+# The app of $components components (bench/lib/kube_app.sh), and the same objects rendered for kubectl.
 generate() {
-  rm -rf "$app" "$rendered"
-  mkdir -p "$app"
-  {
-    printf 'specversion: 0.0.2\nid: bench-kube\nmetadata:\n  name: bench-kube\ngraph:\n'
-    for ((i = 0; i < components; i++)); do
-      c=$(printf 'k%03d' "$i")
-      mkdir -p "$app/artifacts/$c"
-      printf '  - name: %s\n    params:\n      - name: greeting\n        default: hello-%s\n    artifacts:\n      kubernetes:\n' "$c" "$c"
-      for f in cm-a cm-b svc-a svc-b deploy; do printf '        - file://artifacts/%s/%s.yaml\n' "$c" "$f"; done
-      for x in a b; do
-        printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s-%s\ndata:\n  greeting: $greeting\n  index: "%d"\n' "$c" "$x" "$i" >"$app/artifacts/$c/cm-$x.yaml"
-        printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: %s-%s\nspec:\n  clusterIP: None\n  selector:\n    app: %s\n  ports:\n    - port: 80\n      targetPort: 8080\n' "$c" "$x" "$c" >"$app/artifacts/$c/svc-$x.yaml"
-      done
-      cat >"$app/artifacts/$c/deploy.yaml" <<YAML
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: $c
-spec:
-  replicas: 0
-  selector:
-    matchLabels: {app: $c}
-  template:
-    metadata:
-      labels: {app: $c}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: main
-          image: local/busybox:latest
-          imagePullPolicy: Never
-          command: ["sleep", "3600"]
-YAML
-    done
-  } >"$app/Nulecule"
+  rm -rf "$rendered"
+  kube_bench_app "$app" "$components"
   "$jit" template "$app" --provider kubernetes --output-dir "$rendered" -q
   files=$(find "$rendered" -type f | wc -l)
   [ "$files" -eq "$objects" ] || { echo "rendered $files files, expected $objects" >&2; exit 1; }
