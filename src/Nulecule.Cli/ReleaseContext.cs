@@ -6,15 +6,15 @@ using Nulecule.Releases;
 namespace Nulecule.Cli;
 
 /// <summary>
-/// The release history and its key, opened once per command: a SQLite database and a key file
-/// under the state directory (`NULECULE_STATE_DIR`, else `$XDG_STATE_HOME/nulecule`, else
-/// `~/.local/state/nulecule`).
+/// The release history and its key, once per command: a SQLite database (opened on first use,
+/// <see cref="LocalReleaseStore"/>) and a key file under the state directory (`NULECULE_STATE_DIR`,
+/// else `$XDG_STATE_HOME/nulecule`, else `~/.local/state/nulecule`).
 /// </summary>
 internal sealed class ReleaseContext : IDisposable
 {
-    private readonly SqliteReleaseStore _store;
+    private readonly LocalReleaseStore _store;
 
-    private ReleaseContext(SqliteReleaseStore store, ReleaseKey key)
+    private ReleaseContext(LocalReleaseStore store, ReleaseKey key)
     {
         _store = store;
         Key = key;
@@ -30,7 +30,7 @@ internal sealed class ReleaseContext : IDisposable
     {
         var dir = StateDirectory.Resolve(name => context.Environment.GetValueOrDefault(name));
         StateDirectory.Ensure(dir);
-        return new ReleaseContext(OpenStore(Path.Combine(dir, SqliteReleaseStore.FileName)), ReleaseKey.LoadOrCreate(dir));
+        return new ReleaseContext(new LocalReleaseStore(Path.Combine(dir, SqliteReleaseStore.FileName), path => OpenStore(path)), ReleaseKey.LoadOrCreate(dir));
     }
 
     /// <summary>The SQLite store, or a clear error when its native library is missing (a broken install).</summary>

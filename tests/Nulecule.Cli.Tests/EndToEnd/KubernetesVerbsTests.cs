@@ -173,6 +173,27 @@ public sealed class KubernetesVerbsTests : IAsyncLifetime
         (await Nulecule("exec", _release, "web", "--", "true")).ExitCode.ShouldBe(4);
     }
 
+    [KubernetesFact]
+    public async Task Run_keeps_the_release_in_the_cluster_and_leaves_the_local_history_unopened()
+    {
+        // Given: the install (InitializeAsync) with a state directory of its own
+        var state = _environment["NULECULE_STATE_DIR"];
+
+        // When: the same run again (nothing changes)
+        var again = await Nulecule("run", App, "--name", _release, "--wait", "--timeout", "2m");
+
+        // Then: the key that seals the record is there, the SQLite history was never created
+        again.ExitCode.ShouldBe(0, Probes.Describe(again));
+        again.Stderr.ShouldContain("up to date at revision 1");
+        File.Exists(Path.Combine(state, Releases.ReleaseKey.FileName)).ShouldBeTrue();
+        File.Exists(Path.Combine(state, Releases.SqliteReleaseStore.FileName)).ShouldBeFalse();
+
+        // status looks in the local history first (a release there of that name and provider wins), so it opens it
+        var status = await Nulecule("status", _release);
+        status.ExitCode.ShouldBe(0, Probes.Describe(status));
+        File.Exists(Path.Combine(state, Releases.SqliteReleaseStore.FileName)).ShouldBeTrue();
+    }
+
     private Task<Cli.Result> Nulecule(params string[] args) => Cli.RunAsync(OnCluster(args), _environment);
 
     private Task<Cli.Result> NuleculeWithStdin(string input, params string[] args) => Cli.RunWithStdinAsync(OnCluster(args), _environment, input);
