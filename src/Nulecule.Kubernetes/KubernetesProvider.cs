@@ -186,11 +186,12 @@ public class KubernetesProvider : IProvider
         // served kind when the record cannot say). The planned kinds' resources are known already.
         var planned = applied.Select(a => a.Live.Resource).Where(r => r.Verbs.Contains("list") && r.Verbs.Contains("delete")).ToList();
         var plannedKinds = planned.Select(r => r.Kind).ToHashSet(StringComparer.Ordinal);
+        // What is read of them is metadata alone: names, uids, labels and annotations.
         var found = options.RecordedKinds is not { } recorded
-            ? await ReleaseObjects.FindAsync(api, discovery, ns, selector, cancellationToken)
+            ? await ReleaseObjects.FindAsync(api, discovery, ns, selector, cancellationToken, metadataOnly: true)
             : recorded.IsSubsetOf(plannedKinds)
-                ? await ReleaseObjects.InAsync(api, planned, ns, selector, cancellationToken)
-                : await ReleaseObjects.FindAsync(api, discovery, ns, selector, cancellationToken, kinds: recorded.Union(plannedKinds).ToHashSet(StringComparer.Ordinal));
+                ? await ReleaseObjects.InAsync(api, planned, ns, selector, cancellationToken, metadataOnly: true)
+                : await ReleaseObjects.FindAsync(api, discovery, ns, selector, cancellationToken, kinds: recorded.Union(plannedKinds).ToHashSet(StringComparer.Ordinal), metadataOnly: true);
         var stale = found
             .Where(o => !keep.Contains((o.Kind, o.Namespace, o.Name)) && o.Annotation(ManifestPlanner.VolumeAnnotation) != "true")
             .OrderByDescending(o => o.Order)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json.Nodes;
 using Nulecule.Kubernetes.Internal;
 using Nulecule.Kubernetes.Tests.Support;
 
@@ -9,9 +10,18 @@ namespace Nulecule.Kubernetes.Tests;
 /// Which HTTP version the calls to the real API server use: HTTP/2 for calls that complete (side by
 /// side on one TLS connection, as kubectl's), HTTP/1.1 for streams (a connection of their own each,
 /// so many `logs --follow` streams never queue behind the server's cap on streams per connection).
+/// Which answer they ask for: an apply and the prune's lists want metadata alone, and a server that
+/// refuses that answer is asked again for the whole one.
 /// </summary>
-public sealed class KubeApiTests
+public sealed class KubeApiTests : IClassFixture<TestNamespace>
 {
+    private readonly TestNamespace _ns;
+
+    public KubeApiTests(TestNamespace ns)
+    {
+        _ns = ns;
+    }
+
     [ClusterFact]
     public async Task Should_send_calls_side_by_side_over_http2_and_streams_over_http11()
     {
@@ -32,14 +42,78 @@ public sealed class KubeApiTests
         seen.Versions.Count.ShouldBe(9);
     }
 
+    [ClusterFact]
+    public async Task Should_get_the_metadata_alone_of_an_apply_and_of_a_list_when_it_asks_for_it()
+    {
+        // Given
+        using var connection = KubernetesConnection.Resolve(Cluster.Settings(_ns.Name));
+        var seen = new VersionSeen();
+        using var client = new k8s.Kubernetes(connection.Configuration, seen);
+        var api = new KubeApi(client);
+        var path = $"/api/v1/namespaces/{_ns.Name}/configmaps/meta-only";
+
+        // When: a server-side apply and a labelled list that want metadata alone
+        var applied = await api.SendAsync(HttpMethod.Patch, path + "?fieldManager=nulecule&force=false", ConfigMap("meta-only", "one"), "application/apply-patch+yaml", CancellationToken.None, Answer.Metadata);
+        var listed = await api.ListAllAsync($"/api/v1/namespaces/{_ns.Name}/configmaps", "labelSelector=test%3Dmeta-only", CancellationToken.None, metadataOnly: true);
+
+        // Then: the answers hold the metadata, not the data; the server holds all of it
+        ((string?)applied["kind"]).ShouldBe("PartialObjectMetadata");
+        ((string?)applied["metadata"]!["resourceVersion"]).ShouldNotBeNullOrEmpty();
+        ((string?)applied["metadata"]!["labels"]!["test"]).ShouldBe("meta-only");
+        applied["data"].ShouldBeNull();
+        var item = listed.ShouldNotBeNull().ShouldHaveSingleItem();
+        ((string?)item["metadata"]!["name"]).ShouldBe("meta-only");
+        ((string?)item["metadata"]!["uid"]).ShouldNotBeNullOrEmpty();
+        item["data"].ShouldBeNull();
+        ((string?)(await _ns.GetAsync(path))!["data"]!["value"]).ShouldBe("one");
+        seen.Accepts.ShouldAllBe(a => a.StartsWith("application/json;as=PartialObjectMetadata", StringComparison.Ordinal));
+    }
+
+    [ClusterFact]
+    public async Task Should_ask_for_the_whole_answer_from_then_on_when_the_server_refuses_metadata_alone()
+    {
+        // Given: an Accept the real server refuses (406), as a server that cannot leave out the rest would
+        using var connection = KubernetesConnection.Resolve(Cluster.Settings(_ns.Name));
+        var seen = new VersionSeen();
+        using var client = new k8s.Kubernetes(connection.Configuration, seen);
+        var api = new KubeApi(client) { MetadataAccept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v0" };
+        var path = $"/api/v1/namespaces/{_ns.Name}/configmaps/refused";
+
+        // When: two applies that want metadata alone
+        var first = await api.SendAsync(HttpMethod.Patch, path + "?fieldManager=nulecule&force=false", ConfigMap("refused", "one"), "application/apply-patch+yaml", CancellationToken.None, Answer.Metadata);
+        var second = await api.SendAsync(HttpMethod.Patch, path + "?fieldManager=nulecule&force=false", ConfigMap("refused", "two"), "application/apply-patch+yaml", CancellationToken.None, Answer.Metadata);
+
+        // Then: the first was refused and sent again for the whole answer; the second asked for it at once
+        seen.Statuses.ShouldBe([HttpStatusCode.NotAcceptable, HttpStatusCode.Created, HttpStatusCode.OK]);
+        seen.Accepts.ShouldBe([api.MetadataAccept, "application/json", "application/json"]);
+        ((string?)first["kind"]).ShouldBe("ConfigMap");
+        ((string?)second["data"]!["value"]).ShouldBe("two");
+        ((string?)(await _ns.GetAsync(path))!["data"]!["value"]).ShouldBe("two");
+    }
+
+    private static JsonObject ConfigMap(string name, string value) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "ConfigMap",
+        ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["test"] = name } },
+        ["data"] = new JsonObject { ["value"] = value },
+    };
+
     private sealed class VersionSeen : DelegatingHandler
     {
         public ConcurrentQueue<Version> Versions { get; } = new();
 
+        public ConcurrentQueue<HttpStatusCode> Statuses { get; } = new();
+
+        public ConcurrentQueue<string> Accepts { get; } = new();
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            // As sent: read without parsing (parsing could rewrite the value).
+            Accepts.Enqueue(request.Headers.NonValidated["Accept"].ToString());
             var response = await base.SendAsync(request, cancellationToken);
             Versions.Enqueue(response.Version);
+            Statuses.Enqueue(response.StatusCode);
             return response;
         }
     }

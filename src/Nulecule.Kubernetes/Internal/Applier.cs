@@ -235,7 +235,9 @@ internal sealed class Applier
         JsonNode after;
         try
         {
-            after = await _api.SendAsync(HttpMethod.Patch, path + query, body, "application/apply-patch+yaml", cancellationToken);
+            // Only the answer's metadata is read (its resourceVersion; name, uid and labels for a
+            // clean-up): the server need not encode the whole object, nor this process parse it.
+            after = await _api.SendAsync(HttpMethod.Patch, path + query, body, "application/apply-patch+yaml", cancellationToken, Answer.Metadata);
         }
         catch (KubeApiException e)
         {

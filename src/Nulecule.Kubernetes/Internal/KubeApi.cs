@@ -24,6 +24,7 @@ internal sealed class KubeApi
     private readonly k8s.Kubernetes _client;
     private readonly string _base;
     private readonly string? _tlsHint;
+    private bool _metadataRefused;
 
     /// <param name="tlsHint">What to check when the server's certificate is refused (where its authority comes from).</param>
     public KubeApi(k8s.Kubernetes client, string? tlsHint = null)
@@ -35,12 +36,24 @@ internal sealed class KubeApi
 
     public string Server => _base;
 
-    /// <summary>GET a JSON document; null when the server answers 404.</summary>
+    /// <summary>
+    /// The Accept of <see cref="Answer.Metadata"/>: the object's metadata alone
+    /// (PartialObjectMetadata, served since Kubernetes 1.15 for reads, lists and writes alike), or
+    /// else plain JSON, which a server that cannot transform its answers picks instead.
+    /// </summary>
+    internal string MetadataAccept { get; init; } = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
+
+    /// <summary>The Accept of <see cref="Answer.ItemsMetadata"/>: a list of the items' metadata, or else plain JSON.</summary>
+    internal string ItemsMetadataAccept { get; init; } = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
+    private const string WholeAccept = "application/json";
+
     /// <summary>
     /// Every item of a collection, page by page (<paramref name="query"/> is added to each page's
     /// `limit`/`continue`); null when the server does not let this user list it (403 or 405).
     /// </summary>
-    public async Task<List<JsonObject>?> ListAllAsync(string collection, string query, CancellationToken cancellationToken)
+    /// <param name="metadataOnly">The caller reads nothing but the items' metadata (<see cref="Answer.ItemsMetadata"/>).</param>
+    public async Task<List<JsonObject>?> ListAllAsync(string collection, string query, CancellationToken cancellationToken, bool metadataOnly = false)
     {
         var items = new List<JsonObject>();
         string? next = null;
@@ -49,7 +62,7 @@ internal sealed class KubeApi
             JsonNode? page;
             try
             {
-                page = await GetAsync($"{collection}?{query}{(query.Length > 0 ? "&" : "")}limit={ListPage}{(next is null ? "" : "&continue=" + Uri.EscapeDataString(next))}", cancellationToken);
+                page = await GetAsync($"{collection}?{query}{(query.Length > 0 ? "&" : "")}limit={ListPage}{(next is null ? "" : "&continue=" + Uri.EscapeDataString(next))}", cancellationToken, metadataOnly ? Answer.ItemsMetadata : Answer.Whole);
             }
             catch (KubeApiException e) when (e.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.MethodNotAllowed)
             {
@@ -67,11 +80,12 @@ internal sealed class KubeApi
     /// <summary>How many items a list asks for at once.</summary>
     private const int ListPage = 500;
 
-    public async Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken)
+    /// <summary>GET a JSON document; null when the server answers 404.</summary>
+    public async Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken, Answer answer = Answer.Whole)
     {
         try
         {
-            return await SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
+            return await SendAsync(HttpMethod.Get, path, null, null, cancellationToken, answer);
         }
         catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -79,24 +93,42 @@ internal sealed class KubeApi
         }
     }
 
-    public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken cancellationToken)
+    /// <param name="answer">What the caller reads of the answer: when only metadata, the server
+    /// need not encode the rest, nor this process parse it (<see cref="Answer"/>).</param>
+    public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body, string? contentType, CancellationToken cancellationToken, Answer answer = Answer.Whole)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(CallTimeout);
-        using var response = await SendRawAsync(method, path, body, contentType, HttpCompletionOption.ResponseContentRead, HttpVersion.Version20, timeout.Token);
-        var text = await response.Content.ReadAsStringAsync(timeout.Token);
-        if (!response.IsSuccessStatusCode)
+        var part = answer != Answer.Whole && !Volatile.Read(ref _metadataRefused);
+        var (status, bytes) = await SendForAnswerAsync(method, path, body, contentType, !part ? WholeAccept : answer == Answer.Metadata ? MetadataAccept : ItemsMetadataAccept, timeout.Token);
+        if (part && status == HttpStatusCode.NotAcceptable)
         {
-            throw KubeApiException.From(method, path, response.StatusCode, text);
+            // The server serves neither that answer nor plain JSON as the second choice: ask once
+            // more for the whole answer, and from now on only for it. Negotiation comes before a
+            // request does anything; and a server-side apply sent again is the same apply.
+            Volatile.Write(ref _metadataRefused, true);
+            (status, bytes) = await SendForAnswerAsync(method, path, body, contentType, WholeAccept, timeout.Token);
         }
 
-        return (text.Length == 0 ? null : JsonNode.Parse(text)) ?? new JsonObject();
+        if ((int)status is < 200 or > 299)
+        {
+            throw KubeApiException.From(method, path, status, Encoding.UTF8.GetString(bytes));
+        }
+
+        // Parsed from the bytes as they came: no string of the whole answer first.
+        return (bytes.Length == 0 ? null : JsonNode.Parse(bytes)) ?? new JsonObject();
+    }
+
+    private async Task<(HttpStatusCode Status, byte[] Body)> SendForAnswerAsync(HttpMethod method, string path, JsonNode? body, string? contentType, string accept, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, contentType, accept, HttpCompletionOption.ResponseContentRead, HttpVersion.Version20, cancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken));
     }
 
     /// <summary>A streamed GET (logs); the caller disposes the response.</summary>
     public async Task<HttpResponseMessage> StreamAsync(string path, CancellationToken cancellationToken)
     {
-        var response = await SendRawAsync(HttpMethod.Get, path, null, null, HttpCompletionOption.ResponseHeadersRead, HttpVersion.Version11, cancellationToken);
+        var response = await SendRawAsync(HttpMethod.Get, path, null, null, WholeAccept, HttpCompletionOption.ResponseHeadersRead, HttpVersion.Version11, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -107,11 +139,11 @@ internal sealed class KubeApi
         return response;
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, JsonNode? body, string? contentType, HttpCompletionOption completion, Version version, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, JsonNode? body, string? contentType, string accept, HttpCompletionOption completion, Version version, CancellationToken cancellationToken)
     {
         // Or lower: HTTP/1.1 where TLS does not agree on h2, and always over plain http.
         using var request = new HttpRequestMessage(method, _base + path) { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("Accept", accept);
         if (body is not null)
         {
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
@@ -157,4 +189,17 @@ internal sealed class KubeApi
 internal sealed class ApiServerUnreachableException(string server, string message, Exception cause) : Exception(message, cause)
 {
     public string Server { get; } = server;
+}
+
+/// <summary>What a call reads of its answer.</summary>
+internal enum Answer
+{
+    /// <summary>The whole object (or list), as the server holds it.</summary>
+    Whole,
+
+    /// <summary>The object's metadata alone: name, uid, resourceVersion, labels, annotations, managedFields.</summary>
+    Metadata,
+
+    /// <summary>A list whose items carry their metadata alone.</summary>
+    ItemsMetadata,
 }

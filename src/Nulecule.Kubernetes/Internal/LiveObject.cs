@@ -3,7 +3,11 @@ using System.Text.Json.Nodes;
 
 namespace Nulecule.Kubernetes.Internal;
 
-/// <summary>An object as the server holds it, with the resource it was found through.</summary>
+/// <summary>
+/// An object as the server holds it, with the resource it was found through. What a run applied
+/// and what its prune found carry their metadata alone (<see cref="Answer.Metadata"/>); what
+/// `status` and `stop` list, the whole object.
+/// </summary>
 internal sealed record LiveObject(ApiResource Resource, JsonObject Body)
 {
     public string Kind => Resource.Kind;

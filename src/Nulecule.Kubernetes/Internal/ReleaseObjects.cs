@@ -15,21 +15,25 @@ internal static class ReleaseObjects
     /// The release's objects (by <paramref name="selector"/>) of every kind the server serves, or
     /// of the <paramref name="kinds"/> named (in every group that serves them: the release's record
     /// knows kinds, not groups); <paramref name="fresh"/>: the kinds asked of the server now, never
-    /// from the discovery kept on disk (`stop` must not miss a kind served since).
+    /// from the discovery kept on disk (`stop` must not miss a kind served since);
+    /// <paramref name="metadataOnly"/>: the caller reads their metadata alone.
     /// </summary>
-    public static async Task<List<LiveObject>> FindAsync(KubeApi api, Discovery discovery, string ns, string selector, CancellationToken cancellationToken, bool fresh = false, IReadOnlySet<string>? kinds = null)
+    public static async Task<List<LiveObject>> FindAsync(KubeApi api, Discovery discovery, string ns, string selector, CancellationToken cancellationToken, bool fresh = false, IReadOnlySet<string>? kinds = null, bool metadataOnly = false)
     {
         var resources = (await discovery.AllAsync(cancellationToken, fromDisk: !fresh)).Where(r => kinds is null || kinds.Contains(r.Kind));
-        return await InAsync(api, resources, ns, selector, cancellationToken);
+        return await InAsync(api, resources, ns, selector, cancellationToken, metadataOnly);
     }
 
-    /// <summary>The release's objects (by <paramref name="selector"/>) of these kinds: one list per kind, side by side.</summary>
-    public static async Task<List<LiveObject>> InAsync(KubeApi api, IEnumerable<ApiResource> kinds, string ns, string selector, CancellationToken cancellationToken)
+    /// <summary>
+    /// The release's objects (by <paramref name="selector"/>) of these kinds: one list per kind, side by side;
+    /// <paramref name="metadataOnly"/>: the caller reads their metadata alone (<see cref="Answer.ItemsMetadata"/>).
+    /// </summary>
+    public static async Task<List<LiveObject>> InAsync(KubeApi api, IEnumerable<ApiResource> kinds, string ns, string selector, CancellationToken cancellationToken, bool metadataOnly = false)
     {
         var resources = kinds.Where(r => !Ignored.Contains(r.Kind)).DistinctBy(r => r.CollectionPath(ns), StringComparer.Ordinal).ToList();
         var lists = await Task.WhenAll(resources.Select(async r =>
         {
-            var list = await api.GetAsync($"{r.CollectionPath(ns)}?{Selectors.Query(selector)}", cancellationToken);
+            var list = await api.GetAsync($"{r.CollectionPath(ns)}?{Selectors.Query(selector)}", cancellationToken, metadataOnly ? Answer.ItemsMetadata : Answer.Whole);
             return (list?["items"] as JsonArray ?? []).OfType<JsonObject>().Select(o => new LiveObject(r, o)).ToList();
         }));
 

@@ -47,6 +47,8 @@ internal sealed class Waiter
     {
         var pending = objects.Where(o => ReadinessJudge.WaitedKinds.Contains(o.Live.Kind)).ToList();
         var last = new Dictionary<AppliedObject, string>();
+        // What each was when last read: the apply's answer holds its metadata alone.
+        var read = new Dictionary<AppliedObject, JsonObject>();
         while (pending.Count > 0)
         {
             foreach (var item in pending.ToList())
@@ -58,6 +60,7 @@ internal sealed class Waiter
                     throw Fail(item, "it disappeared while waiting for it (deleted by someone else?)");
                 }
 
+                read[item] = live;
                 var readiness = ReadinessJudge.Judge(item.Live.Kind, live) ?? Readiness.Ready("present");
                 last[item] = readiness.Summary;
                 if (readiness.State == ReadyState.Ready)
@@ -96,7 +99,7 @@ internal sealed class Waiter
             {
                 var first = pending[0];
                 _looking = first;
-                var pods = await PodsOfAsync(first.Live, cancellationToken);
+                var pods = await PodsOfAsync(first.Live with { Body = read[first] }, cancellationToken);
                 var notReady = pods.FirstOrDefault(p => ReadinessJudge.Pod(p).State != ReadyState.Ready);
                 var detail = notReady is null ? "" : $"; pod {PodName(notReady)}: {ReadinessJudge.Pod(notReady).Summary}{await DiagnoseAsync(notReady, cancellationToken)}";
                 var others = pending.Count > 1 ? $" (also not ready: {string.Join(", ", pending.Skip(1).Select(p => p.Live.Display))})" : "";
