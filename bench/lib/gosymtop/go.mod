@@ -1,0 +1,2 @@
+module gosymtop
+go 1.19
