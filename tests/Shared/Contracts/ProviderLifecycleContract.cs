@@ -197,6 +197,12 @@ public abstract class ProviderLifecycleContract : IAsyncLifetime
             catch (HttpRequestException)
             {
             }
+            catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
+            {
+                // A request that got no answer in time: on Kubernetes, a connection the node's
+                // proxy rules still sent to a pod that a rolling update has just removed (its
+                // address no longer answers at all, so the request hangs rather than being refused).
+            }
 
             await Task.Delay(500);
         }
