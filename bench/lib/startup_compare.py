@@ -14,24 +14,10 @@ binaries' sizes.
 """
 import os
 import statistics
-import subprocess
 import sys
-import time
 
-
-def run_once(argv):
-    with open(os.devnull, "wb") as null:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        err = proc.stderr.read().decode(errors="replace")
-        proc.stderr.close()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        # A fast failure must never read as a fast run.
-        sys.exit(f"FAILED ({code}): {' '.join(argv)}\n{err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
+# One timed run (wall, peak RSS, CPU; a failed run ends the benchmark): the same measurement as render-compare.sh.
+from render_compare import run_once
 
 
 def main():

@@ -3,6 +3,8 @@ using Docker.DotNet.Models;
 using Nulecule.Docker.Endpoints;
 using Nulecule.Providers;
 
+using static Nulecule.Docker.Tests.EngineCallRecorder;
+
 namespace Nulecule.Docker.Tests;
 
 /// <summary>
@@ -103,21 +105,6 @@ public sealed class ParallelRunTests : IDisposable
         (await Inspect()).ShouldAllBe(c => c.State!.Running && c.Config!.Labels[Labels.Revision] == "1");
     }
 
-    /// <summary>The requests <paramref name="action"/> sent, seen through the hook `-v` prints.</summary>
-    private static async Task<List<EngineCall>> CallsOf(Func<Task> action)
-    {
-        var calls = new System.Collections.Concurrent.ConcurrentQueue<EngineCall>();
-        EngineCalls.Observer = calls.Enqueue;
-        try
-        {
-            await action();
-            return calls.ToList();
-        }
-        finally
-        {
-            EngineCalls.Observer = null;
-        }
-    }
 
     private static string Describe(IEnumerable<EngineCall> calls) => string.Join(Environment.NewLine, calls.Select(c => $"{c.Method} {c.Path} {c.Status}"));
 

@@ -6,6 +6,8 @@ using Nulecule.Docker.Endpoints;
 using Nulecule.Docker.Internal;
 using Nulecule.Providers;
 
+using static Nulecule.Docker.Tests.EngineCallRecorder;
+
 namespace Nulecule.Docker.Tests;
 
 /// <summary>
@@ -149,20 +151,6 @@ public sealed class StopOrderEngineTests : IDisposable
         return list.Select(c => (DockerObjects.NameOf(c), c.State, c.ID)).ToList();
     }
 
-    private static async Task<List<EngineCall>> CallsOf(Func<Task> action)
-    {
-        var calls = new System.Collections.Concurrent.ConcurrentQueue<EngineCall>();
-        EngineCalls.Observer = calls.Enqueue;
-        try
-        {
-            await action();
-            return calls.ToList();
-        }
-        finally
-        {
-            EngineCalls.Observer = null;
-        }
-    }
 
     /// <summary>
     /// In front of the real engine: answers `POST /containers/{id}/stop` of one container as an
