@@ -5,12 +5,16 @@
 #                 (APP: N components, one docker run line each; default --parallel)
 #   nulecule-aot  the same with the NativeAOT binary (scripts/publish-aot.sh; skipped if absent)
 #   nulecule-base the same with another binary, BASE_BIN (e.g. main's AOT build: before and after
-#                 a change, side by side; only when WAYS names it)
+#                 a change, side by side; only when WAYS names it); nulecule-base+pN: BASE_BIN
+#                 with `--parallel N` (its stop is untimed)
 #   compose       `docker-compose -p P up -d` on the same N services
 #   floor-par     bench/Nulecule.DockerFloor --parallel: one network, then create+start of every
 #                 container all at once, straight against the Engine API with Docker.DotNet
 #                 (the same image and shell payload as the others)
 #   floor         the same one container after another (only when WAYS names it)
+#   floor-par+OPT+OPT...  floor-par asking for the same containers in another shape (only when WAYS
+#                 names it): phased (every create before any start), cN (at most N creates in
+#                 flight), sN (at most N starts in flight); e.g. floor-par+phased, floor-par+c8+s4
 # for each size of the sweep; then times taking them down again (`nulecule stop R`, `docker-compose
 # down`; the floor is removed untimed), and prints per size the medians and the ratios of medians.
 # The containers' shell exits on SIGTERM, so a stop measures the tools and the engine, not a grace period.
@@ -32,11 +36,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . bench/lib/timing.sh
+. bench/lib/docker_app.sh
 results="${1:-$root/out/bench/docker}"
 sizes="${SIZES:-${N:-10 30 100}}" runs="${RUNS:-5}" image="${IMAGE:-local/busybox:latest}" limit="${TIME_LIMIT:-300}"
 time_stop="${STOP:-1}"
-# What every container runs: sleeps, and exits at once on SIGTERM (as a well-behaved service does).
-payload='trap "exit 0" TERM; sleep 3600 & wait'
+payload="$docker_bench_payload"
 jit="${NULECULE_BIN:-$root/src/Nulecule.Cli/bin/Release/net10.0/nulecule}"
 aot="${AOT_BIN:-$root/out/aot/nulecule}"
 base="${BASE_BIN:-}" shape="${SHAPE:-independent}"
@@ -54,7 +58,7 @@ if [ ! -x "$aot" ]; then
   echo "no AOT binary at $aot (scripts/publish-aot.sh): nulecule-aot is left out" >&2
   ways=("${ways[@]/nulecule-aot/}")
 fi
-if [[ " ${ways[*]} " == *" nulecule-base "* ]] && [ ! -x "$base" ]; then
+if [[ " ${ways[*]} " == *" nulecule-base"* ]] && [ ! -x "$base" ]; then
   echo "nulecule-base needs BASE_BIN, an executable nulecule" >&2; exit 2
 fi
 read -r -a ways <<<"${ways[*]}"
@@ -73,26 +77,29 @@ trap 'cleanup; rm -rf "$work"' EXIT
 # CPU seconds behind each timed deploy, which the load of a shared machine does not change much:
 # the command's own (user+sys of this shell's waited-for children, read with the `times` builtin,
 # so no wrapper adds to the wall time) and dockerd's with the children it reaped (its reexecs:
-# set-ipv6, setup-resolver; iptables). containerd, the shims and runc are not counted.
+# set-ipv6, setup-resolver; iptables). containerd, the shims, runc and the libnetwork-setkey hook
+# (which runc runs) are not counted there; the whole machine's busy CPU seconds over the deploy
+# (/proc/stat) count everything, and on a quiet machine are what the deploy costs (2f).
 dockerd_pid="$(pidof dockerd 2>/dev/null | cut -d' ' -f1 || true)"
-# cpu_now sets cpu_own and cpu_dockerd; it must run in this shell, not in $(...), for `times` to see the children.
+# cpu_now sets cpu_own, cpu_dockerd and cpu_machine; it must run in this shell, not in $(...), for `times` to see the children.
 cpu_now() {
   local tmp="$work/times"
   times >"$tmp"
   cpu_own=$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } print s }' "$tmp")
+  cpu_machine=$(awk -v hz="$(getconf CLK_TCK)" 'NR == 1 { print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat)
   cpu_dockerd=0
   [ -n "$dockerd_pid" ] && [ -r "/proc/$dockerd_pid/stat" ] &&
     cpu_dockerd=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13 + $14 + $15) / hz }' "/proc/$dockerd_pid/stat")
   return 0
 }
-# timed WAY CMD...: time_once, plus a "WAY<TAB>own cpu<TAB>dockerd cpu" line in cpu-N.tsv.
+# timed WAY CMD...: time_once, plus a "WAY<TAB>own cpu<TAB>dockerd cpu<TAB>machine cpu" line in cpu-N.tsv.
 timed() {
-  local way="$1" own dockerd rc=0; shift
-  cpu_now; own=$cpu_own dockerd=$cpu_dockerd
+  local way="$1" own dockerd machine rc=0; shift
+  cpu_now; own=$cpu_own dockerd=$cpu_dockerd machine=$cpu_machine
   time_once "$way" "$samples" "$@" || rc=$?
   cpu_now
-  [ $rc -eq 0 ] && awk -v w="$way" -v o="$own" -v d="$dockerd" -v o2="$cpu_own" -v d2="$cpu_dockerd" \
-    'BEGIN { printf "%s\t%.3f\t%.3f\n", w, o2 - o, d2 - d }' >>"$cpu"
+  [ $rc -eq 0 ] && awk -v w="$way" -v o="$own" -v d="$dockerd" -v m="$machine" -v o2="$cpu_own" -v d2="$cpu_dockerd" -v m2="$cpu_machine" \
+    'BEGIN { printf "%s\t%.3f\t%.3f\t%.2f\n", w, o2 - o, d2 - d, m2 - m }' >>"$cpu"
   return $rc
 }
 
@@ -118,50 +125,8 @@ check() {
   if [ "$got" -ne "$n" ]; then echo "expected $n running containers matching $1, found $got" >&2; docker ps -a --filter "name=$1" >&2; exit 1; fi
 }
 
-# The same N containers as a Nulecule app and as a compose file.
-generate() {
-  rm -rf "$app" "$compose"
-  mkdir -p "$app/artifacts" "$compose"
-  if [ "$shape" = pairs ]; then
-    generate_pairs
-    return
-  fi
-  {
-    printf 'specversion: 0.0.2\nid: bench-docker\nmetadata:\n  name: bench-docker\ngraph:\n'
-    for ((i = 0; i < n; i++)); do
-      s=$(printf 's%03d' "$i")
-      printf '  - name: %s\n    artifacts:\n      docker:\n        - file://artifacts/%s\n' "$s" "$s"
-      printf "docker run -d --name %s %s sh -c '%s'\n" "$s" "$image" "$payload" >"$app/artifacts/$s"
-    done
-  } >"$app/Nulecule"
-  {
-    printf 'version: "2.4"\nservices:\n'
-    for ((i = 0; i < n; i++)); do
-      printf '  s%03d:\n    image: %s\n    command: ["sh", "-c", %s]\n' "$i" "$image" "'$payload'"
-    done
-  } >"$compose/docker-compose.yml"
-}
-
-# N/2 pairs: dNNN, then aNNN naming it in its environment (compose: aNNN depends_on dNNN).
-generate_pairs() {
-  {
-    printf 'specversion: 0.0.2\nid: bench-docker\nmetadata:\n  name: bench-docker\ngraph:\n'
-    for ((i = 0; i < n / 2; i++)); do
-      for s in $(printf 'd%03d a%03d' "$i" "$i"); do
-        printf '  - name: %s\n    artifacts:\n      docker:\n        - file://artifacts/%s\n' "$s" "$s"
-      done
-      printf "docker run -d --name d%03d %s sh -c '%s'\n" "$i" "$image" "$payload" >"$app/artifacts/$(printf 'd%03d' "$i")"
-      printf "docker run -d --name a%03d -e DB_HOST=d%03d %s sh -c '%s'\n" "$i" "$i" "$image" "$payload" >"$app/artifacts/$(printf 'a%03d' "$i")"
-    done
-  } >"$app/Nulecule"
-  {
-    printf 'version: "2.4"\nservices:\n'
-    for ((i = 0; i < n / 2; i++)); do
-      printf '  d%03d:\n    image: %s\n    command: ["sh", "-c", %s]\n' "$i" "$image" "'$payload'"
-      printf '  a%03d:\n    image: %s\n    command: ["sh", "-c", %s]\n    environment: ["DB_HOST=d%03d"]\n    depends_on: [d%03d]\n' "$i" "$image" "'$payload'" "$i" "$i"
-    done
-  } >"$compose/docker-compose.yml"
-}
+# The same N containers as a Nulecule app and as a compose file (bench/lib/docker_app.sh).
+generate() { docker_bench_app "$app" "$compose" "$n" "$image" "$shape"; }
 
 # REPORT_ONLY=1 prints the tables of the samples already in RESULTS_DIR without measuring.
 [ "${REPORT_ONLY:-0}" = 1 ] || rm -f "$results/failures.txt"
@@ -186,6 +151,9 @@ for size in $sizes; do
         nulecule-base)
           timed "$way" "$base" run "$app" --provider docker --name bench-base -q "${parallel[@]}"; check bench-base
           [ "$time_stop" = 1 ] && { stop_once "$way stop" "$base" stop bench-base -q "${parallel[@]}" && gone bench-base; } ;;
+        nulecule-base+p[0-9]*)
+          # BASE_BIN with another --parallel: nulecule-base+p4 runs `--parallel 4`.
+          timed "$way" "$base" run "$app" --provider docker --name bench-base -q --parallel "${way#nulecule-base+p}"; check bench-base ;;
         compose)
           # docker-compose 1.29.2 can hang on many services (seen at 100 here): a time limit, and the
           # hang is reported instead of timed.
@@ -197,6 +165,19 @@ for size in $sizes; do
           fi ;;
         floor)        timed "$way" "$floor" up bench-floor "$n" "$image" --sh "$payload"; check bench-floor- ;;
         floor-par)    timed "$way" "$floor" up bench-floor "$n" "$image" --parallel --sh "$payload"; check bench-floor- ;;
+        floor-par+*)
+          # Another shape of the same requests: floor-par+phased, floor-par+c8+s4 (--creates 8 --starts 4)...
+          fargs=()
+          IFS=+ read -r -a opts <<<"${way#floor-par+}"
+          for o in "${opts[@]}"; do
+            case "$o" in
+              phased) fargs+=(--phased) ;;
+              c[0-9]*) fargs+=(--creates "${o#c}") ;;
+              s[0-9]*) fargs+=(--starts "${o#s}") ;;
+              *) echo "unknown floor option $o in $way" >&2; exit 2 ;;
+            esac
+          done
+          timed "$way" "$floor" up bench-floor "$n" "$image" --parallel "${fargs[@]}" --sh "$payload"; check bench-floor- ;;
         *)            echo "unknown way $way" >&2; exit 2 ;;
       esac
       cleanup
@@ -237,12 +218,12 @@ for size in $sizes; do
   fi
   if [ -s "$results/cpu-$size.tsv" ]; then
     echo
-    echo "| CPU seconds per deploy (median) | the command's own | dockerd and its reexecs |"
-    echo "|---|---:|---:|"
+    echo "| CPU seconds per deploy (median) | the command's own | dockerd and its reexecs | the whole machine |"
+    echo "|---|---:|---:|---:|"
     for way in "${ways[@]}"; do
-      awk -F'\t' -v w="$way" 'BEGIN { n = 0 } $1 == w { a[n] = $2; b[n++] = $3 }
+      awk -F'\t' -v w="$way" 'BEGIN { n = 0; k = 0 } $1 == w { a[n] = $2; b[n++] = $3; if (NF > 3) c[k++] = $4 }
         function med(v, k,   i, j, t) { for (i = 0; i < k; i++) for (j = i + 1; j < k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t } return k % 2 ? v[(k - 1) / 2] : (v[k / 2 - 1] + v[k / 2]) / 2 }
-        END { if (n) printf "| %s | %.2f | %.2f |\n", w, med(a, n), med(b, n) }' "$results/cpu-$size.tsv"
+        END { if (n) printf "| %s | %.2f | %.2f | %s |\n", w, med(a, n), med(b, n), k ? sprintf("%.2f", med(c, k)) : "-" }' "$results/cpu-$size.tsv"
     done
   fi
 done

@@ -6,7 +6,12 @@ using Docker.DotNet.Models;
 // avoid (one network; per container, create and start), made directly, with no planning, no
 // records and no checks. Sequential by default; --parallel starts them all at once. Each container
 // runs `sh -c SCRIPT` when --sh SCRIPT is given (docker-compare.sh passes the others' payload), else `sleep 3600`.
-//   Nulecule.DockerFloor up PREFIX N IMAGE [--parallel] [--sh SCRIPT]    prints the elapsed milliseconds
+// The other shapes of asking for the same containers (docs/benchmarks.md 2f), to see what the engine
+// makes of each with one client: --creates C and --starts S bound how many creates and how many
+// starts are in flight at once (each container's start follows its own create, as in nulecule's
+// pipeline; default unbounded with --parallel); --phased creates every container before starting any.
+//   Nulecule.DockerFloor up PREFIX N IMAGE [--parallel] [--creates C] [--starts S] [--phased] [--sh SCRIPT]
+//                                                              prints the elapsed milliseconds
 //   Nulecule.DockerFloor down PREFIX N
 if (args.Length < 3 || args[0] is not ("up" or "down"))
 {
@@ -45,12 +50,20 @@ if (args[0] == "down")
 
 var image = args[3];
 var parallel = args.Contains("--parallel");
-var script = Array.IndexOf(args, "--sh") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+var phased = args.Contains("--phased");
+var script = Option("--sh");
+var creates = new SemaphoreSlim(Option("--creates") is { } c ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : count);
+var starts = new SemaphoreSlim(Option("--starts") is { } st ? int.Parse(st, System.Globalization.CultureInfo.InvariantCulture) : count);
 IList<string> command = script is null ? ["sleep", "3600"] : ["sh", "-c", script];
 
 var clock = Stopwatch.StartNew();
 await client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = network, Driver = "bridge" });
-if (parallel)
+if (phased)
+{
+    var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(CreateAsync));
+    await Task.WhenAll(ids.Select(StartAsync));
+}
+else if (parallel)
 {
     await Task.WhenAll(Enumerable.Range(0, count).Select(UpAsync));
 }
@@ -65,21 +78,45 @@ else
 Console.WriteLine(clock.ElapsedMilliseconds);
 return 0;
 
-async Task UpAsync(int i)
+async Task UpAsync(int i) => await StartAsync(await CreateAsync(i));
+
+async Task<string> CreateAsync(int i)
 {
-    var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters
+    await creates.WaitAsync();
+    try
     {
-        Name = Name(i),
-        Image = image,
-        Cmd = command,
-        Labels = new Dictionary<string, string> { ["bench.floor"] = prefix },
-        HostConfig = new HostConfig { NetworkMode = network },
-        NetworkingConfig = new NetworkingConfig
+        return (await client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
-            EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new EndpointSettings { Aliases = [$"s{i:D2}"] } },
-        },
-    });
-    await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+            Name = Name(i),
+            Image = image,
+            Cmd = command,
+            Labels = new Dictionary<string, string> { ["bench.floor"] = prefix },
+            HostConfig = new HostConfig { NetworkMode = network },
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new EndpointSettings { Aliases = [$"s{i:D2}"] } },
+            },
+        })).ID;
+    }
+    finally
+    {
+        creates.Release();
+    }
 }
+
+async Task StartAsync(string id)
+{
+    await starts.WaitAsync();
+    try
+    {
+        await client.Containers.StartContainerAsync(id, new ContainerStartParameters());
+    }
+    finally
+    {
+        starts.Release();
+    }
+}
+
+string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 
 string Name(int i) => $"{prefix}-s{i:D2}";
