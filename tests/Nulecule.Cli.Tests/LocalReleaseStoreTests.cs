@@ -69,18 +69,69 @@ public sealed class LocalReleaseStoreTests : IDisposable
     [Fact]
     public async Task Should_report_an_unloadable_sqlite_at_the_first_call_as_opening_did()
     {
-        // Given: SQLite's native library is missing (a broken install)
+        // Given: SQLite's native library is missing (a broken install), and a history file to read
         static SqliteReleaseStore Missing(string path) =>
             throw new TypeInitializationException("SQLitePCL.raw", new DllNotFoundException("Unable to load shared library 'e_sqlite3'"));
-        using var store = new LocalReleaseStore("/state/releases.db", path => ReleaseContext.OpenStore(path, Missing));
+        File.WriteAllBytes(Database, []);
+        using var store = new LocalReleaseStore(Database, path => ReleaseContext.OpenStore(path, Missing));
 
         // When: every call fails, with the message ReleaseContext.OpenStore gives
         var first = await Should.ThrowAsync<OperationFailedException>(() => store.LatestAsync("shop"));
         var second = await Should.ThrowAsync<OperationFailedException>(() => store.ListAsync());
+        var locking = await Should.ThrowAsync<OperationFailedException>(() => store.TryLockAsync(new ReleaseLock("shop", 1, "host", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "run")));
 
         // Then
-        first.Message.ShouldStartWith("the release history (/state/releases.db) cannot be opened: SQLite's native library (e_sqlite3) could not be loaded");
+        first.Message.ShouldStartWith($"the release history ({Path.GetFullPath(Database)}) cannot be opened: SQLite's native library (e_sqlite3) could not be loaded");
         second.Message.ShouldBe(first.Message);
+        locking.Message.ShouldBe(first.Message);
         store.IsOpen.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Should_find_nothing_without_a_database_file_and_create_none_until_something_is_recorded()
+    {
+        // Given: no history file
+        var opened = 0;
+        using var store = new LocalReleaseStore(Database, path => { opened++; return new SqliteReleaseStore(path); });
+
+        // When: every read (what `status`, `history` and `list` of a Kubernetes release ask first)
+        var latest = await store.LatestAsync("shop");
+        var revision = await store.GetAsync("shop", 1);
+        var history = await store.HistoryAsync("shop");
+        var list = await store.ListAsync();
+        var holder = await store.GetLockAsync("shop");
+
+        // Then: nothing found, nothing opened, no file
+        (latest, revision, holder).ShouldBe((null, null, null));
+        history.ShouldBeEmpty();
+        list.ShouldBeEmpty();
+        opened.ShouldBe(0);
+        File.Exists(Database).ShouldBeFalse();
+
+        // When: a record is written, then read back
+        await store.CreateAsync(ReleaseStoreContract.Record("shop", 1));
+
+        // Then: the database is created as before, and read from then on
+        opened.ShouldBe(1);
+        File.Exists(Database).ShouldBeTrue();
+        (await store.LatestAsync("shop")).ShouldNotBeNull().Revision.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Should_read_a_database_another_process_created_after_the_first_look()
+    {
+        // Given: a look while there was no file
+        using var store = new LocalReleaseStore(Database, path => new SqliteReleaseStore(path));
+        (await store.LatestAsync("shop")).ShouldBeNull();
+
+        // When: another command records the release
+        using (var other = new SqliteReleaseStore(Database))
+        {
+            await other.CreateAsync(ReleaseStoreContract.Record("shop", 1));
+        }
+
+        // Then: the next look finds it
+        (await store.LatestAsync("shop")).ShouldNotBeNull().Revision.ShouldBe(1);
+        (await store.ListAsync()).Select(r => r.Name).ShouldBe(["shop"]);
     }
 }

@@ -175,14 +175,20 @@ public sealed class SqliteReleaseStore : IReleaseStore, IDisposable
 
     private void CreateSchema()
     {
-        using var transaction = _connection.BeginTransaction(deferred: false);
-        using var version = _connection.CreateCommand();
-        version.Transaction = transaction;
-        version.CommandText = "PRAGMA user_version;";
-        var current = Convert.ToInt32(version.ExecuteScalar(), CultureInfo.InvariantCulture);
-        if (current > SchemaVersion)
+        // A database that has the schema already is only read: a write transaction here would
+        // cost every command that opens the history a commit and a checkpoint (4-5 fsyncs), and
+        // would change the file for a command that only looks in it.
+        if (SchemaOf(null) == SchemaVersion)
         {
-            throw new OperationFailedException($"the release database {Location} has schema {current}, newer than this nulecule understands ({SchemaVersion}); upgrade nulecule");
+            return;
+        }
+
+        // Immediate: two processes creating the database at once create it once.
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        if (SchemaOf(transaction) == SchemaVersion)
+        {
+            transaction.Commit();
+            return;
         }
 
         using var create = _connection.CreateCommand();
@@ -207,6 +213,21 @@ public sealed class SqliteReleaseStore : IReleaseStore, IDisposable
             """;
         create.ExecuteNonQuery();
         transaction.Commit();
+    }
+
+    /// <summary>The schema version the file records (0: none yet); an error when it is newer than this build's.</summary>
+    private int SchemaOf(SqliteTransaction? transaction)
+    {
+        using var version = _connection.CreateCommand();
+        version.Transaction = transaction;
+        version.CommandText = "PRAGMA user_version;";
+        var current = Convert.ToInt32(version.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (current > SchemaVersion)
+        {
+            throw new OperationFailedException($"the release database {Location} has schema {current}, newer than this nulecule understands ({SchemaVersion}); upgrade nulecule");
+        }
+
+        return current;
     }
 
     private SqliteCommand Command(string sql, Release release)

@@ -36,6 +36,63 @@ public class SqliteReleaseStoreTests
     }
 
     [Fact]
+    public async Task Should_write_nothing_when_reopened_to_read_a_database_that_has_its_schema()
+    {
+        // Given: a history with a record, closed
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "r.db");
+        using (var store = new SqliteReleaseStore(path))
+        {
+            await store.CreateAsync(Record("shop", 1));
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        var written = File.GetLastWriteTimeUtc(path);
+
+        // When: opened again, read and closed (what a command that only looks does)
+        using (var reopened = new SqliteReleaseStore(path))
+        {
+            (await reopened.LatestAsync("shop")).ShouldNotBeNull().Revision.ShouldBe(1);
+            (await reopened.ListAsync()).Count.ShouldBe(1);
+        }
+
+        // Then: no schema write, no commit, no checkpoint: the file is as it was, nothing beside it
+        File.ReadAllBytes(path).ShouldBe(bytes);
+        File.GetLastWriteTimeUtc(path).ShouldBe(written);
+        Directory.EnumerateFiles(dir.Path).Select(Path.GetFileName).ShouldBe(["r.db"]);
+    }
+
+    [Fact]
+    public async Task Should_create_the_schema_in_an_empty_file_and_refuse_a_newer_one()
+    {
+        // Given: an empty file (a first open that never got to its schema), and a database of a later schema
+        using var dir = new TempDir();
+        var empty = Path.Combine(dir.Path, "empty.db");
+        File.WriteAllBytes(empty, []);
+        var newer = Path.Combine(dir.Path, "newer.db");
+        using (var connection = new SqliteConnection($"Data Source={newer};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 2;";
+            command.ExecuteNonQuery();
+        }
+
+        // When
+        using (var store = new SqliteReleaseStore(empty))
+        {
+            await store.CreateAsync(Record("shop", 1));
+        }
+
+        var refused = Should.Throw<OperationFailedException>(() => new SqliteReleaseStore(newer).Dispose());
+
+        // Then
+        using var reopened = new SqliteReleaseStore(empty);
+        (await reopened.LatestAsync("shop")).ShouldNotBeNull();
+        refused.Message.ShouldContain("has schema 2, newer than this nulecule understands (1)");
+    }
+
+    [Fact]
     public async Task Should_give_history_oldest_first_latest_and_list_by_name()
     {
         using var dir = new TempDir();
