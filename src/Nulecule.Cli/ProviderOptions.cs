@@ -64,7 +64,10 @@ internal sealed class ProviderOptions
         return new ProviderSettings(flags, general, environment);
     }
 
-    /// <summary>The provider, configured from flags over <paramref name="general"/> (the answers' [general]).</summary>
-    public IProvider Create(string provider, ParseResult parse, IReadOnlyDictionary<string, string> general, IReadOnlyDictionary<string, string> environment) =>
-        Engines.Registry.Create(provider, SettingsFor(parse, general, environment));
+    /// <summary>
+    /// The provider, configured from flags over <paramref name="general"/> (the answers' [general]),
+    /// sharing its connection with <paramref name="beside"/> (made earlier in the command) where it can.
+    /// </summary>
+    public IProvider Create(string provider, ParseResult parse, IReadOnlyDictionary<string, string> general, IReadOnlyDictionary<string, string> environment, IProvider? beside = null) =>
+        Engines.Registry.Create(provider, SettingsFor(parse, general, environment), beside);
 }

@@ -16,6 +16,7 @@ public static class KubernetesEngine
         Description = "a Kubernetes cluster (kubeconfig, or --provider-api with a token)",
         Capabilities = new ProviderCapabilities { Scale = true, NativeRollback = true, Namespaces = true, Ps = true, Exec = true, Restart = true },
         Create = settings => new KubernetesProvider(SettingsFrom(settings)),
+        CreateBeside = (settings, beside) => beside is KubernetesProvider existing ? new KubernetesProvider(SettingsFrom(settings), existing.Shared) : null,
         EngineStore = Store,
         Configured = Configured,
     };
@@ -26,6 +27,7 @@ public static class KubernetesEngine
         Description = "an OpenShift cluster (Kubernetes plus Templates, DeploymentConfigs, Routes)",
         Capabilities = new ProviderCapabilities { Scale = true, NativeRollback = true, Namespaces = true, Ps = true, Exec = true, Restart = true },
         Create = settings => new OpenShiftProvider(SettingsFrom(settings)),
+        CreateBeside = (settings, beside) => beside is KubernetesProvider existing ? new OpenShiftProvider(SettingsFrom(settings), existing.Shared) : null,
         EngineStore = Store,
         SharesReleasesWith = "kubernetes",
         Configured = Configured,

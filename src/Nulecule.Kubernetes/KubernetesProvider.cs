@@ -16,14 +16,25 @@ namespace Nulecule.Kubernetes;
 public class KubernetesProvider : IProvider
 {
     private readonly KubernetesSettings _settings;
+    private readonly Connections _connections;
     private KubernetesConnection? _connection;
 
     /// <param name="settings">From the CLI's flags (and answers, see <see cref="KubernetesSettings.Over"/>).
     /// For `run` the app's `[general]` answers fill what the settings leave open.</param>
     public KubernetesProvider(KubernetesSettings settings)
+        : this(settings, new Connections())
+    {
+    }
+
+    /// <summary>A provider that shares the connections of another one of the same command (<see cref="ProviderRegistration.CreateBeside"/>).</summary>
+    internal KubernetesProvider(KubernetesSettings settings, Connections connections)
     {
         _settings = settings;
+        _connections = connections;
     }
+
+    /// <summary>The connections this provider resolves through, for a provider made beside it (<see cref="KubernetesEngine"/>).</summary>
+    internal Connections Shared => _connections;
 
     public virtual string Name => "kubernetes";
 
@@ -31,7 +42,7 @@ public class KubernetesProvider : IProvider
     public string Target => Connection.Target;
 
     /// <summary>The connection of `stop`, `status`, `logs`, `list`, `scale` (resolved on first use).</summary>
-    public KubernetesConnection Connection => _connection ??= KubernetesConnection.Resolve(_settings);
+    public KubernetesConnection Connection => _connection ??= _connections.For(_settings);
 
     /// <summary>Kinds `scale` changes through their scale subresource.</summary>
     internal virtual IReadOnlySet<string> ScalableKinds { get; } =
@@ -41,7 +52,9 @@ public class KubernetesProvider : IProvider
     public async Task<DeployResult> RunAsync(RenderedApp app, RunOptions options, CancellationToken cancellationToken)
     {
         var settings = _settings.Over(KubernetesSettings.FromAnswers(app.Values.General));
-        using var connection = KubernetesConnection.Resolve(settings);
+        // The provider's own connection (already used for the lock and the history) unless the
+        // app's answers say to connect elsewhere or otherwise.
+        var connection = _connections.For(settings);
         var masker = app.Values.Masker;
         var reporter = options.Reporter;
         var planned = ManifestPlanner.Plan(app, options.Release, options.Revision, (component, artifact, document) => Expand(component, artifact, document, app.Values));

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Nulecule.Answers;
+using Nulecule.Kubernetes.Internal;
 using Nulecule.Kubernetes.OpenShift;
 using Nulecule.Templating;
 
@@ -14,6 +15,11 @@ public sealed class OpenShiftProvider : KubernetesProvider
 {
     public OpenShiftProvider(KubernetesSettings settings)
         : base(settings)
+    {
+    }
+
+    internal OpenShiftProvider(KubernetesSettings settings, Connections connections)
+        : base(settings, connections)
     {
     }
 

@@ -87,18 +87,19 @@ internal static class LifecycleCommands
                 Provider = parse.GetValue(flags.Provider) ?? previous.Record.Provider,
                 BaseAnswers = parse.GetValue(reset) ? null : previous.GivenValues(),
             };
-            return await DeployAsync(context, parse, output, flags, options, name, ct, releases);
+            return await DeployAsync(context, parse, output, flags, options, name, ct, releases, found.Provider);
         });
         return command;
     }
 
-    private static async Task<int> DeployAsync(CommandContext context, ParseResult parse, Output output, DeployFlags flags, RenderOptions options, string? releaseName, CancellationToken ct, ReleaseContext? open = null)
+    /// <param name="found">The provider that found the release (upgrade): the one that deploys shares its connection where it can.</param>
+    private static async Task<int> DeployAsync(CommandContext context, ParseResult parse, Output output, DeployFlags flags, RenderOptions options, string? releaseName, CancellationToken ct, ReleaseContext? open = null, IProvider? found = null)
     {
         var outcome = await RenderAction.RunAsync(options with { RejectEmptyArtifacts = true }, ct);
         Render.Report(output, outcome);
         var rendered = outcome.App;
         var release = Arguments.Release(releaseName, rendered.Root.App.Id);
-        var provider = flags.Engine.Create(rendered.Provider, parse, rendered.Values.General, context.Environment);
+        var provider = flags.Engine.Create(rendered.Provider, parse, rendered.Values.General, context.Environment, found);
         using var owned = provider as IDisposable;
         using var created = open is null ? ReleaseContext.Open(context) : null;
         var releases = open ?? created!;

@@ -107,8 +107,10 @@ public sealed class ReleaseLocator(ProviderRegistry registry, IReleaseStore loca
                         return new LocatedRelease(probe, remote, store);
                     }
 
+                    // The release's own provider (openshift found through the kubernetes store),
+                    // on the probe's connection where both connect alike.
+                    var provider = registry.Create(remote.Provider, query.Settings.WithGeneral(key.Open(remote).General), probe);
                     (probe as IDisposable)?.Dispose();
-                    var provider = registry.Create(remote.Provider, query.Settings.WithGeneral(key.Open(remote).General));
                     return new LocatedRelease(provider, remote, StoreFor(provider));
                 }
 

@@ -76,6 +76,15 @@ public sealed record ProviderRegistration
     /// <summary>Connects lazily: creating a provider does no I/O. Null for a provider that only renders.</summary>
     public Func<ProviderSettings, IProvider>? Create { get; init; }
 
+    /// <summary>
+    /// A provider for these settings made beside another of the same command (a provider of this
+    /// engine, or of one it shares releases with), sharing its connection where both would connect
+    /// alike: `upgrade` finds the release with one provider and deploys with another, and reads
+    /// the kubeconfig and opens a connection once. Null (or a null answer): <see cref="Create"/>.
+    /// Each provider stays usable when the other is disposed.
+    /// </summary>
+    public Func<ProviderSettings, IProvider, IProvider?>? CreateBeside { get; init; }
+
     /// <summary>Why <see cref="Create"/> is null, and what to do instead.</summary>
     public string? CannotDeployHint { get; init; }
 
@@ -149,6 +158,13 @@ public sealed class ProviderRegistry : IEnumerable<ProviderRegistration>
 
         return registration.Create(settings);
     }
+
+    /// <summary>
+    /// As <see cref="Create(string, ProviderSettings)"/>, sharing what it can with
+    /// <paramref name="beside"/>, a provider made earlier in the same command (see <see cref="ProviderRegistration.CreateBeside"/>).
+    /// </summary>
+    public IProvider Create(string name, ProviderSettings settings, IProvider? beside) =>
+        beside is not null && Get(name).CreateBeside?.Invoke(settings, beside) is { } shared ? shared : Create(name, settings);
 
     /// <summary>
     /// Refuses, before anything is touched, a verb the provider's engine cannot do: "VERB is not
