@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Nulecule.Kubernetes.Internal;
 using Nulecule.Kubernetes.Tests.Support;
+using Nulecule.Providers;
 
 namespace Nulecule.Kubernetes.Tests;
 
@@ -91,6 +92,64 @@ public sealed class KubeApiTests : IClassFixture<TestNamespace>
         ((string?)(await _ns.GetAsync(path))!["data"]!["value"]).ShouldBe("two");
     }
 
+    [ClusterFact]
+    public async Task Should_read_what_exists_before_an_apply_as_metadata_alone_and_judge_it_as_before()
+    {
+        // Given: ConfigMaps another release owns and no release owns, and a Secret of no release
+        var release = Labels.Release;
+        await _ns.Api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{_ns.Name}/configmaps", Labelled(ConfigMap("pre-other", "x"), release, "other"), null, CancellationToken.None);
+        await _ns.Api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{_ns.Name}/configmaps", ConfigMap("pre-none", "x"), null, CancellationToken.None);
+        await _ns.Api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{_ns.Name}/secrets", new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = new JsonObject { ["name"] = "pre-secret" }, ["stringData"] = new JsonObject { ["k"] = "v" },
+        }, null, CancellationToken.None);
+        using var connection = KubernetesConnection.Resolve(Cluster.Settings(_ns.Name));
+        var seen = new VersionSeen();
+        using var client = new k8s.Kubernetes(connection.Configuration, seen);
+        var api = new KubeApi(client);
+        PlannedObject Planned(string kind, string name) => new("web", "artifacts/web.yaml", new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = kind, ["metadata"] = new JsonObject { ["name"] = name, ["annotations"] = new JsonObject() },
+            // A key the objects do not have yet: the apply conflicts with no other field manager.
+            [kind == "Secret" ? "stringData" : "data"] = new JsonObject { ["applied"] = "planned" },
+        });
+        PlannedObject[] planned = [Planned("ConfigMap", "pre-other"), Planned("ConfigMap", "pre-none"), Planned("ConfigMap", "pre-new"), Planned("Secret", "pre-secret")];
+
+        // When: the preflight of release "mine", then with --take-ownership and the applies
+        var refused = await Should.ThrowAsync<OperationFailedException>(() =>
+            new Applier(api, new Discovery(api), _ns.Name, false, new SecretMasker([])).PreflightAsync(planned, "mine", false, CancellationToken.None));
+        var reads = seen.Requests.Count;
+        var applier = new Applier(api, new Discovery(api), _ns.Name, false, new SecretMasker([]));
+        await applier.PreflightAsync(planned, "mine", true, CancellationToken.None);
+        var applied = new List<AppliedObject>();
+        foreach (var item in planned)
+        {
+            applied.Add(await applier.ApplyAsync(item, false, [], CancellationToken.None));
+        }
+
+        // Then: the owners were read from metadata (one list of ConfigMaps, one read of the
+        // Secret), both conflicts named, and each object judged as before: the existing updated,
+        // the new one created
+        var lines = refused.Message.Split(Environment.NewLine);
+        lines.ShouldContain(l => l.Contains("ConfigMap " + _ns.Name + "/pre-other", StringComparison.Ordinal) && l.EndsWith("belongs to release 'other'", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.Contains("ConfigMap " + _ns.Name + "/pre-none", StringComparison.Ordinal) && l.EndsWith("belongs to no release (nulecule did not create it)", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.Contains("Secret " + _ns.Name + "/pre-secret", StringComparison.Ordinal));
+        lines.ShouldNotContain(l => l.Contains("pre-new", StringComparison.Ordinal));
+        var preflight = seen.Requests.Take(reads).Where(r => r.Path.StartsWith($"/api/v1/namespaces/{_ns.Name}/", StringComparison.Ordinal)).ToList();
+        preflight.Select(r => (r.Path.Split('?')[0], r.Accept)).ShouldBe(
+            [($"/api/v1/namespaces/{_ns.Name}/configmaps", api.ItemsMetadataAccept), ($"/api/v1/namespaces/{_ns.Name}/secrets/pre-secret", api.MetadataAccept)],
+            ignoreOrder: true);
+        applied.Select(a => (a.Planned.Name, a.Action)).ShouldBe(
+            [("pre-other", ObjectAction.Updated), ("pre-none", ObjectAction.Updated), ("pre-new", ObjectAction.Created), ("pre-secret", ObjectAction.Updated)]);
+        ((string?)(await _ns.GetAsync($"/api/v1/namespaces/{_ns.Name}/configmaps/pre-other"))!["data"]!["applied"]).ShouldBe("planned");
+    }
+
+    private static JsonObject Labelled(JsonObject body, string key, string value)
+    {
+        body["metadata"]!["labels"]![key] = value;
+        return body;
+    }
+
     private static JsonObject ConfigMap(string name, string value) => new()
     {
         ["apiVersion"] = "v1",
@@ -107,10 +166,14 @@ public sealed class KubeApiTests : IClassFixture<TestNamespace>
 
         public ConcurrentQueue<string> Accepts { get; } = new();
 
+        /// <summary>Path (with query) and Accept of each request, in the order sent.</summary>
+        public ConcurrentQueue<(string Path, string Accept)> Requests { get; } = new();
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             // As sent: read without parsing (parsing could rewrite the value).
             Accepts.Enqueue(request.Headers.NonValidated["Accept"].ToString());
+            Requests.Enqueue((request.RequestUri!.PathAndQuery, request.Headers.NonValidated["Accept"].ToString()));
             var response = await base.SendAsync(request, cancellationToken);
             Versions.Enqueue(response.Version);
             Statuses.Enqueue(response.StatusCode);

@@ -109,6 +109,9 @@ internal sealed class Applier
 
         // What exists already: one list per kind (and namespace) the plan has several objects of,
         // one read for the others; side by side. 200 objects of 3 kinds: 3 requests, not 200.
+        // Their metadata alone: the owner's label here, and the config hash and resourceVersion
+        // when applying are all that is read of them (an object left unchanged is reported by its
+        // kind and name; waiting reads it again).
         var groups = targets.GroupBy(t => t.Resource.CollectionPath(t.Namespace)).ToList();
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken }, async (group, ct) =>
         {
@@ -119,7 +122,7 @@ internal sealed class Applier
                 foreach (var (item, resource, ns) in group)
                 {
                     var path = resource.ObjectPath(ns, item.Name);
-                    _live[path] = listed is null ? await _api.GetAsync(path, ct) as JsonObject : listed.GetValueOrDefault(item.Name);
+                    _live[path] = listed is null ? await _api.GetAsync(path, ct, Answer.Metadata) as JsonObject : listed.GetValueOrDefault(item.Name);
                 }
             }
             catch (OperationFailedException e) when (KubeApi.IsUnreachable(e))
@@ -153,12 +156,12 @@ internal sealed class Applier
     }
 
     /// <summary>
-    /// Every object of one kind in <paramref name="ns"/>, by name, read in pages; null when the
-    /// server does not let this user list them (each is then read on its own).
+    /// The metadata of every object of one kind in <paramref name="ns"/>, by name, read in pages;
+    /// null when the server does not let this user list them (each is then read on its own).
     /// </summary>
     private async Task<Dictionary<string, JsonObject>?> ListAsync(ApiResource resource, string? ns, CancellationToken cancellationToken)
     {
-        if (await _api.ListAllAsync(resource.CollectionPath(ns), "", cancellationToken) is not { } items)
+        if (await _api.ListAllAsync(resource.CollectionPath(ns), "", cancellationToken, metadataOnly: true) is not { } items)
         {
             return null;
         }
@@ -168,9 +171,10 @@ internal sealed class Applier
         {
             if ((string?)item["metadata"]?["name"] is { } name)
             {
-                // List items come without their own apiVersion and kind; a read object has them.
-                item["apiVersion"] ??= resource.ApiVersion;
-                item["kind"] ??= resource.Kind;
+                // Whole list items come without their own apiVersion and kind, metadata items as
+                // PartialObjectMetadata: named as the object's kind either way.
+                item["apiVersion"] = resource.ApiVersion;
+                item["kind"] = resource.Kind;
                 byName[name] = item;
             }
         }
@@ -223,7 +227,7 @@ internal sealed class Applier
             return new AppliedObject(item, new LiveObject(resource, body), ObjectAction.Planned, hash);
         }
 
-        var before = _live.TryRemove(path, out var read) ? read : await _api.GetAsync(path, cancellationToken);
+        var before = _live.TryRemove(path, out var read) ? read : await _api.GetAsync(path, cancellationToken, Answer.Metadata);
         if ((string?)before?["metadata"]?["annotations"]?[Labels.ConfigHash] == hash && before is JsonObject unchanged && !_force)
         {
             // What we applied last time is what we would apply now: leave the object alone, so
