@@ -20,10 +20,10 @@ internal static class ReleaseCommands
         var timeout = Arguments.Timeout("How long to wait for objects to go.", "2m");
         var purge = new Option<bool>("--purge") { Description = "Also delete the release's history." };
         var forceUnlock = new Option<bool>("--force-unlock") { Description = "Break the release's lock left by a command that is gone." };
-        var parallel = Arguments.Parallel("Docker: at most N containers stopped at once, in reverse graph order");
+        var parallel = Arguments.Parallel("Docker: at most N containers stopped at once; of two related components the later in graph order still goes first");
         var ignoreNotFound = new Option<bool>("--ignore-not-found") { Description = "Succeed (exit 0) when there is no such release, instead of exit 4." };
         var format = Reports.Option("one removed object a line");
-        var command = new Command("stop", "Stop a release and remove what it deployed, in reverse order (Atomic App's stop; `down` and `uninstall` are the same command). Volumes are kept unless --volumes; history is kept unless --purge.")
+        var command = new Command("stop", "Stop a release and remove what it deployed: of two related components (one names the other) the later in graph order first, the others side by side (Atomic App's stop; `down` and `uninstall` are the same command). Volumes are kept unless --volumes; history is kept unless --purge.")
         {
             verb.Release, verb.Provider, volumes, timeout, purge, forceUnlock, ignoreNotFound, parallel, format,
         };

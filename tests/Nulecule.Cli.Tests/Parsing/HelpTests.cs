@@ -33,6 +33,18 @@ public class HelpTests
     }
 
     [Fact]
+    public async Task Should_say_which_components_stop_after_which_in_stop_help()
+    {
+        var stop = await Cli.RunAsync("stop", "--help");
+        var text = Regex.Replace(stop.Stdout, @"\s+", " ");
+
+        // Not "in reverse graph order": related components go later-first, the others side by side (docs/releases.md).
+        text.ShouldNotContain("reverse graph order");
+        text.ShouldContain("of two related components (one names the other) the later in graph order first, the others side by side");
+        text.ShouldContain("Docker: at most N containers stopped at once; of two related components the later in graph order still goes first");
+    }
+
+    [Fact]
     public void Should_have_examples_for_exactly_the_commands_there_are()
     {
         var paths = CommandTree.Commands.Select(c => c.Path).Prepend("").Order(StringComparer.Ordinal);
