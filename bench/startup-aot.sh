@@ -10,6 +10,8 @@
 #               bench/kube-compare.sh (bench/lib/kube_app.sh), deployed once beforehand
 #   run         `nulecule run APP --provider kubernetes -n NS --name bench -q` of that app,
 #               unchanged (nothing is applied or recorded)
+#   history     `nulecule history bench -n NS` of that release
+#   list        `nulecule list -p kubernetes -n NS`
 # Prints the medians, the minima, the ratios to the first binary and the binaries' sizes.
 #
 #   flock /tmp/kube-bench.lock bench/startup-aot.sh [RESULTS_DIR]
@@ -17,7 +19,9 @@
 #   the first is the reference; publish them with scripts/publish-aot.sh OUTDIR), RUNS (default 20),
 #   CORPUS_APP (default ../shared/corpus/flask-redis-centos7-atomicapp), KUBE (default 1; 0 leaves
 #   out status and run), KUBECONFIG (default the testbed's), KUBECTL, COMPONENTS (default 40).
-# The release history and the discovery cache are in a fresh directory shared by the binaries.
+# The release history and the discovery cache are in a fresh directory shared by the binaries;
+# with LOCAL_HISTORY=own each binary has a state directory of its own (the release's key copied
+# into each), so a binary that never creates the local history is not handed one the other made.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -58,7 +62,16 @@ if [ "${KUBE:-1}" != 0 ]; then
     sleep 1
   done
   commands+=(-- status status bench -p kubernetes -n "$ns"
-    -- run run "$work/app" --provider kubernetes -n "$ns" --name bench -q)
+    -- run run "$work/app" --provider kubernetes -n "$ns" --name bench -q
+    -- history history bench -n "$ns"
+    -- list list -p kubernetes -n "$ns")
+fi
+if [ "${LOCAL_HISTORY:-shared}" = own ]; then
+  for pair in "${pairs[@]}"; do
+    mkdir -p "$work/states/${pair%%=*}"
+    cp "$work/state/release.key" "$work/states/${pair%%=*}/" 2>/dev/null || true
+  done
+  export STATE_ROOT="$work/states"
 fi
 
 echo "start $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -66,6 +79,6 @@ python3 bench/lib/startup_compare.py "$results/startup-aot.tsv" "${pairs[@]}" "$
 echo "end $(date -u +%H:%M:%S) UTC"
 if [ -n "$ns" ]; then
   # The unchanged runs recorded nothing: the release still has its one revision.
-  revisions=$("$first" history bench -n "$ns" | tail -n +2 | grep -c . || true)
+  revisions=$(NULECULE_STATE_DIR="$work/state" "$first" history bench -n "$ns" | tail -n +2 | grep -c . || true)
   [ "$revisions" -eq 1 ] || { echo "release bench has $revisions revisions, expected 1" >&2; exit 1; }
 fi

@@ -11,6 +11,8 @@ and CPU time are its own (wait4 rusage). Every sample goes to RESULTS_TSV
 (`binary<TAB>label<TAB>wall s<TAB>peak MB<TAB>cpu s`); the tables go to stdout: medians and
 minima per command, the ratio of each binary's median to the first binary's, peak RSS, and the
 binaries' sizes.
+With STATE_ROOT set, each binary keeps its own state directory (STATE_ROOT/NAME, as
+NULECULE_STATE_DIR): what one binary writes to its local history is not what the other reads.
 """
 import os
 import statistics
@@ -34,8 +36,14 @@ def main():
             current.append(a)
     runs = int(os.environ.get("RUNS", "20"))
     samples = {(b, c[0]): [] for b, _ in bins for c in commands}
+    state_root = os.environ.get("STATE_ROOT")
+
+    def use_state_of(name):
+        if state_root:
+            os.environ["NULECULE_STATE_DIR"] = os.path.join(state_root, name)
 
     for name, binary in bins:
+        use_state_of(name)
         for label, *argv in commands:
             run_once([binary, *argv])
     with open(results, "w") as out:
@@ -43,6 +51,7 @@ def main():
             order = bins if r % 2 == 0 else list(reversed(bins))
             for label, *argv in commands:
                 for name, binary in order:
+                    use_state_of(name)
                     wall, rss, cpu = run_once([binary, *argv])
                     samples[(name, label)].append((wall * 1000, rss, cpu * 1000))
                     out.write(f"{name}\t{label}\t{wall:.6f}\t{rss:.1f}\t{cpu:.6f}\n")
