@@ -22,13 +22,11 @@ cd "$root"
 . bench/lib/kube_app.sh
 results="${1:-$root/out/bench/kube}"
 sizes="${SIZES:-${COMPONENTS:-10 40 120}}" runs="${RUNS:-3}"
-export KUBECONFIG="${KUBECONFIG:-/opt/nulecule-kube/admin.kubeconfig}"
-kubectl="${KUBECTL:-/opt/nulecule-kube/bin/kubectl}"
 jit="${NULECULE_BIN:-$root/src/Nulecule.Cli/bin/Release/net10.0/nulecule}"
 aot="${AOT_BIN:-$root/out/aot/nulecule}"
 mkdir -p "$results"
 
-"$kubectl" version --short >/dev/null 2>&1 || { echo "no cluster answers at $KUBECONFIG (see /work/shared/testbed/README.md)" >&2; exit 2; }
+kube_cluster_or_exit
 [ -x "$jit" ] || dotnet build -c Release src/Nulecule.Cli >&2
 
 work="$(mktemp -d)"

@@ -7,8 +7,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$1" rounds="$2"; shift 2
-export KUBECONFIG="${KUBECONFIG:-/opt/nulecule-kube/admin.kubeconfig}"
-kubectl="${KUBECTL:-/opt/nulecule-kube/bin/kubectl}"
 work="$(mktemp -d)"
 export NULECULE_STATE_DIR="$work/state"
 . "$root/bench/lib/kube_app.sh"

@@ -9,8 +9,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$1" out="$2" n="${3:-8}"
-export KUBECONFIG="${KUBECONFIG:-/opt/nulecule-kube/admin.kubeconfig}"
-kubectl="${KUBECTL:-/opt/nulecule-kube/bin/kubectl}"
 work="$(mktemp -d)"
 export NULECULE_STATE_DIR="$work/state"
 . "$root/bench/lib/kube_app.sh"

@@ -24,8 +24,7 @@ cd "$root"
 results="${1:-$root/out/bench/kube-stop}"
 components="${COMPONENTS:-10}" per="${PER:-100}" runs="${RUNS:-1}" kind="${APP:-configmaps}"
 case "$kind" in configmaps|mixed) ;; *) echo "APP must be configmaps or mixed, not '$kind'" >&2; exit 2 ;; esac
-export KUBECONFIG="${KUBECONFIG:-/opt/nulecule-kube/admin.kubeconfig}"
-kubectl="${KUBECTL:-/opt/nulecule-kube/bin/kubectl}"
+. bench/lib/kube_app.sh
 after="${AFTER_BIN:-$root/out/aot/nulecule}"
 before="${BEFORE_BIN:-}"
 objects=$((components * per)) workloads=0
@@ -34,7 +33,7 @@ mkdir -p "$results"
 samples="$results/stop-$kind-$objects.tsv" podsleft="$results/pods-left-$kind-$objects.tsv"
 rm -f "$samples" "$podsleft"
 
-"$kubectl" version --short >/dev/null 2>&1 || { echo "no cluster answers at $KUBECONFIG (see /work/shared/testbed/README.md)" >&2; exit 2; }
+kube_cluster_or_exit
 [ -x "$after" ] || { echo "no binary at $after (scripts/publish-aot.sh, or set AFTER_BIN)" >&2; exit 2; }
 
 work="$(mktemp -d)"

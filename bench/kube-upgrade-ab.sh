@@ -14,8 +14,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$1" rounds="$2"; shift 2
-export KUBECONFIG="${KUBECONFIG:-/opt/nulecule-kube/admin.kubeconfig}"
-kubectl="${KUBECTL:-/opt/nulecule-kube/bin/kubectl}"
 work="$(mktemp -d)"
 . "$root/bench/lib/kube_app.sh"
 kube_bench_app "$work/app" 40

@@ -29,8 +29,6 @@ cd "$root"
 results="${1:-$root/out/bench/startup-aot}"
 bins="${BINS:-main=out/aot-main/nulecule new=out/aot/nulecule}"
 corpus="${CORPUS_APP:-$root/../shared/corpus/flask-redis-centos7-atomicapp}"
-export KUBECONFIG="${KUBECONFIG:-/opt/nulecule-kube/admin.kubeconfig}"
-kubectl="${KUBECTL:-/opt/nulecule-kube/bin/kubectl}"
 components="${COMPONENTS:-40}"
 mkdir -p "$results"
 
@@ -51,7 +49,7 @@ commands=(-- version version -- help --help
   -- template template "$corpus" --provider kubernetes
   -- validate validate "$corpus")
 if [ "${KUBE:-1}" != 0 ]; then
-  "$kubectl" version --short >/dev/null 2>&1 || { echo "no cluster answers at $KUBECONFIG" >&2; exit 2; }
+  kube_cluster_or_exit
   kube_bench_app "$work/app" "$components"
   ns="bench-start-$(date +%s%N | tail -c 7)"
   "$kubectl" create namespace "$ns" >/dev/null

@@ -1,4 +1,13 @@
-# The Kubernetes benchmark app (sourced by bench/kube-compare.sh and bench/startup-aot.sh).
+# The Kubernetes benchmarks' cluster and app (sourced by the bench/kube-*.sh scripts and bench/startup-aot.sh).
+
+# The cluster: the testbed's unless KUBECONFIG / KUBECTL name another.
+export KUBECONFIG="${KUBECONFIG:-/opt/nulecule-kube/admin.kubeconfig}"
+kubectl="${KUBECTL:-/opt/nulecule-kube/bin/kubectl}"
+
+# kube_cluster_or_exit: exits 2, saying where to look, when no cluster answers at $KUBECONFIG.
+kube_cluster_or_exit() {
+  "$kubectl" version --short >/dev/null 2>&1 || { echo "no cluster answers at $KUBECONFIG (see /work/shared/testbed/README.md)" >&2; exit 2; }
+}
 
 # kube_bench_app DIR COMPONENTS: writes into DIR (emptied first) an app of COMPONENTS components,
 # each 2 ConfigMaps, 2 headless Services and 1 Deployment with replicas 0 (5 objects; nothing
