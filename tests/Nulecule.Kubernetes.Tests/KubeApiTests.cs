@@ -164,15 +164,15 @@ public sealed class KubeApiTests : IClassFixture<TestNamespace>
 
         public ConcurrentQueue<HttpStatusCode> Statuses { get; } = new();
 
-        public ConcurrentQueue<string> Accepts { get; } = new();
-
         /// <summary>Path (with query) and Accept of each request, in the order sent.</summary>
         public ConcurrentQueue<(string Path, string Accept)> Requests { get; } = new();
+
+        /// <summary>The Accept of each request, in the order sent.</summary>
+        public List<string> Accepts => [.. Requests.Select(r => r.Accept)];
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             // As sent: read without parsing (parsing could rewrite the value).
-            Accepts.Enqueue(request.Headers.NonValidated["Accept"].ToString());
             Requests.Enqueue((request.RequestUri!.PathAndQuery, request.Headers.NonValidated["Accept"].ToString()));
             var response = await base.SendAsync(request, cancellationToken);
             Versions.Enqueue(response.Version);
