@@ -10,6 +10,7 @@ out="$1" rounds="$2"; shift 2
 work="$(mktemp -d)"
 export NULECULE_STATE_DIR="$work/state"
 . "$root/bench/lib/kube_app.sh"
+. "$root/bench/lib/timing.sh"
 kube_bench_app "$work/app" 40
 ways=("$@"); n=${#ways[@]}
 mkdir -p "$out"; : >"$out/samples.tsv"
@@ -19,12 +20,8 @@ for ((r = 0; r < rounds; r++)); do
   for ((j = 0; j < n; j++)); do
     IFS='|' read -r label envs bin <<<"${ways[$(((j + r) % n))]}"
     ns="ab-$(date +%s%N | tail -c 7)"; "$kubectl" create ns "$ns" >/dev/null; made+=("$ns")
-    s=$(date +%s%N)
     # shellcheck disable=SC2086 # ENV is a list of NAME=VALUE words
-    /usr/bin/time -f "%U %S" -o "$work/t" env $envs "$bin" run "$work/app" --provider kubernetes -n "$ns" --name bench -q >/dev/null
-    e=$(date +%s%N)
-    read -r u sy <"$work/t"
-    printf '%s\t%d\t%s\n' "$label" $(((e - s) / 1000000)) "$(echo "($u + $sy) * 1000" | bc)" >>"$out/samples.tsv"
+    time_cpu_once "$out/samples.tsv" "$label" env $envs "$bin" run "$work/app" --provider kubernetes -n "$ns" --name bench -q
   done
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -16,6 +16,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$1" rounds="$2"; shift 2
 work="$(mktemp -d)"
 . "$root/bench/lib/kube_app.sh"
+. "$root/bench/lib/timing.sh"
 kube_bench_app "$work/app" 40
 ways=("$@"); n=${#ways[@]}
 mkdir -p "$out"; : >"$out/samples.tsv"
@@ -30,15 +31,11 @@ for way in "${ways[@]}"; do
     "$bin" run "$work/app" --provider kubernetes -n "$ns" --name bench -q >/dev/null
 done
 
-# timed LABEL VERB BIN ARG...: one sample
+# timed LABEL VERB BIN ARG...: one sample, with the way's own state and cache directories
 timed() {
-  local label="$1" verb="$2" bin="$3" s e u sy; shift 3
-  s=$(date +%s%N)
-  NULECULE_STATE_DIR="$work/state-$label" NULECULE_CACHE_DIR="$work/cache-$label" \
-    /usr/bin/time -f "%U %S" -o "$work/t" "$bin" "$@" >/dev/null
-  e=$(date +%s%N)
-  read -r u sy <"$work/t"
-  printf '%s\t%s\t%d\t%s\n' "$label" "$verb" $(((e - s) / 1000000)) "$(echo "($u + $sy) * 1000" | bc)" >>"$out/samples.tsv"
+  local label="$1" verb="$2" bin="$3"; shift 3
+  time_cpu_once "$out/samples.tsv" "$label"$'\t'"$verb" \
+    env NULECULE_STATE_DIR="$work/state-$label" NULECULE_CACHE_DIR="$work/cache-$label" "$bin" "$@"
 }
 
 echo "start $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
